@@ -1,0 +1,70 @@
+"""The ``ompgpt`` command line.
+
+Each subcommand lives in the stage that owns it, in a module exposing ``configure(parser)`` and ``run(args) -> int``.
+Those modules import only argparse-level things at top level, so ``ompgpt --help`` stays fast: heavy imports
+(tree-sitter, numpy, torch) happen inside ``run``.
+
+Exit codes follow ruff/clang-tidy: 0 nothing to report, 1 findings or errors in inputs, 2 usage or internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+#: subcommand -> (module, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "annotate": ("ompgpt.report.annotate_cmd", "suggest OpenMP pragmas for loops (diff, in place, JSON, SARIF)"),
+    "lint": ("ompgpt.report.lint_cmd", "check existing OpenMP pragmas for races and missing clauses"),
+    "explain": ("ompgpt.analysis.explain_cmd", "print the dependence facts and verdict for each loop"),
+    "verify": ("ompgpt.verify.cli", "compile, run, race-check and time candidate pragmas"),
+    "suggest": ("ompgpt.model.suggest_cmd", "top-k pragmas from the model for a loop"),
+    "loops": ("ompgpt.source.cli_loops", "list the for loops of C/C++ files with their pragmas"),
+    "strip": ("ompgpt.source.cli_strip", "print a file with every OpenMP pragma removed (the serial version)"),
+    "data": ("ompgpt.data.cli", "build training records from an OpenMP corpus"),
+    "train": ("ompgpt.train.cli", "train the model (needs the 'train' extra: PyTorch)"),
+    "eval": ("ompgpt.evaluate.cli", "score predictors on benchmark datasets"),
+}
+
+
+def _available(name: str) -> bool:
+    return importlib.util.find_spec(COMMANDS[name][0]) is not None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ompgpt", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module_name, help_text) in COMMANDS.items():
+        if not _available(name):
+            continue
+        module = importlib.import_module(module_name)
+        cmd = sub.add_parser(name, help=help_text, description=(module.__doc__ or help_text).strip())
+        module.configure(cmd)
+        cmd.set_defaults(_module=module)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        from ompgpt import __version__
+
+        print(f"ompgpt {__version__}")
+        return 0
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(args._module.run(args))
+    except KeyboardInterrupt:
+        print("ompgpt: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
