@@ -1,0 +1,131 @@
+"""Chain-of-OMP: build a pragma step by step, asking the model one small question at a time.
+
+1. Directive: compare the likelihood of ``none`` against each directive, where "directive d" means the text
+   ``omp d`` followed by something that ends the directive (the end marker or a clause), not a longer directive.
+2. Clauses, in a fixed order: offer the hint `` private`` (`` reduction``, ...) and accept it when the model finds it
+   likelier than every way of not taking it here (ending the pragma, or a later clause); the model then fills the
+   clause's arguments itself under the grammar (so only loop identifiers can appear).
+3. Each finished pragma is re-scored as a whole, and the candidates are normalized.
+
+The one-shot path is plain constrained beam search. Both return ``list[Candidate]`` per loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ompgpt.data.format import END_OF_PRAGMA, NO_PRAGMA
+from ompgpt.model.decode import Candidate, LoopInput, PragmaDecoder, Prompt, normalize
+from ompgpt.model.grammar import DIRECTIVES, FLAG_CLAUSES, HEADS, State
+from ompgpt.model.numpy_gpt import KVCache
+
+#: the order clauses are offered in (and written in); should match the data builder's canonical order
+CLAUSE_ORDER = (
+    "private", "firstprivate", "lastprivate", "shared", "reduction", "schedule", "collapse",
+    "num_threads", "default", "simdlen", "safelen", "nowait",
+)  # fmt: skip
+
+
+@dataclass
+class ChainOptions:
+    n_directives: int = 3  # directives (besides ``none``) expanded into full pragmas
+    min_directive_prob: float = 0.02  # ...if at least this likely among the directive choices
+    fill_beam: int = 2  # beam width when the model fills a clause's arguments
+
+
+@dataclass
+class _Row:
+    """One prompt's prefilled state: enough to score any continuation of it."""
+
+    prompt: Prompt
+    first_logp: np.ndarray  # (V,) next-token log-probs after the prompt
+    cache: KVCache  # one row
+
+
+def one_shot(decoder: PragmaDecoder, loops: list[LoopInput], beam_size: int = 4) -> list[list[Candidate]]:
+    """Free constrained decoding: the model writes the whole pragma; beam search keeps the best ``beam_size``."""
+    return decoder.beam_search(loops, beam_size=beam_size)
+
+
+def chain_of_omp(
+    decoder: PragmaDecoder, loops: list[LoopInput], options: ChainOptions | None = None
+) -> list[list[Candidate]]:
+    options = options or ChainOptions()
+    prompts = [decoder.prompt(loop) for loop in loops]
+    first_logp, cache = decoder.prefill([p.ids for p in prompts])
+    rows = [_Row(p, first_logp[b], cache.select([b])) for b, p in enumerate(prompts)]
+    return [_chain_one(decoder, row, options) for row in rows]
+
+
+def directive_scores(decoder: PragmaDecoder, row: _Row) -> dict[str, float]:
+    """log P(head is exactly this) for ``none`` and every ``omp <directive>``: the step the 20 ms budget is for."""
+    totals, after = decoder.score_texts(row.first_logp, row.cache, list(HEADS))
+    masker = decoder.masker(row.prompt.grammar)
+    scores: dict[str, float] = {}
+    for head, total, nxt in zip(HEADS, totals, after, strict=True):
+        if head == NO_PRAGMA:
+            scores[head] = float(total + nxt[decoder.end_id])
+            continue
+        directive = head[len("omp "):]
+        ends = masker.allowed(frozenset({("after", directive, frozenset())}))
+        extends = masker.allowed(frozenset({("head", "", frozenset(), head)}))
+        ids = np.setdiff1d(ends, extends, assume_unique=True)  # e.g. " s" could be " simd" or " schedule": skip it
+        scores[head] = float(total + np.logaddexp.reduce(nxt[ids])) if ids.size else -np.inf
+    return scores
+
+
+def _chain_one(decoder: PragmaDecoder, row: _Row, options: ChainOptions) -> list[Candidate]:
+    scores = directive_scores(decoder, row)
+    heads = sorted(scores, key=lambda h: -scores[h])
+    norm = np.logaddexp.reduce(np.array(list(scores.values())))
+    texts = []
+    for head in heads:
+        if head == NO_PRAGMA:
+            texts.append(NO_PRAGMA)
+        elif len(texts) < options.n_directives + 1 and np.exp(scores[head] - norm) >= options.min_directive_prob:
+            texts.append(_fill_clauses(decoder, row, head, options))
+        if len(texts) > options.n_directives and NO_PRAGMA in texts:
+            break
+    totals, _ = decoder.score_texts(row.first_logp, row.cache, [t + END_OF_PRAGMA for t in texts])
+    return normalize([Candidate(t, 0.0, float(lp)) for t, lp in zip(texts, totals, strict=True)])
+
+
+def _fill_clauses(decoder: PragmaDecoder, row: _Row, head: str, options: ChainOptions) -> str:
+    """Walk CLAUSE_ORDER from ``head``, accepting hints the model prefers and letting it fill their arguments."""
+    directive = head[len("omp "):]
+    remaining = [c for c in CLAUSE_ORDER if c in DIRECTIVES[directive]]
+    text = head
+    while remaining:
+        hints = [f"{text} {c}" for c in remaining]
+        totals, after = decoder.score_texts(row.first_logp, row.cache, [text, *hints])
+        stop = totals[0] + after[0][decoder.end_id]
+        choice = int(np.argmax(totals[1:]))
+        if totals[1 + choice] <= stop:  # ending here beats every clause still on offer
+            break
+        if choice > 0:  # a later clause is likelier than the offered one: decline the offered ones before it
+            remaining = remaining[choice:]
+            continue
+        clause = remaining.pop(0)
+        text = hints[0] if clause in FLAG_CLAUSES else _fill_arguments(decoder, row, hints[0], options)
+        if text is None:
+            break
+    return text or head
+
+
+def _fill_arguments(decoder: PragmaDecoder, row: _Row, text: str, options: ChainOptions) -> str | None:
+    """Let the model write ``(args)`` after an accepted clause word; None when no valid completion was found."""
+    ids = decoder.tok.encode(text)
+    masker = decoder.masker(row.prompt.grammar)
+    states: frozenset[State] = row.prompt.grammar.start()
+    for tok in ids:
+        states = masker.step_text(states, decoder.strings[tok])
+    logits, cache = decoder.model.forward(np.array([ids]), row.cache)
+    logp = logits[:, -1] - np.logaddexp.reduce(logits[:, -1], axis=-1, keepdims=True)
+    found = decoder.beam_from(
+        [row.prompt], logp, cache, options.fill_beam, 1, prefixes=[(ids, states, 0.0)], stop_when_after=True
+    )[0]
+    if not found:
+        return None
+    return found[0].pragma

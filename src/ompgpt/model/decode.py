@@ -1,0 +1,220 @@
+"""Grammar-constrained decoding of pragmas with the numpy model: greedy, beam search, and scoring of given texts.
+
+Every step masks the vocabulary to the tokens that keep the pragma text a valid prefix (:mod:`ompgpt.model.grammar`),
+so the output is always well-formed OpenMP naming only identifiers of the loop. Probabilities are the model's own
+(unmasked softmax), multiplied over tokens; a candidate list is then normalized to sum to one.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ompgpt.data.format import END_OF_PRAGMA, loop_prompt
+from ompgpt.model.grammar import PragmaGrammar, State, TokenMasker, TokenTrie, loop_identifiers
+from ompgpt.model.numpy_gpt import KVCache, NumpyGPT, log_softmax
+from ompgpt.model.tokenizer import OmpTokenizer
+
+DEFAULT_MAX_NEW_TOKENS = 48
+
+
+@dataclass
+class Candidate:
+    """One suggested pragma: ``omp ...`` or ``none`` (without the end marker)."""
+
+    pragma: str
+    probability: float  # normalized over the list it came in
+    logprob: float  # log P(pragma text + end marker | prompt) under the model
+
+
+@dataclass
+class LoopInput:
+    code: str
+    context: str = ""
+
+
+@dataclass
+class Prompt:
+    """An encoded loop and what was done to fit it into the model's window."""
+
+    ids: list[int]
+    grammar: PragmaGrammar
+    warnings: list[str] = field(default_factory=list)
+
+
+def normalize(cands: list[Candidate]) -> list[Candidate]:
+    """Merge equal texts (different token paths), sort by likelihood, and set probabilities that sum to one."""
+    merged: dict[str, float] = {}
+    for c in cands:
+        merged[c.pragma] = np.logaddexp(merged[c.pragma], c.logprob) if c.pragma in merged else c.logprob
+    if not merged:
+        return []
+    top = max(merged.values())
+    total = sum(math.exp(lp - top) for lp in merged.values())
+    out = [Candidate(p, math.exp(lp - top) / total, float(lp)) for p, lp in merged.items()]
+    return sorted(out, key=lambda c: -c.logprob)
+
+
+class PragmaDecoder:
+    """The numpy model plus tokenizer, with the decoding primitives chain-of-OMP and ``ompgpt suggest`` build on."""
+
+    def __init__(self, model: NumpyGPT, tokenizer: OmpTokenizer, max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS):
+        self.model = model
+        self.tok = tokenizer
+        self.max_new_tokens = max_new_tokens
+        self.strings = tokenizer.token_strings()
+        self.end_id = tokenizer.end_of_pragma_id
+        self.trie = TokenTrie(self.strings, self.end_id)
+        self._maskers: dict[frozenset[str] | None, TokenMasker] = {}
+
+    @classmethod
+    def load(cls, directory: str | Path) -> PragmaDecoder:
+        return cls(NumpyGPT.load(directory), OmpTokenizer.from_file(Path(directory)))
+
+    # -- prompts -------------------------------------------------------------------------------------------------
+    def prompt(self, loop: LoopInput) -> Prompt:
+        """Encode a loop; drop the context, then cut the loop's middle, when it does not fit the window."""
+        limit = self.model.cfg.block_size - self.max_new_tokens
+        warnings: list[str] = []
+        ids = self.tok.encode(loop_prompt(loop.code, loop.context))
+        if len(ids) > limit and loop.context.strip():
+            warnings.append("context dropped: loop and context exceed the model window")
+            ids = self.tok.encode(loop_prompt(loop.code))
+        if len(ids) > limit:
+            warnings.append(f"loop truncated from the middle: {len(ids)} tokens > {limit}")
+            head = limit // 2
+            ids = ids[:head] + ids[len(ids) - (limit - head):]
+        return Prompt(ids, PragmaGrammar(loop_identifiers(loop.code, loop.context)), warnings)
+
+    def masker(self, grammar: PragmaGrammar) -> TokenMasker:
+        key = grammar.identifiers
+        if key not in self._maskers:
+            if len(self._maskers) > 256:  # one per distinct loop vocabulary; keep memory bounded in batch runs
+                self._maskers.clear()
+            self._maskers[key] = TokenMasker(self.trie, grammar)
+        return self._maskers[key]
+
+    def prefill(self, prompts: list[list[int]]) -> tuple[np.ndarray, KVCache]:
+        """Left-pad and run the prompts; returns next-token log-probs (B, V) and the cache."""
+        width = max(len(p) for p in prompts)
+        tokens = np.full((len(prompts), width), self.tok.pad_id, dtype=np.int64)
+        valid = np.zeros((len(prompts), width), dtype=bool)
+        for row, ids in enumerate(prompts):
+            tokens[row, width - len(ids):] = ids
+            valid[row, width - len(ids):] = True
+        logits, cache = self.model.forward(tokens, valid=valid, all_logits=False)
+        return log_softmax(logits), cache
+
+    # -- scoring given texts ---------------------------------------------------------------------------------------
+    def score_texts(
+        self, first_logp: np.ndarray, cache: KVCache, texts: list[str]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """log P(text | prompt) for each text after a one-row prompt cache, and the next-token log-probs after it.
+
+        Texts are tokenized on their own: right after ``<|endofloop|>`` that is how they tokenize in context, and a
+        text cut at a word boundary tokenizes as a prefix of its continuations (byte-level pre-tokenization).
+        """
+        seqs = [self.tok.encode(t) for t in texts]
+        width = max(len(s) for s in seqs)
+        tokens = np.full((len(seqs), width), self.tok.pad_id, dtype=np.int64)
+        valid = np.zeros_like(tokens, dtype=bool)
+        for row, s in enumerate(seqs):
+            tokens[row, : len(s)] = s
+            valid[row, : len(s)] = True
+        logits, _ = self.model.forward(tokens, cache.select([0] * len(seqs)), valid=valid)
+        logp = log_softmax(logits)  # (N, W, V): row r, position i predicts token i + 1
+        totals = np.zeros(len(seqs))
+        after = np.zeros((len(seqs), logp.shape[-1]), dtype=np.float32)
+        for row, s in enumerate(seqs):
+            totals[row] = first_logp[s[0]] + sum(logp[row, i - 1, s[i]] for i in range(1, len(s)))
+            after[row] = logp[row, len(s) - 1]
+        return totals, after
+
+    # -- free constrained decoding ---------------------------------------------------------------------------------
+    def beam_search(self, loops: list[LoopInput], beam_size: int = 4, n_best: int | None = None) -> list[list[Candidate]]:
+        """Constrained beam search for a batch of loops (greedy when ``beam_size`` is 1)."""
+        prompts = [self.prompt(loop) for loop in loops]
+        first_logp, cache = self.prefill([p.ids for p in prompts])
+        return self.beam_from(prompts, first_logp, cache, beam_size, n_best or beam_size)
+
+    def beam_from(
+        self,
+        prompts: list[Prompt],
+        first_logp: np.ndarray,
+        cache: KVCache,
+        beam_size: int,
+        n_best: int,
+        prefixes: list[tuple[list[int], frozenset[State], float]] | None = None,
+        stop_when_after: bool = False,
+    ) -> list[list[Candidate]]:
+        """Beam search from prefilled prompts (row b of ``cache`` is prompt b).
+
+        ``prefixes`` optionally starts each prompt from already-written tokens (their ids, grammar states and
+        log-prob; the tokens must already be in the cache). With ``stop_when_after`` a beam finishes as soon as its
+        text is complete (a clause closed) instead of at the end marker: chain-of-OMP fills one clause at a time.
+        """
+        maskers = [self.masker(p.grammar) for p in prompts]
+        beams: list[list[_Beam]] = []
+        for b, p in enumerate(prompts):
+            ids, states, lp = prefixes[b] if prefixes else ([], p.grammar.start(), 0.0)
+            beams.append([_Beam(b, list(ids), states, lp, row=b)])
+        finished: list[list[_Beam]] = [[] for _ in prompts]
+        logp = first_logp
+        for _ in range(self.max_new_tokens):
+            alive = [beam for group in beams for beam in group]
+            if not alive:
+                break
+            expansions: list[list[_Beam]] = [[] for _ in prompts]
+            for beam in alive:
+                allowed = maskers[beam.loop].allowed(beam.states)
+                if allowed.size == 0:
+                    continue
+                scores = logp[beam.row, allowed]
+                for j in np.argsort(-scores)[:beam_size]:
+                    tok = int(allowed[j])
+                    states = maskers[beam.loop].step_text(beam.states, self.strings[tok])
+                    expansions[beam.loop].append(beam.extend(tok, float(scores[j]), states))
+            beams = [[] for _ in prompts]
+            for b, group in enumerate(expansions):
+                group.sort(key=lambda x: -x.logprob)
+                for beam in group:
+                    done = beam.ids[-1] == self.end_id or (
+                        stop_when_after and beam.states and all(s[0] == "after" for s in beam.states)
+                    )
+                    target = finished[b] if done else beams[b]
+                    if len(target) < beam_size:
+                        target.append(beam)
+                if len(finished[b]) >= beam_size and beams[b] and beams[b][0].logprob < finished[b][-1].logprob:
+                    beams[b] = []  # log-probs only fall: no live beam can still enter the top list
+            alive = [beam for group in beams for beam in group]
+            if not alive:
+                break
+            cache = cache.select([beam.row for beam in alive])
+            for row, beam in enumerate(alive):
+                beam.row = row
+            logits, cache = self.model.forward(np.array([[beam.ids[-1]] for beam in alive]), cache)
+            logp = log_softmax(logits[:, -1])
+        return [self._candidates(group, n_best) for group in finished]
+
+    def _candidates(self, group: list[_Beam], n_best: int) -> list[Candidate]:
+        cands = [Candidate(self.text(beam.ids), 0.0, beam.logprob) for beam in group]
+        return normalize(cands)[:n_best]
+
+    def text(self, ids: list[int]) -> str:
+        """Pragma text of generated ids, without the end marker."""
+        return self.tok.decode([i for i in ids if i != self.end_id]).replace(END_OF_PRAGMA, "")
+
+
+@dataclass
+class _Beam:
+    loop: int
+    ids: list[int]
+    states: frozenset[State]
+    logprob: float
+    row: int
+
+    def extend(self, tok: int, logp: float, states: frozenset[State]) -> _Beam:
+        return _Beam(self.loop, [*self.ids, tok], states, self.logprob + logp, self.row)
