@@ -1,0 +1,151 @@
+"""Compilers, flags and build/run commands for one program variant.
+
+Two modes. Single file: the variant is written into the workspace and compiled with clang (``cc`` when
+clang is
+missing; ``clang++``/``c++`` for C++) plus ``-I<original dir>`` so local headers still resolve. Project: the
+user's ``--build``/``--run`` templates run in a copy of the source's directory with the variant written
+over the
+file; placeholders ``{src}`` (the variant, relative to the copy), ``{exe}``, ``{cc}`` and ``{cflags}`` are
+filled
+in, and ``CC``/``CXX``/``CFLAGS``/``CXXFLAGS``/``LDFLAGS`` are exported for Makefiles that use them.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from ompgpt.verify.model import VerifyConfig
+
+CXX_SUFFIXES = {".cc", ".cpp", ".cxx", ".c++", ".C", ".hpp", ".hh"}
+OPENMP_FLAGS = ("-fopenmp", "-O2")
+TSAN_FLAGS = ("-fopenmp", "-fsanitize=thread", "-g", "-O1", "-fno-omit-frame-pointer")
+PROJECT_COPY_LIMIT = 200 << 20
+
+
+class ToolchainError(RuntimeError):
+    """No usable compiler (or clang missing for a check that needs it)."""
+
+
+def is_cxx(path: str | Path) -> bool:
+    return Path(path).suffix in CXX_SUFFIXES
+
+
+def find_tool(*names: str) -> str | None:
+    """First of ``names`` on PATH, so a versioned clang (clang-14) works when the plain name is absent."""
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def clang_for(cxx: bool) -> str | None:
+    return find_tool("clang++", "clang++-14") if cxx else find_tool("clang", "clang-14")
+
+
+def gcc_for(cxx: bool) -> str | None:
+    return find_tool("g++") if cxx else find_tool("gcc")
+
+
+def compiler_for(cxx: bool, config: VerifyConfig) -> str:
+    """The compiler for differential and timing builds: configured, else clang (same runtime as TSan), else
+    cc."""
+    chosen = (config.cxx if cxx else config.cc) or clang_for(cxx) or find_tool("c++" if cxx else "cc")
+    if not chosen:
+        raise ToolchainError("no C/C++ compiler found (install clang)")
+    return chosen
+
+
+def archer_library() -> str | None:
+    """libarcher.so shipped with the LLVM OpenMP runtime, if installed (Debian: libomp-dev)."""
+    candidates = [Path(p) for p in os.environ.get("OMPGPT_ARCHER", "").split(os.pathsep) if p]
+    candidates += sorted(Path("/usr/lib").glob("llvm-*/lib/libarcher.so"), reverse=True)
+    candidates += [Path("/usr/lib/x86_64-linux-gnu/libarcher.so"), Path("/usr/local/lib/libarcher.so")]
+    return next((str(p) for p in candidates if p.is_file()), None)
+
+
+@dataclass
+class Program:
+    """Where the original program lives and how to build and run it."""
+
+    source: Path | None
+    text: str
+    cxx: bool
+    config: VerifyConfig
+
+    @property
+    def name(self) -> str:
+        if self.source is not None:
+            return self.source.name
+        return "program.cpp" if self.cxx else "program.c"
+
+    @property
+    def project(self) -> bool:
+        return bool(self.config.build_cmd)
+
+    def build_dir(self, workdir: Path) -> Path:
+        """Where builds happen: the workspace, or (project mode) a copy of the source's directory inside
+        it."""
+        return workdir / "project" if self.project else workdir
+
+    def prepare(self, workdir: Path, text: str) -> Path:
+        """Lay out the variant ``text`` in ``workdir``; returns the path of the variant source."""
+        if self.project and self.source is not None:
+            root = self.build_dir(workdir)
+            if not root.exists():
+                _copy_project(self.source.parent, root)
+            target = root / self.source.name
+        else:
+            target = workdir / self.name
+        target.write_text(text)
+        return target
+
+    def build_command(self, src: Path, exe: Path, compiler: str, flags: tuple[str, ...]) -> list[str] | str:
+        """The argv (single file) or shell string (project) building ``src`` into ``exe``."""
+        if self.project:
+            return _fill(self.config.build_cmd or "", src, exe, compiler, flags)
+        includes = [f"-I{self.source.parent}"] if self.source is not None else []
+        return [
+            compiler,
+            *flags,
+            *self.config.extra_flags,
+            *includes,
+            str(src),
+            "-o",
+            str(exe),
+            *self.config.libs,
+        ]
+
+    def build_env(self, compiler: str, flags: tuple[str, ...]) -> dict[str, str]:
+        joined = " ".join((*flags, *self.config.extra_flags))
+        return {"CC": compiler, "CXX": compiler, "CFLAGS": joined, "CXXFLAGS": joined, "LDFLAGS": joined}
+
+    def run_command(self, src: Path, exe: Path) -> list[str] | str:
+        if self.config.run_cmd:
+            return _fill(self.config.run_cmd, src, exe, "", ())
+        return [str(exe)]
+
+
+def _fill(template: str, src: Path, exe: Path, compiler: str, flags: tuple[str, ...]) -> str:
+    values = {
+        "src": shlex.quote(str(src)),
+        "exe": shlex.quote(str(exe)),
+        "cc": shlex.quote(compiler),
+        "cflags": " ".join(shlex.quote(f) for f in flags),
+    }
+    out = template
+    for key, value in values.items():
+        out = out.replace("{" + key + "}", value)
+    return out
+
+
+def _copy_project(source_dir: Path, dest: Path) -> None:
+    """Copy the project so builds never write into the user's tree; refuse absurdly large directories."""
+    total = sum(p.stat().st_size for p in source_dir.rglob("*") if p.is_file() and not p.is_symlink())
+    if total > PROJECT_COPY_LIMIT:
+        raise ToolchainError(f"{source_dir} is {total >> 20} MiB; too large to copy for verification")
+    shutil.copytree(source_dir, dest, symlinks=True, ignore=shutil.ignore_patterns(".git"))

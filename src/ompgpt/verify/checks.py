@@ -1,0 +1,322 @@
+"""The four checks run on a candidate: static gate, differential runs, race check, timing.
+
+Each takes the session and a ``Trial`` (the candidate with its edited source) and returns a ``CheckResult``;
+a FAILED status rejects the candidate. Rules worth knowing:
+
+* Static gate. The candidate must compile with ``clang -fopenmp -fsyntax-only`` (and gcc when present). A copy
+  with ``default(none)`` then makes the compiler list every variable the pragma leaves unscoped. Unscoped
+  variables the loop only reads (bounds, arrays, constants) are fine: shared is what they would get anyway.
+  Unscoped variables the loop *writes as a whole* (``t = ...``, ``s += ...``, ``j++``, ``&x``) are shared
+  scalars written by every thread, i.e. a race: that rejects, as "missing data-sharing clause for X".
+  Element writes (``a[i] = ...``) are left to the dynamic checks.
+* Differential runs. Reference: the original program with any pragma on the target loop removed, compiled with
+  ``-fopenmp -O2`` (so ``omp_get_*`` calls still link) and run with ``OMP_NUM_THREADS=1``. Candidate: compiled
+  with ``-fopenmp -O2`` and ``schedule(runtime)`` injected when the pragma is a worksharing ``for`` without a
+  schedule, then run over threads x ``OMP_SCHEDULE`` x repetitions. Any output mismatch (see ``compare``),
+  crash, timeout or exit-code change rejects.
+* Race check. clang ThreadSanitizer + libomp's Archer tool (which tells TSan about OpenMP synchronisation;
+TSan
+  alone reports false races). A data race report with a frame in the user's source rejects. If Archer's
+  "detected" banner is missing the check fails (``require_archer``), since a silent pass would be a lie.
+* Timing. Median of N wall-clock runs, serial reference vs candidate at the machine's core count.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import statistics
+import time
+from dataclasses import dataclass
+
+from ompgpt.verify import build as tc
+from ompgpt.verify import sandbox, variants
+from ompgpt.verify.compare import compare_outputs
+from ompgpt.verify.model import FAILED, PASSED, SKIPPED, Candidate, CheckResult, Timing
+from ompgpt.verify.sandbox import Limits, RunResult
+from ompgpt.verify.session import Build, Reference, Session
+
+_CLANG_UNSCOPED = re.compile(r"variable '([A-Za-z_]\w*)' must have explicitly specified data sharing")
+_GCC_UNSCOPED = re.compile(r"'([A-Za-z_]\w*)' not specified in enclosing '")
+_RACE_HEADER = "WARNING: ThreadSanitizer: data race"
+_ARCHER_BANNER = "Archer detected OpenMP application"
+_TSAN_MAPPING_ERROR = "unexpected memory mapping"
+
+
+@dataclass
+class Trial:
+    """A candidate being verified: normalised pragma, edited source, and what checks learned along the way."""
+
+    candidate: Candidate
+    pragma: str
+    text: str
+    compiler: str
+    unscoped: dict[str, str]
+    reference: Reference | None = None
+    parallel_build: Build | None = None
+
+
+def truncate(text: str, limit: int) -> str:
+    """Keep the head and tail of long output: the first error and the summary are usually what matters."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    half = limit // 2
+    return f"{text[:half]}\n[... {len(text) - limit} chars ...]\n{text[-half:]}"
+
+
+def _result(
+    name: str, status: str, message: str, evidence: str, start: float, session: Session
+) -> CheckResult:
+    """A CheckResult with workspace paths shortened to the file name (they mean nothing once it is
+    deleted)."""
+    scratch = re.compile(re.escape(str(session.workdir)) + r"/[^/\s]+/(project/)?")
+    message, evidence = scratch.sub("", message), scratch.sub("", evidence)
+    return CheckResult(
+        name, status, message, truncate(evidence, session.config.evidence_chars), time.monotonic() - start
+    )
+
+
+# ---------------------------------------------------------------- static gate
+
+
+def _syntax(session: Session, compiler: str, text: str, extra: tuple[str, ...] = ()) -> RunResult:
+    directory = session.new_dir("syntax")
+    src = session.program.prepare(directory, text)
+    includes = [f"-I{session.program.source.parent}"] if session.program.source else []
+    cmd = [compiler, "-fopenmp", "-fsyntax-only", *extra, *session.config.extra_flags, *includes, str(src)]
+    limits = Limits(timeout=session.config.build_timeout, memory_mb=session.config.memory_limit_mb)
+    return sandbox.run(cmd, directory, limits)
+
+
+def static_gate(session: Session, trial: Trial) -> CheckResult:
+    """Compiles with clang and gcc; no variable written in the loop is left without a data-sharing clause."""
+    start = time.monotonic()
+    cxx = session.program.cxx
+    clang = tc.clang_for(cxx) or trial.compiler
+    compilers = [clang]
+    gcc = tc.gcc_for(cxx)
+    if session.config.gcc_check and gcc:
+        compilers.append(gcc)
+    for compiler in compilers:
+        result = _syntax(session, compiler, trial.text, ("-ferror-limit=0",) if "clang" in compiler else ())
+        if result.returncode != 0:
+            name = "clang" if "clang" in compiler else "gcc"
+            return _result("static", FAILED, f"does not compile with {name}", result.output, start, session)
+    if not variants.opens_region(trial.pragma):
+        return _result(
+            "static", PASSED, "compiles (no default(none) check for this directive)", "", start, session
+        )
+    return _default_none(session, trial, clang, start)
+
+
+def _default_none(session: Session, trial: Trial, compiler: str, start: float) -> CheckResult:
+    text = variants.insert_pragma(
+        session.program.text, trial.candidate.line, variants.with_default_none(trial.pragma)
+    )
+    is_clang = "clang" in compiler
+    result = _syntax(session, compiler, text, ("-ferror-limit=0",) if is_clang else ("-c", "-o", "/dev/null"))
+    names = set((_CLANG_UNSCOPED if is_clang else _GCC_UNSCOPED).findall(result.output))
+    loop = variants.loop_text(session.program.text, trial.candidate.line)
+    written = variants.written_names(loop, names)
+    trial.unscoped.update({name: "written" if name in written else "shared" for name in sorted(names)})
+    if written:
+        listed = ", ".join(sorted(written))
+        lines = [ln for ln in result.output.splitlines() if any(f"'{w}'" in ln for w in written)]
+        return _result(
+            "static", FAILED, f"missing data-sharing clause for {listed}", "\n".join(lines), start, session
+        )
+    message = "compiles; unscoped, not written as a whole (shared): " + (", ".join(sorted(names)) or "none")
+    return _result("static", PASSED, message, "", start, session)
+
+
+# ---------------------------------------------------------------- differential runs
+
+
+def _reference_problem(ref: Reference) -> str | None:
+    if not ref.build.ok:
+        return "the original program (serial reference) does not build"
+    if ref.run is None or ref.run.timed_out or (ref.run.returncode or 0) < 0:
+        return "the serial reference run failed: " + (ref.run.describe() if ref.run else "not run")
+    return None
+
+
+def differential(session: Session, trial: Trial) -> CheckResult:
+    """Same output as the serial reference at every thread count and schedule."""
+    start = time.monotonic()
+    ref = trial.reference = session.reference(trial.candidate.line, trial.compiler)
+    problem = _reference_problem(ref)
+    if problem:
+        evidence = ref.build.result.output if not ref.build.ok else (ref.run.output if ref.run else "")
+        return _result("differential", FAILED, problem, evidence, start, session)
+    pragma = variants.with_runtime_schedule(trial.pragma)
+    text = variants.insert_pragma(session.program.text, trial.candidate.line, pragma)
+    built = session.build("parallel", text, trial.compiler, tc.OPENMP_FLAGS)
+    if not built.ok:
+        return _result(
+            "differential", FAILED, "does not build with -fopenmp", built.result.output, start, session
+        )
+    if pragma == trial.pragma:
+        trial.parallel_build = built
+    schedules = session.config.schedules if pragma != trial.pragma else ("",)
+    for threads in session.config.threads:
+        for schedule in schedules:
+            for _ in range(session.config.repetitions):
+                failure = _differential_run(session, ref.run, built, threads, schedule)
+                if failure:
+                    return _result("differential", FAILED, failure[0], failure[1], start, session)
+    runs = len(session.config.threads) * len(schedules) * session.config.repetitions
+    return _result("differential", PASSED, f"{runs} runs match the serial output", "", start, session)
+
+
+def _differential_run(
+    session: Session, expected: RunResult, built: Build, threads: int, schedule: str
+) -> tuple[str, str] | None:
+    """(message, evidence) when this run disagrees with the reference, else None."""
+    env = {"OMP_NUM_THREADS": str(threads)}
+    if schedule:
+        env["OMP_SCHEDULE"] = schedule
+    where = f"{threads} threads" + (f", OMP_SCHEDULE={schedule}" if schedule else "")
+    got = session.run(built, env, session.run_limits())
+    if got.timed_out or got.memory_exceeded or got.returncode != expected.returncode:
+        return f"{got.describe()} at {where} (serial: exit code {expected.returncode})", got.output
+    cfg = session.config
+    mismatch = compare_outputs(expected.stdout, got.stdout, cfg.mask_patterns, cfg.rtol, cfg.atol)
+    if mismatch:
+        return f"output differs at {where}: {mismatch}", got.stdout
+    return None
+
+
+# ---------------------------------------------------------------- race check
+
+
+def _tsan_env(threads: int, schedule: str) -> dict[str, str]:
+    options = "ignore_noninstrumented_modules=1 halt_on_error=0 exitcode=66 report_bugs=1"
+    symbolizer = tc.find_tool("llvm-symbolizer", "llvm-symbolizer-14")
+    if symbolizer:
+        options += f" external_symbolizer_path={symbolizer}"
+    env = {"OMP_NUM_THREADS": str(threads), "TSAN_OPTIONS": options, "ARCHER_OPTIONS": "verbose=1"}
+    if schedule:
+        env["OMP_SCHEDULE"] = schedule
+    archer = tc.archer_library()
+    if archer:
+        env["OMP_TOOL_LIBRARIES"] = archer
+    return env
+
+
+def race_reports(output: str, user_markers: tuple[str, ...]) -> list[str]:
+    """TSan data-race reports with at least one stack frame in user code (a path containing a marker)."""
+    reports = []
+    for block in output.split("==================")[1:]:
+        if _RACE_HEADER in block and any(marker in block for marker in user_markers):
+            reports.append(block.strip())
+    return reports
+
+
+def race_check(session: Session, trial: Trial) -> CheckResult:
+    """No ThreadSanitizer data race in user code under Archer, at each configured thread count."""
+    start = time.monotonic()
+    clang = tc.clang_for(session.program.cxx)
+    if clang is None:
+        return _race_unavailable(session, "clang not found", start)
+    pragma = variants.with_runtime_schedule(trial.pragma)
+    text = variants.insert_pragma(session.program.text, trial.candidate.line, pragma)
+    built = session.build("tsan", text, clang, tc.TSAN_FLAGS)
+    if not built.ok:
+        return _race_unavailable(session, "TSan build failed", start, built.result.output)
+    markers = (str(built.src.parent), built.src.name)
+    expected = trial.reference.run.returncode if trial.reference and trial.reference.run else 0
+    schedules = session.config.race_schedules if pragma != trial.pragma else ("",)
+    for threads in session.config.race_threads:
+        for schedule in schedules:
+            failure = _race_run(session, built, threads, schedule, markers, expected, start)
+            if failure:
+                return failure
+    return _result("race", PASSED, "no data race reported (TSan + Archer)", "", start, session)
+
+
+def _race_run(
+    session: Session,
+    built: Build,
+    threads: int,
+    schedule: str,
+    markers: tuple[str, ...],
+    expected: int | None,
+    start: float,
+) -> CheckResult | None:
+    limits = Limits(
+        timeout=session.config.race_timeout,
+        memory_mb=session.config.memory_limit_mb,
+        address_space=False,
+        stop_when=lambda err: bool(race_reports(err[: err.rfind("==================")], markers)),
+    )
+    env = _tsan_env(threads, schedule)
+    got = session.run(built, env, limits)
+    if _TSAN_MAPPING_ERROR in got.stderr and shutil.which("setarch"):
+        got = session.run(built, env, limits, no_aslr=True)
+    where = f"{threads} threads" + (f", OMP_SCHEDULE={schedule}" if schedule else "")
+    if "FATAL: ThreadSanitizer" in got.stderr or "ThreadSanitizer: CHECK failed" in got.stderr:
+        return _race_unavailable(session, f"ThreadSanitizer failed to start at {where}", start, got.stderr)
+    if _ARCHER_BANNER not in got.output:
+        return _race_unavailable(session, f"Archer did not load at {where}", start, got.stderr)
+    reports = race_reports(got.output, markers)
+    if reports:
+        summary = "; ".join(
+            sorted(
+                {
+                    ln.split("data race", 1)[-1].strip()
+                    for ln in got.output.splitlines()
+                    if ln.startswith("SUMMARY: ThreadSanitizer: data race")
+                }
+            )
+        )
+        message = f"data race at {where}: {len(reports)} report(s) {summary}".strip()
+        return _result("race", FAILED, message, reports[0], start, session)
+    if got.stopped:  # stop_when fired, yet no report in the final output: cannot happen, but never pass it
+        return _result("race", FAILED, f"TSan run stopped at {where}", got.output, start, session)
+    if got.timed_out or got.memory_exceeded or got.returncode not in (expected, 66):
+        return _result("race", FAILED, f"{got.describe()} under TSan at {where}", got.output, start, session)
+    return None
+
+
+def _race_unavailable(session: Session, why: str, start: float, evidence: str = "") -> CheckResult:
+    """The race checker could not run: fail (default) or skip, never pass silently."""
+    status = FAILED if session.config.require_archer else SKIPPED
+    return _result("race", status, f"race check unavailable: {why}", evidence, start, session)
+
+
+# ---------------------------------------------------------------- timing
+
+
+def timing(session: Session, trial: Trial) -> tuple[CheckResult, Timing | None]:
+    """Median wall time, serial reference vs candidate as written at ``timing_threads``."""
+    start = time.monotonic()
+    cfg = session.config
+    ref = trial.reference or session.reference(trial.candidate.line, trial.compiler)
+    if _reference_problem(ref):
+        return _result("timing", SKIPPED, "no serial reference", "", start, session), None
+    built = trial.parallel_build or session.build("timed", trial.text, trial.compiler, tc.OPENMP_FLAGS)
+    if not built.ok:
+        return _result("timing", FAILED, "does not build", built.result.output, start, session), None
+    if len(ref.timings) < cfg.timing_runs:
+        ref.timings = [
+            session.run(ref.build, {"OMP_NUM_THREADS": "1"}, session.run_limits()).seconds
+            for _ in range(cfg.timing_runs)
+        ]
+    env = {"OMP_NUM_THREADS": str(cfg.timing_threads)}
+    parallel = [session.run(built, env, session.run_limits()).seconds for _ in range(cfg.timing_runs)]
+    serial = ref.timings[: cfg.timing_runs]
+    result = _speedup(cfg.timing_threads, serial, parallel)
+    message = f"speedup {result.speedup:.2f}x at {result.threads} threads"
+    status = FAILED if result.slower_than_serial and cfg.reject_slower else PASSED
+    if result.slower_than_serial:
+        message += " (slower than serial)"
+    return _result("timing", status, message, "", start, session), result
+
+
+def _speedup(threads: int, serial: list[float], parallel: list[float]) -> Timing:
+    med_s, med_p = statistics.median(serial), statistics.median(parallel)
+    speedup = med_s / med_p if med_p > 0 else float("inf")
+    low = min(serial) / max(parallel) if max(parallel) > 0 else float("inf")
+    high = max(serial) / min(parallel) if min(parallel) > 0 else float("inf")
+    return Timing(threads, serial, parallel, speedup, low, high, speedup < 1.0)

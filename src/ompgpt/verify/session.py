@@ -1,0 +1,104 @@
+"""One verification session: a workspace, the program, and builds shared between candidates.
+
+The serial reference (build, outputs, timings) depends only on the target line, so it is computed once per
+line
+and reused by every candidate for that loop.
+"""
+
+from __future__ import annotations
+
+import itertools
+import platform
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ompgpt.verify import sandbox, variants
+from ompgpt.verify.build import OPENMP_FLAGS, Program
+from ompgpt.verify.model import VerifyConfig
+from ompgpt.verify.sandbox import Limits, RunResult
+
+#: the environment every OpenMP run starts from: no dynamic adjustment, so the thread count we ask for is used
+BASE_OMP_ENV = {"OMP_DYNAMIC": "false", "OMP_WAIT_POLICY": "passive", "OMP_PROC_BIND": "false"}
+
+
+@dataclass
+class Build:
+    """A compiled variant: its source, the executable (or None), and the compiler output when it failed."""
+
+    src: Path
+    exe: Path | None
+    result: RunResult
+
+    @property
+    def ok(self) -> bool:
+        return self.exe is not None
+
+
+@dataclass
+class Reference:
+    """The serial reference for one target line: its build and one run's output."""
+
+    build: Build
+    run: RunResult | None
+    timings: list[float] = field(default_factory=list)
+
+
+@dataclass
+class Session:
+    """Shared state of a ``verify_candidates`` call."""
+
+    program: Program
+    workdir: Path
+    references: dict[int, Reference] = field(default_factory=dict)
+    _counter: itertools.count = field(default_factory=itertools.count)
+
+    @property
+    def config(self) -> VerifyConfig:
+        return self.program.config
+
+    def new_dir(self, label: str) -> Path:
+        """A fresh sub-directory for one build and its runs, so variants never see each other's files."""
+        path = self.workdir / f"{next(self._counter):03d}-{label}"
+        path.mkdir()
+        return path
+
+    def build(self, label: str, text: str, compiler: str, flags: tuple[str, ...]) -> Build:
+        """Compile ``text`` with ``flags`` in a fresh directory."""
+        directory = self.new_dir(label)
+        src = self.program.prepare(directory, text)
+        build_dir = self.program.build_dir(directory)
+        exe = build_dir / (src.stem + ".exe")
+        cmd = self.program.build_command(
+            src.relative_to(build_dir) if self.program.project else src, exe, compiler, flags
+        )
+        limits = Limits(timeout=self.config.build_timeout, memory_mb=self.config.memory_limit_mb)
+        env = self.program.build_env(compiler, flags) if self.program.project else None
+        result = sandbox.run(cmd, build_dir, limits, env)
+        built = result.returncode == 0 and (exe.exists() or self.program.config.run_cmd is not None)
+        return Build(src, exe if built else None, result)
+
+    def run(self, build: Build, env: dict[str, str], limits: Limits, no_aslr: bool = False) -> RunResult:
+        """Run a built variant with ``env`` added to the OpenMP base environment, from its own directory.
+
+        ``no_aslr`` runs it under ``setarch -R``: clang 14's TSan aborts on kernels with high-entropy ASLR.
+        """
+        assert build.exe is not None
+        cwd = self.program.build_dir(build.src.parent) if self.program.project else build.src.parent
+        cmd = self.program.run_command(build.src, build.exe)
+        if no_aslr:
+            shell = cmd if isinstance(cmd, str) else shlex.join(cmd)
+            cmd = ["setarch", platform.machine(), "-R", "sh", "-c", shell]
+        return sandbox.run(cmd, cwd, limits, {**BASE_OMP_ENV, **env})
+
+    def run_limits(self) -> Limits:
+        return Limits(timeout=self.config.run_timeout, memory_mb=self.config.memory_limit_mb)
+
+    def reference(self, line: int, compiler: str) -> Reference:
+        """Serial reference for ``line``: the original minus any pragma on that loop, one thread."""
+        if line not in self.references:
+            text = variants.remove_pragma_above(self.program.text, line)
+            build = self.build("serial", text, compiler, OPENMP_FLAGS)
+            run = self.run(build, {"OMP_NUM_THREADS": "1"}, self.run_limits()) if build.ok else None
+            self.references[line] = Reference(build, run)
+        return self.references[line]
