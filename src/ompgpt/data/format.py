@@ -39,7 +39,7 @@ def pragma_target(pragma: str) -> str:
         return f"{NO_PRAGMA}{END_OF_PRAGMA}"
     if pragma.startswith("#"):
         pragma = pragma.lstrip("#").strip()
-        pragma = pragma[len("pragma"):].strip() if pragma.startswith("pragma") else pragma
+        pragma = pragma[len("pragma") :].strip() if pragma.startswith("pragma") else pragma
     if not pragma.startswith("omp "):
         pragma = f"omp {pragma}"
     return f"{pragma}{END_OF_PRAGMA}"

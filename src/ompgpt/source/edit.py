@@ -1,0 +1,109 @@
+"""Pragma edits that keep everything else byte-identical: indentation, line endings, encoding.
+
+``strip_omp_pragmas`` gives the serial version of a file (used by evaluation and verification) and remembers what
+it removed, so ``restore_pragmas`` gives back the original text exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ompgpt.source.loops import Loop, PragmaSite, find_pragmas
+from ompgpt.source.parse import parse
+from ompgpt.source.text import SourceFile, detect_newline
+
+
+@dataclass(frozen=True)
+class RemovedPragma:
+    """What ``strip_omp_pragmas`` took out: whole lines at ``line`` (0-based, original numbering) or, for an inline
+    ``_Pragma``, ``text`` at character ``column`` (0-based) of that line."""
+
+    line: int
+    text: str
+    column: int | None = None  # None: whole lines
+
+
+def _pragma_line(pragma: str) -> str:
+    pragma = pragma.strip()
+    if pragma.startswith("#"):
+        return pragma
+    return f"#pragma {pragma}" if pragma.startswith("omp ") else f"#pragma omp {pragma}"
+
+
+def insert_pragma(text: str, line: int, pragma: str, column: int | None = None) -> str:
+    """Insert ``#pragma omp <pragma>`` on its own line above ``line`` (1-based), indented like that line.
+
+    When the loop does not start its line (``column`` > first code column, as in ``if (c) for (...)``), the line
+    is split there first so the pragma lands directly above the loop.
+    """
+    newline = detect_newline(text)
+    lines = text.splitlines(keepends=True)
+    if not 1 <= line <= len(lines):
+        raise ValueError(f"line {line} is outside the file (1..{len(lines)})")
+    target = lines[line - 1]
+    indent = target[: len(target) - len(target.lstrip(" \t"))]
+    if column is not None and target[: column - 1].strip():
+        before, after = target[: column - 1].rstrip(), target[column - 1 :]
+        lines[line - 1 : line] = [before + newline, indent + after]
+    lines.insert(line - 1, f"{indent}{_pragma_line(pragma)}{newline}")
+    return "".join(lines)
+
+
+def remove_pragma(text: str, site: PragmaSite) -> str:
+    """Remove one pragma: its whole lines, or the ``_Pragma(...)`` text when it shares a line with code."""
+    lines = text.splitlines(keepends=True)
+    if site.inline:
+        i = site.line - 1
+        col = site.column - 1
+        raw = site.text
+        lines[i] = lines[i][:col] + lines[i][col + len(raw) :].lstrip(" \t")
+        return "".join(lines)
+    del lines[site.line - 1 : site.end_line]
+    return "".join(lines)
+
+
+def set_loop_pragma(text: str, loop: Loop, pragma: str | None) -> str:
+    """Give ``loop`` exactly this pragma (``None`` removes it), replacing any pragma that governs it."""
+    if loop.pragma_site is not None:
+        text = remove_pragma(text, loop.pragma_site)
+        if pragma is None:
+            return text
+        if not loop.pragma_site.inline:
+            return insert_pragma(text, loop.pragma_site.line, pragma)
+        return insert_pragma(text, loop.line, pragma, loop.pragma_site.column)
+    if pragma is None:
+        return text
+    return insert_pragma(text, loop.line, pragma, loop.column)
+
+
+def strip_omp_pragmas(source: SourceFile | str, lang: str = "c") -> tuple[str, list[RemovedPragma]]:
+    """The serial version of a file: every OpenMP pragma removed. Returns the text and what was removed."""
+    src = source if isinstance(source, SourceFile) else SourceFile.from_text(source, lang)
+    sites = find_pragmas(parse(src))
+    lines = src.text.splitlines(keepends=True)
+    removed: list[RemovedPragma] = []
+    drop: set[int] = set()
+    for site in sorted(sites, key=lambda s: (s.line, -s.column), reverse=False):
+        if site.inline:
+            i, col = site.line - 1, site.column - 1
+            rest = lines[i][col + len(site.text) :]
+            taken = site.text + rest[: len(rest) - len(rest.lstrip(" \t"))]
+            lines[i] = lines[i][:col] + lines[i][col + len(taken) :]
+            removed.append(RemovedPragma(i, taken, col))
+        else:
+            for i in range(site.line - 1, site.end_line):
+                removed.append(RemovedPragma(i, lines[i]))
+                drop.add(i)
+    stripped = "".join(line for i, line in enumerate(lines) if i not in drop)
+    return stripped, removed
+
+
+def restore_pragmas(stripped: str, removed: list[RemovedPragma]) -> str:
+    """Inverse of :func:`strip_omp_pragmas`: put every removed pragma back where it was."""
+    lines = stripped.splitlines(keepends=True)
+    for item in sorted((r for r in removed if r.column is None), key=lambda r: r.line):
+        lines.insert(item.line, item.text)
+    inline = sorted((r for r in removed if r.column is not None), key=lambda r: (r.line, r.column))
+    for item in inline:
+        lines[item.line] = lines[item.line][: item.column] + item.text + lines[item.line][item.column :]
+    return "".join(lines)

@@ -1,0 +1,501 @@
+"""Find every ``for`` loop (and C++ range-for) in a file and attach the OpenMP pragma that governs it.
+
+A pragma governs the statement that starts at the first code byte after it (skipping blank lines, comments and
+other preprocessor lines such as ``#endif``), so pragmas inside ``#ifdef _OPENMP`` blocks attach too. Positions are
+found on the raw bytes and matched to tree-sitter nodes by start offset, which does not depend on how
+tree-sitter nested the preprocessor lines around the loop.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+import tree_sitter
+
+from ompgpt.source.parse import ParsedSource, parse
+from ompgpt.source.pragma import Pragma, PragmaError, parse_pragma
+from ompgpt.source.text import SourceFile
+
+LOOP_TYPES = frozenset({"for_statement", "for_range_loop"})
+_PRAGMA_LINE = re.compile(rb"^[ \t]*#[ \t]*pragma[ \t]+omp\b(?:[^\n\\]|\\\r?\n|\\)*", re.MULTILINE)
+_UNDERSCORE_PRAGMA = re.compile(rb'_Pragma[ \t]*\([ \t]*"[ \t]*omp\b[^"]*"[ \t]*\)')
+_TRANSFORM_LINE = re.compile(
+    rb"[ \t]*#[ \t]*pragma[ \t]+omp[ \t]+(?:tile|unroll|interchange|reverse|fuse|split|stripe|nothing)\b"
+)
+_ELSE_LINE = re.compile(rb"#[ \t]*el(?:se|if)\b")
+_DIRECTIVE_LINE = re.compile(rb"^[ \t]*#[ \t]*(if|ifdef|ifndef|endif)\b", re.MULTILINE)
+_NON_CODE_NODES = frozenset({"comment", "string_literal", "raw_string_literal", "char_literal", "system_lib_string"})
+
+
+@dataclass
+class PragmaSite:
+    """An ``#pragma omp`` (or ``_Pragma("omp ...")``) occurrence and the statement it governs."""
+
+    text: str  # as written, continuations included
+    line: int  # 1-based first line
+    end_line: int  # 1-based last line (continuations)
+    column: int
+    start_byte: int
+    end_byte: int
+    pragma: Pragma | None
+    error: str | None = None
+    governed_start: int | None = None  # byte offset of the governed statement
+    governed_end: int | None = None
+    inline: bool = False  # _Pragma(...) sharing a line with code
+    loop: int | None = None  # index of the governed loop in the file's loop list, if it is a loop
+
+
+@dataclass
+class Loop:
+    """One ``for`` loop with its location, header, nesting and governing pragma. Plain data apart from ``node``."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    kind: str  # "for" or "range_for"
+    function: str | None
+    depth: int  # number of enclosing loops
+    parent: int | None  # index of the enclosing loop in the file's loop list
+    init: str | None
+    condition: str | None
+    update: str | None
+    induction_var: str | None
+    lower: str | None
+    upper: str | None  # exclusive or inclusive bound as written; see ``cond_op``
+    cond_op: str | None
+    step: str | None
+    body_line: int
+    body_end_line: int
+    perfect_nest_depth: int  # 1 = no perfectly nested inner loop; 2 = one perfectly nested inner loop ...
+    text: str
+    pragma_site: PragmaSite | None = None
+    in_parallel_region: bool = False  # inside a parallel/teams construct that is not its own pragma
+    in_omp_loop: bool = False  # an enclosing loop carries a loop pragma
+    children: list[int] = field(default_factory=list)
+    node: tree_sitter.Node | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def pragma(self) -> Pragma | None:
+        return self.pragma_site.pragma if self.pragma_site else None
+
+    @property
+    def perfectly_nested(self) -> bool:
+        return self.perfect_nest_depth >= 2
+
+    def to_dict(self) -> dict:
+        """JSON-ready view (no tree-sitter node)."""
+        out = {k: v for k, v in self.__dict__.items() if k not in {"node", "pragma_site", "text"}}
+        site = self.pragma_site
+        out["pragma"] = None
+        if site is not None:
+            out["pragma"] = {
+                "text": site.text,
+                "line": site.line,
+                "canonical": site.pragma.canonical() if site.pragma else None,
+                "error": site.error,
+            }
+        return out
+
+
+@dataclass
+class FileScan:
+    """Everything the source stage knows about one file: its parse, loops and OpenMP pragmas."""
+
+    parsed: ParsedSource
+    loops: list[Loop]
+    pragmas: list[PragmaSite]
+
+
+def scan(source: SourceFile | ParsedSource) -> FileScan:
+    """Parse (if needed), find loops and pragmas, and attach each pragma to the statement it governs."""
+    parsed = source if isinstance(source, ParsedSource) else parse(source)
+    nodes = _loop_nodes(parsed.tree)
+    index_of = {node.start_byte: i for i, node in enumerate(nodes)}
+    loops = [_make_loop(parsed, node, index_of) for node in nodes]
+    sites = find_pragmas(parsed)
+    _attach(loops, nodes, sites, index_of)
+    return FileScan(parsed, loops, sites)
+
+
+def find_loops(source: SourceFile | ParsedSource) -> list[Loop]:
+    """All for loops of a file in source order, with pragmas attached and nesting filled in."""
+    return scan(source).loops
+
+
+def find_pragmas(parsed: ParsedSource) -> list[PragmaSite]:
+    """Every OpenMP pragma in the file that is not inside a comment or string, with its governed statement."""
+    sites = []
+    for match, inline in _pragma_matches(parsed.data):
+        start = match.start() + (len(match.group()) - len(match.group().lstrip())) if not inline else match.start()
+        if _inside_non_code(parsed.root, start):
+            continue
+        sites.append(_make_site(parsed, start, match.end(), inline))
+    return sites
+
+
+def _pragma_matches(data: bytes):
+    for m in _PRAGMA_LINE.finditer(data):
+        yield m, False
+    if b"_Pragma" in data:
+        for m in _UNDERSCORE_PRAGMA.finditer(data):
+            line_start = data.rfind(b"\n", 0, m.start()) + 1
+            if not data[line_start : m.start()].lstrip().startswith(b"#"):  # skip #define bodies
+                yield m, True
+
+
+def _inside_non_code(root: tree_sitter.Node, offset: int) -> bool:
+    node = root.descendant_for_byte_range(offset, offset + 1)
+    while node is not None:
+        if node.type in _NON_CODE_NODES:
+            return True
+        if node.type.startswith("preproc_def") or node.type == "preproc_function_def":
+            return True  # inside a #define body: not a pragma of this code
+        node = node.parent
+    return False
+
+
+def _make_site(parsed: ParsedSource, start: int, end: int, inline: bool) -> PragmaSite:
+    raw = parsed.data[start:end].decode("utf-8", errors="replace").rstrip()
+    text = raw
+    if inline:
+        text = re.sub(r'^_Pragma\s*\(\s*"|"\s*\)$', "", raw)
+    pragma, error = parse_site_pragma(text)
+    line, col = _line_col_of_byte(parsed, start)
+    governed = _next_code_byte(parsed.data, end)
+    site = PragmaSite(
+        text=raw,
+        line=line,
+        end_line=line + raw.count("\n"),
+        column=col,
+        start_byte=start,
+        end_byte=end,
+        pragma=pragma,
+        error=error,
+        inline=inline,
+    )
+    if governed is not None:
+        node = _statement_at(parsed.root, governed)
+        if node is not None:
+            site.governed_start, site.governed_end = node.start_byte, node.end_byte
+    return site
+
+
+def parse_site_pragma(text: str) -> tuple[Pragma | None, str | None]:
+    """Parse strictly; when only unknown clause names (usually macros such as ``HYPRE_SMP_SCHEDULE``) are the
+    problem, keep the lenient parse and report the strict error alongside it."""
+    try:
+        return parse_pragma(text), None
+    except PragmaError as exc:
+        try:
+            return parse_pragma(text, allow_unknown=True), str(exc)
+        except PragmaError:
+            return None, str(exc)
+
+
+def _line_col_of_byte(parsed: ParsedSource, offset: int) -> tuple[int, int]:
+    row = parsed.data.count(b"\n", 0, offset)
+    line_start = parsed.data.rfind(b"\n", 0, offset) + 1
+    return row + 1, len(parsed.data[line_start:offset].decode("utf-8", errors="replace")) + 1
+
+
+def _next_code_byte(data: bytes, pos: int) -> int | None:
+    """Offset of the first byte after ``pos`` that is code: not blank, not a comment, not a preprocessor line.
+    Returns None when another OpenMP pragma comes first (the first one governs no statement directly)."""
+    n = len(data)
+    while pos < n:
+        ch = data[pos : pos + 1]
+        if ch.isspace():
+            pos += 1
+        elif data.startswith(b"//", pos):
+            pos = _end_of_line(data, pos)
+        elif data.startswith(b"/*", pos):
+            close = data.find(b"*/", pos + 2)
+            pos = n if close < 0 else close + 2
+        elif ch == b"#":
+            line_start = data.rfind(b"\n", 0, pos) + 1
+            if _TRANSFORM_LINE.match(data, line_start):
+                pos = _end_of_line(data, pos)  # tile/unroll/interchange: the loop they make is still governed
+                continue
+            if _PRAGMA_LINE.match(data, line_start):
+                return None
+            if _ELSE_LINE.match(data, pos):
+                pos = _skip_to_endif(data, pos)
+            else:
+                pos = _end_of_line(data, pos)
+        else:
+            return pos
+    return None
+
+
+def _skip_to_endif(data: bytes, pos: int) -> int:
+    """From an ``#else``/``#elif`` line, skip the alternative branch to just past the matching ``#endif``: a pragma
+    in the first branch governs the statement after the whole conditional."""
+    depth = 0
+    pos = _end_of_line(data, pos)
+    for m in _DIRECTIVE_LINE.finditer(data, pos):
+        word = m.group(1)
+        if word.startswith(b"if"):
+            depth += 1
+        elif word == b"endif":
+            if depth == 0:
+                return _end_of_line(data, m.start())
+            depth -= 1
+    return len(data)
+
+
+def _end_of_line(data: bytes, pos: int) -> int:
+    """The offset just past the line at ``pos``, following backslash continuations."""
+    while True:
+        nl = data.find(b"\n", pos)
+        if nl < 0:
+            return len(data)
+        if data[nl - 1 : nl] == b"\\" or data[nl - 2 : nl] == b"\\\r":
+            pos = nl + 1
+            continue
+        return nl + 1
+
+
+def _statement_at(root: tree_sitter.Node, offset: int) -> tree_sitter.Node | None:
+    """The outermost node that starts at ``offset`` (below the enclosing block)."""
+    node = root.descendant_for_byte_range(offset, offset)
+    while node is not None and not node.is_named:
+        node = node.parent
+    if node is None or node.start_byte != offset or node.type == "ERROR":
+        return None
+    while node.parent is not None and node.parent.start_byte == offset and node.parent.type != "translation_unit":
+        node = node.parent
+    return node
+
+
+@cache
+def _loop_query(language: tree_sitter.Language) -> tree_sitter.Query:
+    pattern = "(for_statement) @loop"
+    if language.id_for_node_kind("for_range_loop", True):
+        pattern += " (for_range_loop) @loop"
+    return tree_sitter.Query(language, pattern)
+
+
+def _loop_nodes(tree: tree_sitter.Tree) -> list[tree_sitter.Node]:
+    """Loop nodes in source order, found by a tree-sitter query (the walk runs in C, not Python)."""
+    captures = tree_sitter.QueryCursor(_loop_query(tree.language)).captures(tree.root_node)
+    return sorted(captures.get("loop", []), key=lambda n: n.start_byte)
+
+
+def _field_text(parsed: ParsedSource, node: tree_sitter.Node, name: str) -> str | None:
+    child = node.child_by_field_name(name)
+    return " ".join(parsed.text_of(child).split()) if child is not None else None
+
+
+def _make_loop(parsed, node, index_of) -> Loop:
+    line, col = parsed.line_col(node.start_point)
+    body = node.child_by_field_name("body")
+    body = body if body is not None else node
+    enclosing = _enclosing_loop(node)
+    parent = index_of.get(enclosing.start_byte) if enclosing is not None else None
+    header = _header(parsed, node)
+    return Loop(
+        file=parsed.source.path,
+        line=line,
+        column=col,
+        end_line=node.end_point[0] + 1,
+        kind="range_for" if node.type == "for_range_loop" else "for",
+        function=function_name(parsed, node),
+        depth=_depth(node),
+        parent=parent,
+        body_line=body.start_point[0] + 1,
+        body_end_line=body.end_point[0] + 1,
+        perfect_nest_depth=_perfect_depth(node),
+        text=parsed.text_of(node),
+        node=node,
+        **header,
+    )
+
+
+def _header(parsed: ParsedSource, node: tree_sitter.Node) -> dict:
+    if node.type == "for_range_loop":
+        var = node.child_by_field_name("declarator")
+        return dict(
+            init=_field_text(parsed, node, "declarator"),
+            condition=None,
+            update=None,
+            induction_var=_identifier(parsed, var),
+            lower=None,
+            upper=_field_text(parsed, node, "right"),
+            cond_op=":",
+            step=None,
+        )
+    init = node.child_by_field_name("initializer")
+    cond = node.child_by_field_name("condition")
+    update = node.child_by_field_name("update")
+    var, lower = _init_var(parsed, init)
+    upper, cond_op = _condition_bound(parsed, cond, var)
+    return dict(
+        init=(_field_text(parsed, node, "initializer") or "").rstrip(";").strip() or None,
+        condition=_field_text(parsed, node, "condition"),
+        update=_field_text(parsed, node, "update"),
+        induction_var=var,
+        lower=lower,
+        upper=upper,
+        cond_op=cond_op,
+        step=_step(parsed, update, var),
+    )
+
+
+def _identifier(parsed: ParsedSource, node: tree_sitter.Node | None) -> str | None:
+    while node is not None and node.type not in {"identifier", "field_identifier"}:
+        node = node.child_by_field_name("declarator") or (node.named_children[0] if node.named_children else None)
+    return parsed.text_of(node) if node is not None else None
+
+
+def _init_var(parsed, init) -> tuple[str | None, str | None]:
+    if init is None:
+        return None, None
+    if init.type == "comma_expression":
+        init = init.child_by_field_name("left")
+    if init.type == "assignment_expression" and parsed.text_of(init.child(1)) == "=":
+        left, right = init.child_by_field_name("left"), init.child_by_field_name("right")
+        if left.type == "identifier":
+            return parsed.text_of(left), " ".join(parsed.text_of(right).split())
+    if init.type == "declaration":
+        decl = init.child_by_field_name("declarator")
+        if decl is not None and decl.type == "init_declarator":
+            value = decl.child_by_field_name("value")
+            name = _identifier(parsed, decl.child_by_field_name("declarator"))
+            return name, " ".join(parsed.text_of(value).split()) if value is not None else None
+    return None, None
+
+
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "!=": "!="}
+
+
+def _condition_bound(parsed, cond, var) -> tuple[str | None, str | None]:
+    if cond is None or var is None or cond.type != "binary_expression":
+        return None, None
+    left, right = cond.child_by_field_name("left"), cond.child_by_field_name("right")
+    op = parsed.text_of(cond.child_by_field_name("operator"))
+    if op not in _FLIP:
+        return None, None
+    if parsed.text_of(left) == var:
+        return " ".join(parsed.text_of(right).split()), op
+    if parsed.text_of(right) == var:
+        return " ".join(parsed.text_of(left).split()), _FLIP[op]
+    return None, None
+
+
+def _step(parsed, update, var) -> str | None:
+    if update is None or var is None:
+        return None
+    text = "".join(parsed.text_of(update).split())
+    if text in {f"{var}++", f"++{var}"}:
+        return "1"
+    if text in {f"{var}--", f"--{var}"}:
+        return "-1"
+    for op, sign in (("+=", ""), ("-=", "-")):
+        if text.startswith(var + op):
+            value = text[len(var) + 2 :]
+            return f"{sign}{value}" if not sign or not value.startswith("-") else value[1:]
+    m = re.fullmatch(rf"{re.escape(var)}=(?:{re.escape(var)}([+-])(.+)|(.+)\+{re.escape(var)})", text)
+    if m:
+        if m.group(3):
+            return m.group(3)
+        return m.group(2) if m.group(1) == "+" else f"-{m.group(2)}"
+    return None
+
+
+def function_name(parsed: ParsedSource, node: tree_sitter.Node) -> str | None:
+    """Name of the enclosing function (``Class::method`` for C++; ``<lambda>`` suffix inside lambdas)."""
+    suffix = ""
+    while node is not None:
+        if node.type == "lambda_expression" and not suffix:
+            suffix = "::<lambda>"
+        if node.type == "function_definition":
+            decl = node.child_by_field_name("declarator")
+            while decl is not None and decl.type not in {"function_declarator"}:
+                decl = decl.child_by_field_name("declarator")
+            if decl is not None:
+                name = decl.child_by_field_name("declarator")
+                if name is not None:
+                    return parsed.text_of(name) + suffix
+            return None
+        node = node.parent
+    return None
+
+
+def _enclosing_loop(node: tree_sitter.Node) -> tree_sitter.Node | None:
+    node = node.parent
+    while node is not None and node.type not in LOOP_TYPES:
+        if node.type in {"function_definition", "lambda_expression"}:
+            return None
+        node = node.parent
+    return node
+
+
+def _depth(node: tree_sitter.Node) -> int:
+    depth, node = 0, _enclosing_loop(node)
+    while node is not None:
+        depth, node = depth + 1, _enclosing_loop(node)
+    return depth
+
+
+def _sole_inner_loop(node: tree_sitter.Node) -> tree_sitter.Node | None:
+    body = node.child_by_field_name("body")
+    while body is not None and body.type == "compound_statement":
+        inner = [c for c in body.named_children if c.type != "comment"]
+        if len(inner) != 1:
+            return None
+        body = inner[0]
+    return body if body is not None and body.type in LOOP_TYPES else None
+
+
+def _perfect_depth(node: tree_sitter.Node) -> int:
+    depth, inner = 1, _sole_inner_loop(node)
+    while inner is not None:
+        depth, inner = depth + 1, _sole_inner_loop(inner)
+    return depth
+
+
+def _braced_sole_loop(nodes, index_of: dict[int, int], site: PragmaSite) -> int | None:
+    """``#pragma omp parallel for`` followed by ``{ for (...) ... }``: clang accepts this and applies the pragma
+    to the sole loop inside the braces (gcc rejects it), so we attach it there too."""
+    for i in range(len(nodes)):
+        node = nodes[i]
+        if node.start_byte > site.governed_end:
+            break
+        if node.start_byte < site.governed_start:
+            continue
+        block = node.parent
+        if block is not None and block.type == "compound_statement" and block.start_byte == site.governed_start:
+            statements = [c for c in block.named_children if c.type != "comment"]
+            return index_of.get(node.start_byte) if statements == [node] else None
+        return None
+    return None
+
+
+def _attach(loops: list[Loop], nodes, sites: list[PragmaSite], index_of: dict[int, int]) -> None:
+    regions = []
+    for site in sites:
+        if site.governed_start is None:
+            continue
+        i = site.loop = index_of.get(site.governed_start)
+        if i is None:
+            i = site.loop = _braced_sole_loop(nodes, index_of, site)
+        if i is not None and loops[i].pragma_site is None:
+            loops[i].pragma_site = site
+        if site.pragma is not None and site.pragma.opens_parallel_region:
+            regions.append((site.governed_start, site.governed_end, i))
+    for i, node in enumerate(nodes):
+        loops[i].in_parallel_region = any(
+            start <= node.start_byte < end and owner != i for start, end, owner in regions
+        )
+        if loops[i].parent is not None:
+            loops[loops[i].parent].children.append(i)
+    for i, loop in enumerate(loops):
+        j = loop.parent
+        while j is not None:
+            if loops[j].pragma is not None and loops[j].pragma.is_loop_directive:
+                loop.in_omp_loop = True
+                break
+            j = loops[j].parent
