@@ -221,10 +221,7 @@ def _next_code_byte(data: bytes, pos: int) -> int | None:
                 continue
             if _PRAGMA_LINE.match(data, line_start):
                 return None
-            if _ELSE_LINE.match(data, pos):
-                pos = _skip_to_endif(data, pos)
-            else:
-                pos = _end_of_line(data, pos)
+            pos = _skip_to_endif(data, pos) if _ELSE_LINE.match(data, pos) else _end_of_line(data, pos)
         else:
             return pos
     return None
@@ -492,7 +489,7 @@ def _attach(loops: list[Loop], nodes, sites: list[PragmaSite], index_of: dict[in
         )
         if loops[i].parent is not None:
             loops[loops[i].parent].children.append(i)
-    for i, loop in enumerate(loops):
+    for loop in loops:
         j = loop.parent
         while j is not None:
             if loops[j].pragma is not None and loops[j].pragma.is_loop_directive:
