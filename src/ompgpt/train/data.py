@@ -1,0 +1,129 @@
+"""Training examples and a resumable batch order.
+
+Two stages, two shapes of data:
+
+* ``pretrain``: ``files-{split}.jsonl`` (field ``text``) tokenized into one stream, documents separated by ``<|pad|>``
+  (format.py has no end-of-text token), cut into fixed windows of ``block_size + 1`` tokens. Loss on every token.
+* ``finetune``: ``loops-{split}.jsonl`` (``code``, ``context``, ``pragma``) rendered with ``format.loop_example``,
+  one example per row, right-padded. Loss only on the pragma tokens after ``<|endofloop|>``.
+
+The order is a seeded permutation per epoch, so the position ``(epoch, index)`` is all a checkpoint needs to resume
+on exactly the same batches.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ompgpt.data.format import loop_example
+from ompgpt.model.tokenizer import OmpTokenizer
+
+IGNORE_INDEX = -100
+STAGES = ("pretrain", "finetune")
+
+
+def read_jsonl(path: Path) -> Iterator[dict]:
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def stage_texts(data_dir: Path, stage: str, split: str) -> list[str]:
+    """The raw texts of a split: whole files for pre-training, rendered loop examples for fine-tuning."""
+    files, loops = data_dir / f"files-{split}.jsonl", data_dir / f"loops-{split}.jsonl"
+    if stage == "pretrain" and files.exists():
+        return [r["text"] for r in read_jsonl(files)]
+    if loops.exists():
+        return [loop_example(r["code"], r["pragma"], r.get("context", "")) for r in read_jsonl(loops)]
+    raise FileNotFoundError(f"no {files.name} or {loops.name} in {data_dir}")
+
+
+@dataclass
+class Examples:
+    """Token rows and, per row, the index of the first target position that counts for the loss."""
+
+    rows: list[np.ndarray]
+    loss_from: list[int]
+    pad_id: int
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def batch(self, indices: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Inputs and targets (B, T), right-padded to the longest row; targets are IGNORE_INDEX where no loss."""
+        width = max(len(self.rows[i]) for i in indices) - 1
+        x = np.full((len(indices), width), self.pad_id, dtype=np.int64)
+        y = np.full((len(indices), width), IGNORE_INDEX, dtype=np.int64)
+        for r, i in enumerate(indices):
+            row = self.rows[i]
+            x[r, : len(row) - 1] = row[:-1]
+            y[r, : len(row) - 1] = row[1:]
+            y[r, : self.loss_from[i]] = IGNORE_INDEX
+        return x, y
+
+
+def pretrain_examples(texts: list[str], tok: OmpTokenizer, block_size: int) -> Examples:
+    stream: list[int] = []
+    for ids in tok.encode_batch(texts):
+        stream.extend(ids)
+        stream.append(tok.pad_id)
+    arr = np.asarray(stream, dtype=np.int64)
+    if len(arr) < block_size + 1:  # a tiny corpus still yields one (short) window
+        return Examples([arr], [0], tok.pad_id)
+    n = (len(arr) - 1) // block_size
+    return Examples([arr[i * block_size : i * block_size + block_size + 1] for i in range(n)], [0] * n, tok.pad_id)
+
+
+def finetune_examples(texts: list[str], tok: OmpTokenizer, block_size: int) -> Examples:
+    """Loop examples; a prompt too long for the window loses its middle, never its pragma or its end marker."""
+    rows, loss_from = [], []
+    for ids in tok.encode_batch(texts):
+        if tok.end_of_loop_id not in ids:
+            continue
+        split = ids.index(tok.end_of_loop_id) + 1
+        prompt, target = ids[:split], ids[split:]
+        room = block_size + 1 - len(target)
+        if len(prompt) > room:
+            prompt = prompt[: room // 2] + prompt[len(prompt) - (room - room // 2) :]
+        rows.append(np.asarray(prompt + target, dtype=np.int64))
+        loss_from.append(len(prompt) - 1)  # target index of the first pragma token
+    return Examples(rows, loss_from, tok.pad_id)
+
+
+def load_examples(data_dir: Path, stage: str, split: str, tok: OmpTokenizer, block_size: int) -> Examples:
+    texts = stage_texts(data_dir, stage, split)
+    build = pretrain_examples if stage == "pretrain" else finetune_examples
+    return build(texts, tok, block_size)
+
+
+@dataclass
+class BatchOrder:
+    """Seeded per-epoch permutations; ``(epoch, index)`` is the whole state."""
+
+    n: int
+    seed: int
+    epoch: int = 0
+    index: int = 0
+
+    def _perm(self, epoch: int) -> np.ndarray:
+        return np.random.default_rng([self.seed, epoch]).permutation(self.n)
+
+    def take(self, count: int) -> list[int]:
+        out: list[int] = []
+        while len(out) < count:
+            if self.index >= self.n:
+                self.epoch, self.index = self.epoch + 1, 0
+            perm = self._perm(self.epoch)
+            step = min(count - len(out), self.n - self.index)
+            out.extend(int(i) for i in perm[self.index : self.index + step])
+            self.index += step
+        return out
+
+    def state(self) -> dict[str, int]:
+        return {"epoch": self.epoch, "index": self.index}
