@@ -42,10 +42,12 @@ def insert_pragma(text: str, line: int, pragma: str, column: int | None = None) 
         raise ValueError(f"line {line} is outside the file (1..{len(lines)})")
     target = lines[line - 1]
     indent = target[: len(target) - len(target.lstrip(" \t"))]
+    at = line - 1
     if column is not None and target[: column - 1].strip():
         before, after = target[: column - 1].rstrip(), target[column - 1 :]
-        lines[line - 1 : line] = [before + newline, indent + after]
-    lines.insert(line - 1, f"{indent}{_pragma_line(pragma)}{newline}")
+        lines[at : at + 1] = [before + newline, indent + after]
+        at += 1
+    lines.insert(at, f"{indent}{_pragma_line(pragma)}{newline}")
     return "".join(lines)
 
 

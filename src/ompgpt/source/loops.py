@@ -386,6 +386,8 @@ def _step(parsed, update, var) -> str | None:
     if update is None or var is None:
         return None
     text = "".join(parsed.text_of(update).split())
+    if "->" in text or "," in text:
+        return None  # pointer chasing or several updates: no arithmetic step
     if text in {f"{var}++", f"++{var}"}:
         return "1"
     if text in {f"{var}--", f"--{var}"}:

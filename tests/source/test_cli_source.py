@@ -1,0 +1,64 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from ompgpt.cli import main
+
+PROGRAM = """#include <stdio.h>
+int main(void) {
+  double a[1000], s = 0;
+  for (int i = 0; i < 1000; i++) a[i] = i;
+#pragma omp parallel for reduction(+:s)
+  for (int i = 0; i < 1000; i++) s += a[i];
+  printf("%f\\n", s);
+  return 0;
+}
+"""
+
+
+def test_loops_table_json_and_errors(tmp_path: Path, capsys):
+    good = tmp_path / "prog.c"
+    good.write_text(PROGRAM)
+    bad = tmp_path / "bad.c"
+    bad.write_text("void f(int n,int*a){\n#pragma omp parallel for private(\nfor(int i=0;i<n;i++)a[i]=0;\n}\n")
+    assert main(["loops", str(good)]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert len(table) == 2 and table[1].startswith(f"{good}:6:3\tmain") and "parallel for reduction(+:s)" in table[1]
+
+    assert main(["loops", "--json", str(tmp_path / "missing.c"), str(bad), str(good)]) == 1
+    captured = capsys.readouterr()
+    rows = [json.loads(line) for line in captured.out.splitlines()]
+    assert [r["line"] for r in rows] == [3, 4, 6]
+    assert f"{tmp_path / 'missing.c'}:1:1: error: cannot read file" in captured.err
+    assert f"{bad}:2:1: error: malformed OpenMP pragma" in captured.err
+
+
+def test_loops_walks_directories(tmp_path: Path, capsys):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "k.cpp").write_text("void f(){ for (int i=0;i<3;++i) g(i); }\n")
+    (tmp_path / "notes.txt").write_text("for (;;)")
+    assert main(["loops", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.count("\n") == 1
+
+
+def test_strip_prints_serial_version_bytes(tmp_path: Path):
+    path = tmp_path / "prog.c"
+    path.write_bytes(PROGRAM.replace("\n", "\r\n").encode())
+    out = subprocess.run([sys.executable, "-m", "ompgpt.cli", "strip", str(path)], capture_output=True, check=True)
+    assert b"#pragma" not in out.stdout and out.stdout.count(b"\r\n") == PROGRAM.count("\n") - 1
+
+
+def test_usage_errors_exit_2():
+    proc = subprocess.run([sys.executable, "-m", "ompgpt.cli", "loops"], capture_output=True, text=True)
+    assert proc.returncode == 2 and "usage:" in proc.stderr
+    assert subprocess.run([sys.executable, "-m", "ompgpt.cli"], capture_output=True).returncode == 2
+
+
+def test_every_command_has_help():
+    from ompgpt.cli import COMMANDS, _available
+
+    for name in COMMANDS:
+        if _available(name):
+            proc = subprocess.run([sys.executable, "-m", "ompgpt.cli", name, "--help"], capture_output=True, text=True)
+            assert proc.returncode == 0 and "usage: ompgpt" in proc.stdout, name

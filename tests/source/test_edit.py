@@ -1,0 +1,65 @@
+from ompgpt.source import SourceFile, find_loops
+from ompgpt.source.edit import insert_pragma, remove_pragma, restore_pragmas, set_loop_pragma, strip_omp_pragmas
+
+TEXT = """void f(int n, double *a, double *b) {
+    double s = 0;
+#pragma omp parallel for \\
+        reduction(+:s)
+    for (int i = 0; i < n; i++) s += a[i];
+    _Pragma("omp parallel for") for (int i = 0; i < n; i++) b[i] = a[i];
+#pragma omp parallel
+    {
+#pragma omp for
+        for (int i = 0; i < n; i++) b[i] += 1;
+    }
+}
+"""
+
+
+def test_strip_removes_every_omp_pragma_and_restore_is_exact():
+    stripped, removed = strip_omp_pragmas(TEXT)
+    assert "omp" not in stripped
+    assert "    for (int i = 0; i < n; i++) b[i] = a[i];" in stripped
+    assert restore_pragmas(stripped, removed) == TEXT
+
+
+def test_strip_keeps_crlf_and_other_pragmas():
+    text = "#pragma once\r\nvoid f(int n,int*a){\r\n#pragma omp simd\r\nfor(int i=0;i<n;i++)a[i]=0;\r\n}\r\n"
+    stripped, removed = strip_omp_pragmas(text)
+    assert stripped == "#pragma once\r\nvoid f(int n,int*a){\r\nfor(int i=0;i<n;i++)a[i]=0;\r\n}\r\n"
+    assert restore_pragmas(stripped, removed) == text
+
+
+def test_insert_keeps_indentation_and_line_endings():
+    text = "void f(){\r\n\tfor(int i=0;i<4;i++) g(i);\r\n}\r\n"
+    out = insert_pragma(text, 2, "parallel for")
+    assert out == "void f(){\r\n\t#pragma omp parallel for\r\n\tfor(int i=0;i<4;i++) g(i);\r\n}\r\n"
+
+
+def test_insert_splits_a_line_where_the_loop_does_not_start_it():
+    text = "void f(int c){\n  if (c) for (int i = 0; i < 4; i++) g(i);\n}\n"
+    (loop,) = find_loops(SourceFile.from_text(text))
+    out = set_loop_pragma(text, loop, "parallel for")
+    assert out == "void f(int c){\n  if (c)\n  #pragma omp parallel for\n  for (int i = 0; i < 4; i++) g(i);\n}\n"
+    (again,) = find_loops(SourceFile.from_text(out))
+    assert again.pragma.canonical() == "parallel for"
+
+
+def test_set_loop_pragma_replaces_and_removes():
+    src = SourceFile.from_text(TEXT)
+    first = find_loops(src)[0]
+    replaced = set_loop_pragma(TEXT, first, "parallel for reduction(+:s) schedule(static)")
+    assert "reduction(+:s)\n" not in replaced
+    new_first = find_loops(SourceFile.from_text(replaced))[0]
+    assert new_first.pragma.canonical() == "parallel for reduction(+:s) schedule(static)"
+    assert new_first.pragma_site.text.startswith("#pragma omp")
+    removed = set_loop_pragma(TEXT, first, None)
+    assert find_loops(SourceFile.from_text(removed))[0].pragma is None
+    assert removed.count("\n") == TEXT.count("\n") - 2
+
+
+def test_remove_inline_pragma():
+    src = SourceFile.from_text(TEXT)
+    second = find_loops(src)[1]
+    out = remove_pragma(TEXT, second.pragma_site)
+    assert "    for (int i = 0; i < n; i++) b[i] = a[i];\n" in out
