@@ -60,20 +60,38 @@ def chain_of_omp(
 
 
 def directive_scores(decoder: PragmaDecoder, row: _Row) -> dict[str, float]:
-    """log P(head is exactly this) for ``none`` and every ``omp <directive>``: the step the 20 ms budget is for."""
+    """log P(the head is exactly this) for ``none`` and each ``omp <directive>``: the step the 20 ms budget is for.
+
+    ``omp d`` is exact when what follows ends the directive (end marker or a clause), not a longer directive such
+    as ``omp d simd``. Next tokens are sorted by the grammar into ending, extending, and ambiguous ones (`` s``
+    can start ``simd`` or ``schedule``); the ambiguous mass is split using the longer heads' own scores, which are
+    computed anyway (heads end at word boundaries, so their token sequences are prefixes of one another).
+    """
     totals, after = decoder.score_texts(row.first_logp, row.cache, list(HEADS))
+    prefix = dict(zip(HEADS, totals, strict=True))
     masker = decoder.masker(row.prompt.grammar)
     scores: dict[str, float] = {}
     for head, total, nxt in zip(HEADS, totals, after, strict=True):
         if head == NO_PRAGMA:
             scores[head] = float(total + nxt[decoder.end_id])
             continue
-        directive = head[len("omp "):]
-        ends = masker.allowed(frozenset({("after", directive, frozenset())}))
+        ends = masker.allowed(frozenset({("after", head[len("omp ") :], frozenset())}))
         extends = masker.allowed(frozenset({("head", "", frozenset(), head)}))
-        ids = np.setdiff1d(ends, extends, assume_unique=True)  # e.g. " s" could be " simd" or " schedule": skip it
-        scores[head] = float(total + np.logaddexp.reduce(nxt[ids])) if ids.size else -np.inf
+        p = np.exp(nxt.astype(np.float64))
+        pure_end = p[np.setdiff1d(ends, extends, assume_unique=True)].sum()
+        pure_ext = p[np.setdiff1d(extends, ends, assume_unique=True)].sum()
+        ambiguous = p[np.intersect1d(ends, extends, assume_unique=True)].sum()
+        longer = sum(np.exp(prefix[h] - total) for h in _next_heads(head))
+        end_mass = pure_end + max(0.0, ambiguous - max(0.0, longer - pure_ext))
+        scores[head] = float(total + np.log(end_mass)) if end_mass > 0 else -np.inf
     return scores
+
+
+def _next_heads(head: str) -> list[str]:
+    """Heads one or more words longer than ``head`` with no other head in between (``omp parallel`` ->
+    ``omp parallel for``, not ``omp parallel for simd``)."""
+    longer = [h for h in HEADS if h.startswith(head + " ")]
+    return [h for h in longer if not any(h.startswith(m + " ") for m in longer)]
 
 
 def _chain_one(decoder: PragmaDecoder, row: _Row, options: ChainOptions) -> list[Candidate]:
@@ -94,7 +112,7 @@ def _chain_one(decoder: PragmaDecoder, row: _Row, options: ChainOptions) -> list
 
 def _fill_clauses(decoder: PragmaDecoder, row: _Row, head: str, options: ChainOptions) -> str:
     """Walk CLAUSE_ORDER from ``head``, accepting hints the model prefers and letting it fill their arguments."""
-    directive = head[len("omp "):]
+    directive = head[len("omp ") :]
     remaining = [c for c in CLAUSE_ORDER if c in DIRECTIVES[directive]]
     text = head
     while remaining:

@@ -86,7 +86,7 @@ class PragmaDecoder:
         if len(ids) > limit:
             warnings.append(f"loop truncated from the middle: {len(ids)} tokens > {limit}")
             head = limit // 2
-            ids = ids[:head] + ids[len(ids) - (limit - head):]
+            ids = ids[:head] + ids[len(ids) - (limit - head) :]
         return Prompt(ids, PragmaGrammar(loop_identifiers(loop.code, loop.context)), warnings)
 
     def masker(self, grammar: PragmaGrammar) -> TokenMasker:
@@ -103,15 +103,13 @@ class PragmaDecoder:
         tokens = np.full((len(prompts), width), self.tok.pad_id, dtype=np.int64)
         valid = np.zeros((len(prompts), width), dtype=bool)
         for row, ids in enumerate(prompts):
-            tokens[row, width - len(ids):] = ids
-            valid[row, width - len(ids):] = True
+            tokens[row, width - len(ids) :] = ids
+            valid[row, width - len(ids) :] = True
         logits, cache = self.model.forward(tokens, valid=valid, all_logits=False)
         return log_softmax(logits), cache
 
     # -- scoring given texts ---------------------------------------------------------------------------------------
-    def score_texts(
-        self, first_logp: np.ndarray, cache: KVCache, texts: list[str]
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def score_texts(self, first_logp: np.ndarray, cache: KVCache, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """log P(text | prompt) for each text after a one-row prompt cache, and the next-token log-probs after it.
 
         Texts are tokenized on their own: right after ``<|endofloop|>`` that is how they tokenize in context, and a
@@ -134,7 +132,9 @@ class PragmaDecoder:
         return totals, after
 
     # -- free constrained decoding ---------------------------------------------------------------------------------
-    def beam_search(self, loops: list[LoopInput], beam_size: int = 4, n_best: int | None = None) -> list[list[Candidate]]:
+    def beam_search(
+        self, loops: list[LoopInput], beam_size: int = 4, n_best: int | None = None
+    ) -> list[list[Candidate]]:
         """Constrained beam search for a batch of loops (greedy when ``beam_size`` is 1)."""
         prompts = [self.prompt(loop) for loop in loops]
         first_logp, cache = self.prefill([p.ids for p in prompts])
@@ -184,10 +184,13 @@ class PragmaDecoder:
                     done = beam.ids[-1] == self.end_id or (
                         stop_when_after and beam.states and all(s[0] == "after" for s in beam.states)
                     )
-                    target = finished[b] if done else beams[b]
-                    if len(target) < beam_size:
-                        target.append(beam)
-                if len(finished[b]) >= beam_size and beams[b] and beams[b][0].logprob < finished[b][-1].logprob:
+                    if done:
+                        finished[b].append(beam)
+                    elif len(beams[b]) < beam_size:
+                        beams[b].append(beam)
+                finished[b] = sorted(finished[b], key=lambda x: -x.logprob)[:beam_size]
+                full = len(finished[b]) >= beam_size
+                if full and beams[b] and beams[b][0].logprob < finished[b][-1].logprob:
                     beams[b] = []  # log-probs only fall: no live beam can still enter the top list
             alive = [beam for group in beams for beam in group]
             if not alive:

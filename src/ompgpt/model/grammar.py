@@ -45,7 +45,61 @@ HEADS = (NO_PRAGMA, *(f"omp {d}" for d in DIRECTIVES))
 _HEAD_DIRECTIVE = {f"omp {d}": d for d in DIRECTIVES}
 _IDENT = re.compile(r"[A-Za-z_]\w*")
 _C_KEYWORDS = frozenset(
-    ["auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else", "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register", "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef", "union", "unsigned", "void", "volatile", "while", "bool", "true", "false", "NULL", "nullptr", "class", "namespace", "template", "typename", "new", "delete", "this", "public", "private", "protected", "using", "operator", "virtual", "size_t"]
+    [
+        "auto",
+        "break",
+        "case",
+        "char",
+        "const",
+        "continue",
+        "default",
+        "do",
+        "double",
+        "else",
+        "enum",
+        "extern",
+        "float",
+        "for",
+        "goto",
+        "if",
+        "inline",
+        "int",
+        "long",
+        "register",
+        "restrict",
+        "return",
+        "short",
+        "signed",
+        "sizeof",
+        "static",
+        "struct",
+        "switch",
+        "typedef",
+        "union",
+        "unsigned",
+        "void",
+        "volatile",
+        "while",
+        "bool",
+        "true",
+        "false",
+        "NULL",
+        "nullptr",
+        "class",
+        "namespace",
+        "template",
+        "typename",
+        "new",
+        "delete",
+        "this",
+        "public",
+        "private",
+        "protected",
+        "using",
+        "operator",
+        "virtual",
+        "size_t",
+    ]
 )
 
 
@@ -199,6 +253,7 @@ class PragmaGrammar:
         return [("int", d, used, nb)] if nb.isdigit() and nb[0] != "0" and len(nb) <= 3 else []
 
 
+_IDENTIFIER_STATES = frozenset({"vars", "chunk"})  # the only states whose next step consults loop identifiers
 _ALPHABET = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_ (),:+-*&|^")
 
 
@@ -215,6 +270,8 @@ class TokenTrie:
                 for ch in text:
                     node = node.setdefault(ch, {})
                 node.setdefault("", []).append(idx)  # "" holds the ids ending at this node
+        # masks that never looked at a loop identifier, shared by every loop's masker
+        self.shared: dict[frozenset[State], np.ndarray] = {}
 
 
 class TokenMasker:
@@ -248,12 +305,16 @@ class TokenMasker:
     def allowed(self, states: frozenset[State]) -> np.ndarray:
         """Sorted ids allowed after ``states`` (the end-of-pragma id included when the text is complete)."""
         hit = self._cache.get(states)
+        if hit is None:
+            hit = self.trie.shared.get(states)
         if hit is not None:
             return hit
         ids = [self.trie.end_id] if self.grammar.accepting(states) else []
         stack = [(self.trie.root, states)]
+        uses_identifiers = False
         while stack:
             node, node_states = stack.pop()
+            uses_identifiers = uses_identifiers or any(s[0] in _IDENTIFIER_STATES for s in node_states)
             for ch, child in node.items():
                 if ch == "":
                     continue
@@ -262,7 +323,7 @@ class TokenMasker:
                     ids.extend(child.get("", ()))
                     stack.append((child, child_states))
         result = np.array(sorted(ids), dtype=np.int64)
-        self._cache[states] = result
+        (self._cache if uses_identifiers else self.trie.shared)[states] = result
         return result
 
     def mask(self, states: frozenset[State]) -> np.ndarray:

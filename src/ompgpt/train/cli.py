@@ -43,7 +43,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         import torch  # noqa: F401
     except ImportError:
-        print("ompgpt train: PyTorch is missing; install the 'train' extra (pip install 'ompgpt[train]')", file=sys.stderr)
+        print(
+            "ompgpt train: PyTorch is missing; install the 'train' extra (pip install 'ompgpt[train]')", file=sys.stderr
+        )
         return 2
     from ompgpt.train.loop import TrainOptions, train
 

@@ -310,7 +310,9 @@ def train(opts: TrainOptions, on_step: Callable[[int, float], None] | None = Non
     )
     raw = model
     if dist.world > 1:
-        model = torch.nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
+        model = torch.nn.parallel.DistributedDataParallel(
+            model, device_ids=[device.index] if device.type == "cuda" else None
+        )
     fwd = torch.compile(model) if opts.compile else model
     deadline = time.monotonic() + 60 * opts.max_minutes if opts.max_minutes else None
     stop = {"signal": False}
@@ -362,7 +364,9 @@ def train(opts: TrainOptions, on_step: Callable[[int, float], None] | None = Non
             signal.signal(signal.SIGTERM, previous)
     if dist.main:
         save_checkpoint(opts.out / CKPT_DIR, raw, opt, snapshot())
-        progress.message(f"checkpoint saved at step {step}" + (" (interrupted; rerun to resume)" if interrupted else ""))
+        progress.message(
+            f"checkpoint saved at step {step}" + (" (interrupted; rerun to resume)" if interrupted else "")
+        )
     export_dir = None
     if dist.main and not interrupted:
         export_dir = export_model(raw, tok, opts.out / EXPORT_DIR, opts.export_dtype)

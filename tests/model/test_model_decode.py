@@ -1,0 +1,116 @@
+"""Decoding, chain-of-OMP and the suggest command, on a random model (torch-free) and a memorized tiny model."""
+
+import json
+import math
+
+import pytest
+
+from ompgpt.cli import main
+from ompgpt.model.chain import chain_of_omp, directive_scores, one_shot
+from ompgpt.model.decode import LoopInput, PragmaDecoder
+from ompgpt.model.grammar import HEADS
+from ompgpt.train.samples import SAMPLE_LOOPS
+
+LOOPS = [LoopInput(code, ctx) for ctx, code, _ in SAMPLE_LOOPS]
+EXPECTED = [p if p == "none" else f"omp {p}" for _, _, p in SAMPLE_LOOPS]
+
+
+def _check(cands):
+    assert cands, "no candidate"
+    assert math.isclose(sum(c.probability for c in cands), 1.0, rel_tol=1e-6)
+    assert [c.logprob for c in cands] == sorted((c.logprob for c in cands), reverse=True)
+    assert len({c.pragma for c in cands}) == len(cands)
+
+
+@pytest.mark.parametrize("mode", ["beam", "greedy", "chain"])
+def test_random_model_still_writes_only_valid_pragmas(random_model_dir, mode):
+    decoder = PragmaDecoder.load(random_model_dir)
+    loops = LOOPS[:5]
+    if mode == "chain":
+        results = chain_of_omp(decoder, loops)
+    else:
+        results = decoder.beam_search(loops, beam_size=4 if mode == "beam" else 1)
+    for loop, cands in zip(loops, results, strict=True):
+        _check(cands)
+        grammar = decoder.prompt(loop).grammar
+        for cand in cands:
+            assert grammar.is_complete(cand.pragma), cand.pragma
+
+
+def test_batched_beam_search_equals_one_loop_at_a_time(random_model_dir):
+    decoder = PragmaDecoder.load(random_model_dir)
+    batched = decoder.beam_search(LOOPS[:4], beam_size=3)
+    for loop, cands in zip(LOOPS[:4], batched, strict=True):
+        single = decoder.beam_search([loop], beam_size=3)[0]
+        assert [c.pragma for c in single] == [c.pragma for c in cands]
+        assert [c.logprob for c in single] == pytest.approx([c.logprob for c in cands], abs=1e-3)
+
+
+def test_overlong_loop_is_cut_from_the_middle_with_a_warning(random_model_dir):
+    decoder = PragmaDecoder.load(random_model_dir)
+    code = "for (int i = 0; i < n; i++) {\n" + "  a[i] = a[i] * 2 + b[i];\n" * 100 + "}"
+    prompt = decoder.prompt(LoopInput(code, "int a[N];"))
+    assert len(prompt.ids) == decoder.model.cfg.block_size - decoder.max_new_tokens
+    assert any("middle" in w for w in prompt.warnings) and any("context" in w for w in prompt.warnings)
+    assert prompt.ids[-1] == decoder.tok.end_of_loop_id
+    assert decoder.beam_search([LoopInput(code)], beam_size=2)[0]
+
+
+def test_memorized_model_recovers_every_sample_pragma(trained_model_dir):
+    decoder = PragmaDecoder.load(trained_model_dir)
+    chain = [c[0].pragma for c in chain_of_omp(decoder, LOOPS)]
+    shot = [c[0].pragma for c in one_shot(decoder, LOOPS, beam_size=3)]
+    assert chain == EXPECTED
+    assert shot == EXPECTED
+
+
+def test_directive_scores_pick_the_exact_head(trained_model_dir):
+    decoder = PragmaDecoder.load(trained_model_dir)
+    first, cache = decoder.prefill([decoder.prompt(LOOPS[12]).ids])  # "parallel for simd"
+    from ompgpt.model.chain import _Row
+
+    scores = directive_scores(decoder, _Row(decoder.prompt(LOOPS[12]), first[0], cache))
+    assert set(scores) == set(HEADS)
+    assert max(scores, key=scores.get) == "omp parallel for simd"
+
+
+def test_suggest_command_on_stdin_and_jsonl(trained_model_dir, tmp_path, monkeypatch, capsys):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(SAMPLE_LOOPS[1][1]))
+    assert main(["suggest", "--model", str(trained_model_dir), "--context", SAMPLE_LOOPS[1][0], "-k", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split(maxsplit=1)[1] == "#pragma omp parallel for reduction(+:sum)"
+    assert len(lines) <= 2
+
+    src = tmp_path / "in.jsonl"
+    rows = [{"code": code, "context": ctx} for ctx, code, _ in SAMPLE_LOOPS[:3]] + [{"code": "x = 1;"}]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "out.jsonl"
+    code = main(["suggest", "--model", str(trained_model_dir), "--jsonl", str(src), "--out", str(out),
+                 "--batch-size", "2", "--mode", "oneshot"])  # fmt: skip
+    assert code == 1  # one record was not a loop
+    got = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [g.get("pragma") for g in got[:3]] == [p for _, _, p in SAMPLE_LOOPS[:3]]
+    assert all(0 < g["probability"] <= 1 and isinstance(g["alternatives"], list) for g in got[:3])
+    assert "no for loop" in got[3]["error"]
+
+
+def test_suggest_explains_bad_input(random_model_dir, tmp_path, monkeypatch, capsys):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("   \n"))
+    assert main(["suggest", "--model", str(random_model_dir)]) == 1
+    assert "empty input" in capsys.readouterr().err
+    assert main(["suggest", "--model", str(tmp_path)]) == 2
+    assert "no model" in capsys.readouterr().err
+
+
+def test_suggest_file_line_uses_the_loop_finder(random_model_dir, tmp_path, capsys):
+    pytest.importorskip("ompgpt.source")
+    src = tmp_path / "k.c"
+    src.write_text("void f(int n, double *a) {\n  int i;\n  for (i = 0; i < n; i++)\n    a[i] = 0;\n}\n")
+    assert main(["suggest", "--model", str(random_model_dir), f"{src}:4"]) == 0
+    assert capsys.readouterr().out.strip()
+    assert main(["suggest", "--model", str(random_model_dir), f"{src}:1"]) == 1
+    assert "no for loop" in capsys.readouterr().err
