@@ -62,3 +62,22 @@ def test_token_masks_match_brute_force(tokenizer):
         if grammar.is_complete(prefix):
             expected.add(tokenizer.end_of_pragma_id)
         assert set(masker.allowed(states).tolist()) == expected, prefix
+
+
+def test_chain_clause_order_is_the_canonical_order():
+    pragma = pytest.importorskip("ompgpt.source.pragma")
+    from ompgpt.model.chain import CLAUSE_ORDER
+    from ompgpt.model.grammar import DIRECTIVES
+
+    grammar_clauses = {c for clauses in DIRECTIVES.values() for c in clauses}
+    assert set(CLAUSE_ORDER) == grammar_clauses
+    assert list(CLAUSE_ORDER) == [c for c in pragma.CLAUSE_ORDER if c in grammar_clauses]
+
+
+def test_canonical_pragmas_from_the_source_stage_are_in_the_language():
+    pragma = pytest.importorskip("ompgpt.source.pragma")
+    grammar = PragmaGrammar(loop_identifiers(LOOP))
+    for text in ("parallel for reduction(+ : sum) private(tmp,i) schedule(dynamic,4)",
+                 "simd reduction(max:sum)", "parallel for default(none) shared(n, a) collapse(2)"):  # fmt: skip
+        canonical = pragma.parse_pragma("omp " + text).canonical()
+        assert grammar.is_complete("omp " + canonical), canonical

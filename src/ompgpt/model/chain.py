@@ -21,10 +21,11 @@ from ompgpt.model.decode import Candidate, LoopInput, PragmaDecoder, Prompt, nor
 from ompgpt.model.grammar import DIRECTIVES, FLAG_CLAUSES, HEADS, State
 from ompgpt.model.numpy_gpt import KVCache
 
-#: the order clauses are offered in (and written in); should match the data builder's canonical order
+#: the order clauses are offered in: that of the canonical pragma text the model was trained on
+#: (``ompgpt.source.pragma.CLAUSE_ORDER``, restricted to the grammar's clauses; a test keeps them in step)
 CLAUSE_ORDER = (
-    "private", "firstprivate", "lastprivate", "shared", "reduction", "schedule", "collapse",
-    "num_threads", "default", "simdlen", "safelen", "nowait",
+    "num_threads", "default", "shared", "private", "firstprivate", "lastprivate", "reduction",
+    "safelen", "simdlen", "collapse", "schedule", "nowait",
 )  # fmt: skip
 
 
