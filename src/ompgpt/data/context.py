@@ -1,0 +1,108 @@
+"""The bounded context shown before a loop: the enclosing function's signature and the declarations of the
+variables the loop uses, found in the same function before the loop.
+
+Why: whether a variable must be ``private`` or is a ``reduction`` target often depends on where and how it is
+declared (a scalar declared outside the loop, a pointer parameter, an array). The window is bounded
+(:data:`MAX_LINES` lines, :data:`MAX_CHARS` characters, nearest declarations first) so it never crowds the loop out
+of the model's 512-token block. Inference must build its prompt with the same function to match training.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import tree_sitter
+
+from ompgpt.source.loops import Loop
+from ompgpt.source.parse import ParsedSource
+
+MAX_LINES = 10
+MAX_CHARS = 600
+MAX_DECL_CHARS = 200  # a longer declaration (big initializer list) is left out rather than cut
+_NAME_TYPES = frozenset({"identifier", "field_identifier"})
+
+
+@cache
+def _query(language: tree_sitter.Language, pattern: str) -> tree_sitter.Query:
+    return tree_sitter.Query(language, pattern)
+
+
+def _captures(parsed: ParsedSource, pattern: str, start: int, end: int) -> list[tree_sitter.Node]:
+    cursor = tree_sitter.QueryCursor(_query(parsed.tree.language, pattern))
+    cursor.set_byte_range(start, end)
+    found = cursor.captures(parsed.root)
+    return sorted((n for nodes in found.values() for n in nodes), key=lambda n: n.start_byte)
+
+
+def _one_line(parsed: ParsedSource, node: tree_sitter.Node) -> str:
+    return " ".join(parsed.text_of(node).split())
+
+
+def used_names(parsed: ParsedSource, node: tree_sitter.Node) -> set[str]:
+    """Every identifier that occurs in ``node``."""
+    names = _captures(parsed, "(identifier) @id", node.start_byte, node.end_byte)
+    return {parsed.text_of(n) for n in names if node.start_byte <= n.start_byte < node.end_byte}
+
+
+def declared_names(parsed: ParsedSource, decl: tree_sitter.Node) -> list[str]:
+    """Names a declaration introduces (``int i, *p = q, a[3];`` -> i, p, a)."""
+    names = []
+    for child in decl.children_by_field_name("declarator"):
+        while child is not None and child.type not in _NAME_TYPES:
+            inner = child.child_by_field_name("declarator")
+            child = inner if inner is not None else next((c for c in child.named_children), None)
+        if child is not None:
+            names.append(parsed.text_of(child))
+    return names
+
+
+def _function(node: tree_sitter.Node) -> tree_sitter.Node | None:
+    while node is not None and node.type != "function_definition":
+        node = node.parent
+    return node
+
+
+def _signature(parsed: ParsedSource, func: tree_sitter.Node) -> str | None:
+    body = func.child_by_field_name("body")
+    end = body.start_byte if body is not None else func.end_byte
+    text = " ".join(parsed.data[func.start_byte : end].decode("utf-8", errors="replace").split())
+    return text if text and len(text) <= MAX_DECL_CHARS else None
+
+
+def _in_scope(decl: tree_sitter.Node, loop: tree_sitter.Node) -> bool:
+    """The declaration ends before the loop and its block (or enclosing for header) contains the loop."""
+    scope = decl.parent
+    return decl.end_byte <= loop.start_byte and scope is not None and scope.end_byte >= loop.end_byte
+
+
+def _declarations(parsed: ParsedSource, func: tree_sitter.Node, loop: tree_sitter.Node, used: set[str]) -> list[str]:
+    """Declarations of used names in scope at the loop, nearest first, each name taken once (shadowing)."""
+    decls = _captures(parsed, "(declaration) @d", func.start_byte, loop.start_byte)
+    wanted, picked = set(used), []
+    for decl in reversed(decls):
+        if not _in_scope(decl, loop):
+            continue
+        names = [n for n in declared_names(parsed, decl) if n in wanted]
+        if names:
+            wanted.difference_update(names)
+            picked.append(_one_line(parsed, decl))
+    return picked
+
+
+def loop_context(parsed: ParsedSource, loop: Loop, max_lines: int = MAX_LINES, max_chars: int = MAX_CHARS) -> str:
+    """Signature of the enclosing function (when short) and the nearest declarations of variables the loop uses."""
+    node = loop.node
+    func = _function(node) if node is not None else None
+    if func is None:
+        return ""
+    used = used_names(parsed, node)
+    lines: list[str] = []
+    budget = max_chars
+    for text in _declarations(parsed, func, node, used):
+        if len(lines) >= max_lines - 1 or len(text) > MAX_DECL_CHARS or len(text) + 1 > budget:
+            continue
+        lines.append(text)
+        budget -= len(text) + 1
+    signature = _signature(parsed, func)
+    head = [signature] if signature and len(signature) + 1 <= budget else []
+    return "\n".join(head + lines[::-1])
