@@ -1,0 +1,51 @@
+"""End-to-end ``ompgpt eval --quick`` on the fixture (the full evaluation is a benchmark, not a test)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from ompgpt.cli import main
+from ompgpt.evaluate.datasets import load
+from ompgpt.evaluate.gcc import declarations, wrap
+
+
+def test_quick_fixture_shape() -> None:
+    items = load("quick")
+    assert len(items) == 30
+    assert sum(it.label == "none" for it in items) == 3
+    assert all("for" in it.code for it in items)
+
+
+def test_eval_quick_end_to_end(capsys) -> None:
+    assert main(["eval", "--quick", "--predictors", "baseline,monocoder,gpt35,analysis,chain"]) == 0
+    out = capsys.readouterr().out
+    assert "| baseline | 30 | 0.167 | 0.667 |" in out
+    assert "| monocoder | 7 | 0.571 | 0.714 |" in out
+    assert "| gpt35 | 6 | 0.500 | 0.500 |" in out
+    assert "**analysis**" in out and "**chain**" in out  # listed, with numbers or "unavailable: <reason>"
+    assert "| baseline | 3 | 0.900 | 1.000 | 0.900 |" in out  # needs-a-pragma row
+
+
+def test_eval_unknown_predictor() -> None:
+    assert main(["eval", "--quick", "--predictors", "nope"]) == 2
+
+
+def test_gcc_wrapper_declarations() -> None:
+    code = "for (i = 0; i < n; i++) { double t = f(a[i][j]); s.x += t; }"
+    decls = declarations(code)
+    assert "double a[64][64];" in decls and "double f();" in decls and "long n;" in decls
+    assert "long t;" not in decls and "x" not in decls.split()
+    source, line = wrap(code)
+    assert source.splitlines()[line - 1] == code
+
+
+def test_eval_help_is_light() -> None:
+    """``ompgpt eval --help`` must not import numpy or the stages."""
+    code = "import sys; from ompgpt.cli import main\ntry: main(['eval','--help'])\nexcept SystemExit: pass\n"
+    code += "print('numpy' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30, cwd=Path(__file__).parent
+    )
+    assert out.stdout.strip().endswith("False")
