@@ -53,6 +53,15 @@ def test_unparsable(text: str) -> None:
         normalize(text)
 
 
+def test_lenient_reads_empty_clauses_as_absent() -> None:
+    assert normalize("parallel for private ( ) reduction(+:s)", lenient=True) == normalize(
+        "parallel for reduction(+:s)"
+    )
+    s = score([("parallel for", "parallel for private( )")], lenient=True)
+    assert (s.exact_hits, s.pred_unparsable) == (1, 0)
+    assert score([("parallel for", "parallel for private( )")]).pred_unparsable == 1
+
+
 def test_read_prediction_states() -> None:
     assert read_prediction(None) == "no answer"
     assert read_prediction("  ") == "no answer"

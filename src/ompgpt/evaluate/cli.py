@@ -24,6 +24,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quick", action="store_true", help="CI mode: the fixture dataset and log excerpts")
     parser.add_argument("--monocoder-dir", type=Path, help="folder with the peers' logs")
     parser.add_argument("--model", type=Path, help="trained model folder for oneshot/chain/advisor")
+    parser.add_argument("--lenient", action="store_true", help="read empty clauses like private() as absent")
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds per gcc compile")
     parser.add_argument("--speed", action="store_true", help="measure per-loop latency (model vs OMPGPT-size GPT)")
     parser.add_argument("--speed-loops", type=int, default=8, help="prompts timed per model with --speed")
@@ -35,7 +36,7 @@ def _options(args: argparse.Namespace):
     from ompgpt.evaluate.predictors import Options
 
     options = Options(dataset="quick" if args.quick else args.dataset, quick=args.quick, limit=args.limit,
-                      model_dir=args.model, timeout=args.timeout)  # fmt: skip
+                      model_dir=args.model, timeout=args.timeout, lenient=args.lenient)  # fmt: skip
     if args.monocoder_dir is not None:
         options.monocoder_dir = args.monocoder_dir
     return options
@@ -61,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"ompgpt eval: {exc}", file=sys.stderr)
         return 2
     results = run_all(names, items, options)
-    title = f"Dataset `{options.dataset}` ({len(items)} items)"
+    title = f"Dataset `{options.dataset}` ({len(items)} items{', lenient' if args.lenient else ''})"
     print(report.markdown(results, title))
     messages = []
     if args.out is not None:

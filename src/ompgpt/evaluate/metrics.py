@@ -23,6 +23,9 @@ Normalization (the same for labels and predictions, so peers and our stages are 
    negative. *No answer* and *unparsable* answers count as wrong on every measure: a false negative for a pragma
    label, a false positive for a ``none`` label (and as absent clauses for the clause scores). They are also counted
    separately. Items whose *label* is unparsable are left out of every score and counted.
+7. ``lenient=True`` (``ompgpt eval --lenient``) reads an empty list clause (``private ( )``, ``reduction ( )``, which
+   OpenMP and compilers reject) as absent instead of unparsable. It exists to show how much a peer's score depends
+   on that choice (MonoCoder-OMP writes ~100 of them); the strict rule is the reported one.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from ompgpt.source.pragma import LIST_CLAUSES, PragmaError, parse_pragma
 FEATURES = ("private", "reduction", "firstprivate", "lastprivate", "schedule", "collapse", "simd")
 _REDUCTION_MODIFIERS = frozenset({"inscan", "task", "default"})
 _CLAUSE_OPEN = re.compile(r"([A-Za-z_]\w*)\s*\(")
+_EMPTY_CLAUSE = re.compile(r"\b[A-Za-z_]\w*\s*\(\s*\)")
 _NEGATIVE = frozenset({"none"})
 #: list clauses whose ``qualifier:`` comes before the variables
 _QUALIFIED = frozenset({"reduction", "in_reduction", "task_reduction", "lastprivate", "map", "depend", "allocate"})
@@ -133,9 +137,9 @@ def _variable(item: str) -> str:
     return item.split("[", 1)[0].lower()
 
 
-def normalize(text: str) -> Norm | None:
+def normalize(text: str, lenient: bool = False) -> Norm | None:
     """The normalized pragma, or ``None`` for a ``none`` (leave serial) answer; raises :class:`Unparsable`."""
-    stripped = " ".join(text.split())
+    stripped = " ".join((_EMPTY_CLAUSE.sub(" ", text) if lenient else text).split())
     if stripped.lower() in _NEGATIVE:
         return None
     if not stripped:
@@ -223,12 +227,12 @@ class Scores:
 _NONE, _NO_ANSWER, _UNPARSABLE = "none", "no answer", "unparsable"
 
 
-def read_prediction(text: str | None) -> Norm | str:
+def read_prediction(text: str | None, lenient: bool = False) -> Norm | str:
     """A prediction as a :class:`Norm`, or ``"none"``, ``"no answer"`` or ``"unparsable"``."""
     if text is None or not text.strip():
         return _NO_ANSWER
     try:
-        norm = normalize(text)
+        norm = normalize(text, lenient)
     except Unparsable:
         return _UNPARSABLE
     return _NONE if norm is None else norm
@@ -252,14 +256,14 @@ def _add(scores: Scores, label: Norm | None, pred: Norm | str) -> None:
         counts.add(feature in label.features, got is not None and feature in got.features)
 
 
-def score(pairs: Iterable[tuple[str | None, str | None]]) -> Scores:
+def score(pairs: Iterable[tuple[str | None, str | None]], lenient: bool = False) -> Scores:
     """Score (label, prediction) text pairs; see the module docstring for the rules."""
     scores = Scores()
     for label_text, pred_text in pairs:
         try:
-            label = None if label_text is None else normalize(label_text)
+            label = None if label_text is None else normalize(label_text, lenient)
         except Unparsable:
             scores.label_unparsable += 1
             continue
-        _add(scores, label, read_prediction(pred_text))
+        _add(scores, label, read_prediction(pred_text, lenient))
     return scores

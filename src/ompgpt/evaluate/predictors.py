@@ -26,6 +26,7 @@ class Options:
     monocoder_dir: Path = MONOCODER_DIR
     model_dir: Path | None = None
     timeout: float = 10.0
+    lenient: bool = False
     extra: dict = field(default_factory=dict)
 
 

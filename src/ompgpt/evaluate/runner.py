@@ -44,7 +44,9 @@ def run_one(name: str, items: list[EvalItem], options: Options) -> Result:
         return Result(name, spec.description, None, f"unavailable: {exc}")
     extra = getattr(predictor, "note", "")
     note = "; ".join(n for n in (note, extra() if callable(extra) else extra) if n)
-    return Result(name, spec.description, metrics.score(pairs(items, predictions)), note, seconds, len(items))
+    return Result(
+        name, spec.description, metrics.score(pairs(items, predictions), options.lenient), note, seconds, len(items)
+    )
 
 
 def run_all(names: list[str], items: list[EvalItem], options: Options) -> list[Result]:
