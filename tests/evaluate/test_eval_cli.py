@@ -33,12 +33,13 @@ def test_eval_unknown_predictor() -> None:
 
 
 def test_gcc_wrapper_declarations() -> None:
-    code = "for (i = 0; i < n; i++) { double t = f(a[i][j]); s.x += t; }"
+    code = "for (i = 0; i < n; i++) { double t = f(a[i][j]); s += t + p->w; }"
     decls = declarations(code)
-    assert "double a[64][64];" in decls and "double f();" in decls and "long n;" in decls
-    assert "long t;" not in decls and "x" not in decls.split()
+    assert decls.splitlines() == ["double f();", "double a[2048][2048];"]
     source, line = wrap(code)
     assert source.splitlines()[line - 1] == code
+    assert "void ompgpt_snippet(long i, long j, long n, double p, double s) {" in source  # w: a member, skipped
+    assert source.rstrip().endswith("ompgpt_sink = (double)(0 + i + j + n + p + s);}")
 
 
 def test_eval_help_is_light() -> None:

@@ -29,6 +29,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--speed", action="store_true", help="measure per-loop latency (model vs OMPGPT-size GPT)")
     parser.add_argument("--speed-loops", type=int, default=8, help="prompts timed per model with --speed")
     parser.add_argument("--kernels", action="store_true", help="kernel-suite execution metrics from ompgpt.verify")
+    parser.add_argument("--kernel-limit", type=int, help="with --kernels: only the first N kernels")
     parser.add_argument("--out", type=Path, help="folder for plots (eval-*.png); needs matplotlib")
 
 
@@ -71,9 +72,11 @@ def run(args: argparse.Namespace) -> int:
     if args.speed:
         messages.append(_speed(args, items, options))
     if args.kernels:
-        from ompgpt.evaluate.kernels import kernel_metrics_markdown
+        from ompgpt.evaluate.kernels import run_kernels
 
-        print(kernel_metrics_markdown())
+        print(
+            "### Kernel suite (ompgpt.verify)\n\n" + run_kernels(names, options, args.kernel_limit, args.quick) + "\n"
+        )
     for message in messages:
         print(message, file=sys.stderr)
     return 0

@@ -1,11 +1,13 @@
 """GCC's auto-parallelizer as a predictor: does ``-ftree-parallelize-loops`` parallelize the snippet's outer loop?
 
-Each snippet is wrapped in a function with guessed declarations (every free identifier becomes a ``double``, an
-array of it, or a function, from how the loop uses it), compiled with ``gcc -O2 -ftree-parallelize-loops=2
--fopt-info-loop-all``, and GCC's own report decides: "parallelizing outer loop" on the snippet's first line answers
-``parallel for``, anything else ``none``. GCC privatizes and reduces internally without naming source variables, so
-this predictor never proposes clauses: it measures the directive decision only. A snippet that does not compile is
-*no answer*; the compile rate is reported in the note.
+Each snippet is wrapped in a function with guessed declarations (functions return ``double``, subscripted names
+become large global ``double`` arrays, other free names ``long``/``double`` parameters), compiled with ``gcc -O2
+-ftree-parallelize-loops=2 -fno-tree-loop-distribute-patterns -fopt-info-loop-all`` (:data:`GCC_FLAGS`), and GCC's
+own report decides: "parallelizing outer/inner loop" on the snippet's first line answers ``parallel for``, anything
+else ``none``. GCC privatizes and reduces internally without naming source variables, so this predictor never
+proposes clauses: it measures the directive decision only. Without ``-ffast-math`` GCC will not reorder
+floating-point reductions, as for any user of that flag set. A snippet that does not compile is *no answer*; the
+compile rate is reported in the note.
 """
 
 from __future__ import annotations
@@ -22,48 +24,17 @@ from ompgpt.evaluate.records import EvalItem, Prediction, Predictor, Unavailable
 
 _IDENT = re.compile(r"[A-Za-z_]\w*")
 _KEYWORDS = frozenset(
-    [
-        "auto",
-        "break",
-        "case",
-        "char",
-        "const",
-        "continue",
-        "default",
-        "do",
-        "double",
-        "else",
-        "enum",
-        "extern",
-        "float",
-        "for",
-        "goto",
-        "if",
-        "inline",
-        "int",
-        "long",
-        "register",
-        "restrict",
-        "return",
-        "short",
-        "signed",
-        "sizeof",
-        "static",
-        "struct",
-        "switch",
-        "typedef",
-        "union",
-        "unsigned",
-        "void",
-        "volatile",
-        "while",
-        "bool",
-        "true",
-        "false",
-        "NULL",
-        "size_t",
-    ]
+    re.findall(
+        r"\w+",
+        "auto break case char const continue default do double else enum extern float for goto if inline int long "
+        "register restrict return short signed sizeof static struct switch typedef union unsigned void volatile while "
+        "bool true false NULL size_t",
+    )
 )
+#: loop distribution off: otherwise GCC turns zeroing/copy loops into memset/memcpy calls and never considers them
+GCC_FLAGS = ("-O2", "-ftree-parallelize-loops=2", "-fno-tree-loop-distribute-patterns", "-fopt-info-loop-all")
+#: array extent per dimension count: big enough that GCC does not bound the trip count below its threshold
+_EXTENT = {1: "[1048576]", 2: "[2048]", 3: "[128]", 4: "[32]"}
 _DECLARED = re.compile(r"\b(?:int|long|unsigned|size_t|double|float|char|short|bool|auto)\s+([A-Za-z_]\w*)")
 
 
@@ -75,31 +46,53 @@ def _dims(code: str, name: str) -> int:
     return best
 
 
-def declarations(code: str) -> str:
-    """Guessed file-scope declarations for the free identifiers of ``code``."""
+def free_names(code: str) -> tuple[list[str], list[str], list[str]]:
+    """(functions, arrays as declarations, scalars) among the identifiers ``code`` uses but does not declare."""
     declared = set(_DECLARED.findall(code))
-    lines = []
+    functions, arrays, scalars = [], [], []
     for name in sorted(set(_IDENT.findall(code)) - _KEYWORDS - declared):
-        if re.search(rf"\b{re.escape(name)}\s*\(", code):
-            lines.append(f"double {name}();")
-        elif re.search(rf"(?:\.|->)\s*{re.escape(name)}\b", code):
+        if re.search(rf"(?:\.|->)\s*{re.escape(name)}\b", code):
             continue  # a member name
+        if re.search(rf"\b{re.escape(name)}\s*\(", code):
+            functions.append(name)
+        elif dims := _dims(code, name):
+            arrays.append(f"{name}{_EXTENT.get(dims, '[16]') * dims}")
         else:
-            dims = _dims(code, name)
-            lines.append(f"double {name}{'[64]' * dims};" if dims else f"long {name};")
-    return "\n".join(lines)
+            scalars.append(name)
+    return functions, arrays, scalars
+
+
+def _scalar_type(code: str, name: str) -> str:
+    """``long`` for names used as subscripts, loop counters or with integer-only operators, else ``double``."""
+    word = rf"\b{re.escape(name)}\b"
+    in_brackets = any(re.search(word, inside) for inside in re.findall(r"\[([^\[\]]*)\]", code))
+    in_header = any(re.search(word, header) for header in re.findall(r"\bfor\s*\(([^;]*;[^;]*;)", code))
+    integer_op = re.search(rf"{word}\s*(?:%|<<|>>|&[^&]|\|[^|])|(?:%|<<|>>)\s*{word}", code)
+    return "long" if in_brackets or in_header or integer_op else "double"
+
+
+def declarations(code: str) -> str:
+    """Guessed file-scope declarations: functions return double, arrays are large global doubles."""
+    functions, arrays, _ = free_names(code)
+    return "\n".join([*(f"double {f}();" for f in functions), *(f"double {a};" for a in arrays)])
 
 
 def wrap(code: str) -> tuple[str, int]:
-    """A compilable C file around the snippet, and the line its first line lands on."""
-    decls = declarations(code)
-    head = f"#include <math.h>\n{decls}\nvoid ompgpt_snippet(void) {{\n"
-    return head + code + "\n;}\n", head.count("\n") + 1
+    """A compilable C file around the snippet, and the line its first line lands on.
+
+    Free scalars become parameters (``long`` if used like an index, else ``double``; initialized and not
+    addressable, so GCC may privatize them) and are all stored to a global sink after the loop, so a loop computing
+    only scalars is not deleted as dead code."""
+    _, _, scalars = free_names(code)
+    params = ", ".join(f"{_scalar_type(code, v)} {v}" for v in scalars) or "void"
+    sink = " + ".join(["0", *scalars])
+    head = f"#include <math.h>\n{declarations(code)}\ndouble ompgpt_sink;\nvoid ompgpt_snippet({params}) {{\n"
+    return f"{head}{code}\n;ompgpt_sink = (double)({sink});}}\n", head.count("\n") + 1
 
 
 def _answer(report: str, line: int, file: str) -> str:
     for m in re.finditer(rf"{re.escape(file)}:(\d+):\d+: (?:optimized|missed): (.*)", report):
-        if int(m.group(1)) == line and "parallelizing outer loop" in m.group(2):
+        if int(m.group(1)) == line and re.match(r"parallelizing (?:outer|inner) loop", m.group(2)):
             return "parallel for"
     return "none"
 
@@ -110,7 +103,7 @@ def predict_one(code: str, gcc: str, timeout: float) -> tuple[Prediction, bool]:
     with tempfile.TemporaryDirectory(prefix="ompgpt-gcc-") as tmp:
         path = Path(tmp) / "snippet.c"
         path.write_text(source, encoding="utf-8")
-        cmd = [gcc, "-O2", "-ftree-parallelize-loops=2", "-fopt-info-loop-all", "-w", "-c", str(path),
+        cmd = [gcc, *GCC_FLAGS, "-w", "-c", str(path),
                "-o", str(Path(tmp) / "snippet.o")]  # fmt: skip
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=tmp)
