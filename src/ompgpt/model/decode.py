@@ -114,21 +114,32 @@ class PragmaDecoder:
 
         Texts are tokenized on their own: right after ``<|endofloop|>`` that is how they tokenize in context, and a
         text cut at a word boundary tokenizes as a prefix of its continuations (byte-level pre-tokenization).
+        The texts' tokens are merged into a prefix tree and run in one forward pass, so shared prefixes (``omp
+        parallel for`` in most directive candidates) cost once.
         """
-        seqs = [self.tok.encode(t) for t in texts]
-        width = max(len(s) for s in seqs)
-        tokens = np.full((len(seqs), width), self.tok.pad_id, dtype=np.int64)
-        valid = np.zeros_like(tokens, dtype=bool)
-        for row, s in enumerate(seqs):
-            tokens[row, : len(s)] = s
-            valid[row, : len(s)] = True
-        logits, _ = self.model.forward(tokens, cache.select([0] * len(seqs)), valid=valid)
-        logp = log_softmax(logits)  # (N, W, V): row r, position i predicts token i + 1
+        seqs = [tuple(self.tok.encode(t)) for t in texts]
+        nodes: dict[tuple[int, ...], int] = {}  # token prefix -> node index (parents come first)
+        parent: list[int] = []
+        for seq in seqs:
+            for k in range(1, len(seq) + 1):
+                if seq[:k] not in nodes:
+                    nodes[seq[:k]] = len(parent)
+                    parent.append(nodes[seq[: k - 1]] if k > 1 else -1)
+        n = len(parent)
+        tokens = np.array([[key[-1] for key in nodes]], dtype=np.int64)
+        depth = np.array([len(key) - 1 for key in nodes], dtype=np.int64)
+        visible = np.eye(n, dtype=bool)
+        for i in range(n):  # parents precede children, so a parent's row is already complete
+            if parent[i] >= 0:
+                visible[i] |= visible[parent[i]]
+        logits, _ = self.model.forward(tokens, cache, tree=(depth, visible))
+        logp = log_softmax(logits[0])  # (n, V): node i's row predicts the token after it
         totals = np.zeros(len(seqs))
         after = np.zeros((len(seqs), logp.shape[-1]), dtype=np.float32)
-        for row, s in enumerate(seqs):
-            totals[row] = first_logp[s[0]] + sum(logp[row, i - 1, s[i]] for i in range(1, len(s)))
-            after[row] = logp[row, len(s) - 1]
+        for row, seq in enumerate(seqs):
+            ids = [nodes[seq[:k]] for k in range(1, len(seq) + 1)]
+            totals[row] = first_logp[seq[0]] + sum(logp[ids[k - 1], seq[k]] for k in range(1, len(seq)))
+            after[row] = logp[ids[-1]]
         return totals, after
 
     # -- free constrained decoding ---------------------------------------------------------------------------------

@@ -96,21 +96,32 @@ class NumpyGPT:
         cache: KVCache | None = None,
         valid: np.ndarray | None = None,
         all_logits: bool = True,
+        tree: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> tuple[np.ndarray, KVCache]:
         """Run ``tokens`` (B, T) after ``cache``; ``valid`` (B, T) is False on padding (left or right).
 
         Returns logits (B, T, V) — or (B, V) for the last position only when ``all_logits`` is False, which skips
         most of the output projection during prefill — and the extended cache.
+
+        ``tree=(depth, visible)`` runs a token tree instead of a sequence: token t sits at position
+        ``next_pos + depth[t]`` and attends to the cache and to the tokens ``visible[t]`` (T, T) marks (its
+        ancestors and itself). Many continuations sharing prefixes are then scored in one pass with no repeated
+        work; the returned cache is not meaningful for further decoding.
         """
         tokens = np.asarray(tokens, dtype=np.int64)
         B, T = tokens.shape
         valid = np.ones((B, T), dtype=bool) if valid is None else np.asarray(valid, dtype=bool)
         start = np.zeros(B, dtype=np.int64) if cache is None else cache.next_pos
-        positions = start[:, None] + np.maximum(np.cumsum(valid, axis=1) - 1, 0)
+        if tree is None:
+            positions = start[:, None] + np.maximum(np.cumsum(valid, axis=1) - 1, 0)
+            local = np.tril(np.ones((T, T), dtype=bool))
+        else:
+            positions = start[:, None] + tree[0][None, :]
+            local = tree[1]
         cos, sin = self._rope(positions)
         past = 0 if cache is None else cache.length
         key_valid = valid if cache is None else np.concatenate([cache.valid, valid], axis=1)
-        causal = np.arange(past + T)[None, :] <= (past + np.arange(T))[:, None]  # (T, S)
+        causal = np.concatenate([np.ones((T, past), dtype=bool), local], axis=1)  # (T, S)
         mask = causal[None, None] & key_valid[:, None, None, :]  # (B, 1, T, S)
         x = self.wte[tokens]
         new_k, new_v = [], []
