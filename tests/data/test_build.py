@@ -102,6 +102,13 @@ def test_exact_duplicates_removed(built):
     assert stats["removed_and_skipped"]["positive: exact duplicate"] == 1
 
 
+def test_near_duplicates_removed(built):
+    out, stats = built
+    assert stats["removed_and_skipped"]["positive: near duplicate"] == 1
+    functions = {r["function"] for split in _loops(out).values() for r in split}
+    assert "jacobi_step" in functions and "relax" not in functions  # the first copy in priority order is kept
+
+
 def test_test_set_loops_never_kept(built):
     out, stats = built
     test_loops = [r["code"] for name in ("cpu-test.jsonl", "gpu-offload.jsonl") for r in _read(BENCH / name)]

@@ -10,7 +10,6 @@ renamed into place only when complete.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import shutil
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 from ompgpt.data.corpus import iter_corpus
 from ompgpt.data.decontam import TestSet, load_test_set
 from ompgpt.data.dedup import LSHIndex
+from ompgpt.data.parallel import ordered_map
 from ompgpt.data.records import FileResult, process_file
 from ompgpt.data.sampling import cap_by_repo, pick_negatives
 from ompgpt.data.splits import SPLITS, split_of
@@ -76,10 +76,13 @@ def collect(corpus: Path, test: TestSet, jobs: int, log=print) -> Collected:
         results = map(_work, records)
         _gather(results, out, log)
         return out
-    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(test,), maxtasksperchild=500) as pool:
-        _gather(pool.imap(_work, records, chunksize=4), out, log)
+    _gather(ordered_map(_work, records, jobs, _crashed, _init_worker, (test,)), out, log)
     return out
+
+
+def _crashed(record: dict) -> tuple[dict, FileResult]:
+    meta = {k: record.get(k, "") for k in ("repo", "path", "lang", "commit", "license")}
+    return meta, FileResult(error="WorkerCrashed: the process scanning this file died")
 
 
 def _gather(results, out: Collected, log) -> None:
@@ -118,7 +121,7 @@ def deduplicate(records: list[dict], counts: Counter) -> list[dict]:
         if index.find(rec["_sig"]) is not None:
             counts[f"{kind}: near duplicate"] += 1
             continue
-        index.add(rec["_sig"], None)
+        index.add(rec["_sig"], f"{rec['repo']}/{rec['path']}:{rec['line']}")
         kept.append(rec)
     return kept
 

@@ -50,7 +50,9 @@ class TestSet:
         return any(text.startswith(t) for t in self.by_prefix.get(text[:PREFIX], ()))
 
     def near_match(self, signature: np.ndarray) -> object | None:
-        return self.index.find(signature)
+        """Label (``file:line``) of a test loop similar to this signature, or None."""
+        i = self.index.find(signature)
+        return None if i is None else self.index.labels[i]
 
 
 def load_test_set(benchmarks: Path | None) -> TestSet:

@@ -67,15 +67,15 @@ class LSHIndex:
     def _bands(self, signature: np.ndarray) -> list[bytes]:
         return [signature[b * ROWS : (b + 1) * ROWS].tobytes() for b in range(BANDS)]
 
-    def find(self, signature: np.ndarray) -> object | None:
-        """Label of an indexed item with estimated Jaccard >= threshold, or None."""
+    def find(self, signature: np.ndarray) -> int | None:
+        """Position of an indexed item with estimated Jaccard >= threshold (its label is ``labels[i]``), or None."""
         seen: set[int] = set()
         for bucket, key in zip(self.buckets, self._bands(signature), strict=True):
             for i in bucket.get(key, ()):
                 if i not in seen:
                     seen.add(i)
                     if similarity(self.signatures[i], signature) >= self.threshold:
-                        return self.labels[i]
+                        return i
         return None
 
     def add(self, signature: np.ndarray, label: object) -> None:

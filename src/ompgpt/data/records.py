@@ -6,6 +6,7 @@ Fields starting with ``_`` are build-internal (dedup keys, signatures) and are d
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
@@ -18,6 +19,7 @@ from ompgpt.data.format import NO_PRAGMA
 from ompgpt.data.normalize import exact_key, exact_text, normalize_loop_code
 from ompgpt.data.wholefile import pragmas_after_loops
 from ompgpt.source.loops import FileScan, Loop, scan
+from ompgpt.source.parse import ParsedSource, _parser
 from ompgpt.source.text import SourceFile
 
 MAX_LOOP_CHARS = 4000  # longer loops do not fit the model's 512-token block with their pragma; they are counted
@@ -38,12 +40,28 @@ class FileResult:
         self.counts[key] = self.counts.get(key, 0) + n
 
 
+_OMP_LINE = re.compile(rb"^[ \t]*#[ \t]*pragma[ \t]+omp\b(?:[^\n\\]|\\\r?\n|\\)*", re.MULTILINE)
+
+
+def scan_source(source: SourceFile) -> FileScan:
+    """``scan`` with the syntax tree built from the text with OpenMP pragma lines blanked (same byte offsets).
+
+    Why: tree-sitter cannot parse a ``#pragma`` between a ``for`` header and an unbraced body
+    (``for (...)\\n#pragma omp simd\\nfor (...) ...``): the outer loop gets an empty body and the inner loop becomes
+    its sibling. Without the pragma lines the loop nest parses as the compiler sees it; the pragmas themselves are
+    still found on the original bytes. Inference should scan files the same way.
+    """
+    data = source.text.encode("utf-8", errors="surrogateescape")
+    blanked = _OMP_LINE.sub(lambda m: re.sub(rb"[^\r\n]", b" ", m.group()), data)
+    return scan(ParsedSource(source=source, data=data, tree=_parser(source.lang).parse(blanked)))
+
+
 def process_file(record: dict, test: TestSet) -> FileResult:
     """Scan one corpus record; never raises (a failure becomes ``error`` with its reason)."""
     result = FileResult()
     try:
         source = SourceFile.from_text(_valid_unicode(record["text"]), record["lang"], record["path"])
-        fscan = scan(source)
+        fscan = scan_source(source)
         _collect(record, fscan, test, result)
         result.file_text = pragmas_after_loops(fscan)
     except Exception as exc:  # one bad file must not stop the build; the reason is counted
