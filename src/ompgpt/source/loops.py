@@ -116,7 +116,7 @@ def scan(source: SourceFile | ParsedSource) -> FileScan:
     index_of = {node.start_byte: i for i, node in enumerate(nodes)}
     loops = [_make_loop(parsed, node, index_of) for node in nodes]
     sites = find_pragmas(parsed)
-    _attach(loops, nodes, sites, index_of)
+    _attach(loops, nodes, sites, index_of, parsed.data)
     return FileScan(parsed, loops, sites)
 
 
@@ -473,18 +473,43 @@ def _braced_sole_loop(nodes, index_of: dict[int, int], site: PragmaSite) -> int 
     return None
 
 
-def _attach(loops: list[Loop], nodes, sites: list[PragmaSite], index_of: dict[int, int]) -> None:
+_GAP = re.compile(rb"(?:\s|//[^\n]*|/\*.*?\*/|#[^\n]*)*", re.DOTALL)
+
+
+def _chained_region(data: bytes, sites: list[PragmaSite], k: int) -> tuple[int, int] | None:
+    """For a pragma followed directly by another (``#pragma omp parallel`` then ``#pragma omp single``), the
+    statement governed at the end of that chain: the region the first pragma really covers."""
+    site = sites[k]
+    for nxt in sites[k + 1 :]:
+        if not _GAP.fullmatch(data, site.end_byte, nxt.start_byte):
+            return None
+        if nxt.governed_start is not None:
+            return nxt.governed_start, nxt.governed_end
+        site = nxt
+    return None
+
+
+def _attach(loops: list[Loop], nodes, sites: list[PragmaSite], index_of: dict[int, int], data: bytes) -> None:
     regions = []
-    for site in sites:
+    for site in sites:  # direct attachment first: a loop's own pragma wins over a braced-block one
         if site.governed_start is None:
             continue
         i = site.loop = index_of.get(site.governed_start)
-        if i is None:
-            i = site.loop = _braced_sole_loop(nodes, index_of, site)
         if i is not None and loops[i].pragma_site is None:
             loops[i].pragma_site = site
-        if site.pragma is not None and site.pragma.opens_parallel_region:
-            regions.append((site.governed_start, site.governed_end, i))
+    for site in sites:  # only loop directives apply to the sole loop of a braced block
+        if site.governed_start is not None and site.loop is None and site.pragma and site.pragma.is_loop_directive:
+            i = site.loop = _braced_sole_loop(nodes, index_of, site)
+            if i is not None and loops[i].pragma_site is None:
+                loops[i].pragma_site = site
+    ordered = sorted(sites, key=lambda s: s.start_byte)
+    for k, site in enumerate(ordered):
+        if site.pragma is None or not site.pragma.opens_parallel_region:
+            continue
+        if site.governed_start is not None:
+            regions.append((site.governed_start, site.governed_end, site.loop))
+        elif (span := _chained_region(data, ordered, k)) is not None:
+            regions.append((*span, None))
     for i, node in enumerate(nodes):
         loops[i].in_parallel_region = any(
             start <= node.start_byte < end and owner != i for start, end, owner in regions
