@@ -1,0 +1,75 @@
+"""What calls do to shared state: a table of known functions, plus the classification used by the IR builder.
+
+Pure functions (math.h / cmath, common intrinsics and min/max macros) read only their arguments, so a loop that
+calls them stays analysable. I/O and random-number functions touch hidden shared state: running iterations in
+parallel changes the output order or the random sequence, so they make a loop unsafe. Anything else is
+unknown unless it is defined in the same file, in which case its body is summarised (see ``ir.FunctionSummary``).
+"""
+
+from __future__ import annotations
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_MATH = """
+abs labs llabs fabs fabsf fabsl sqrt sqrtf sqrtl cbrt cbrtf exp expf expl exp2 exp2f expm1 expm1f log logf logl log2
+log2f log10 log10f log1p log1pf pow powf powl sin sinf sinl cos cosf cosl tan tanf tanl asin asinf acos acosf atan
+atanf atan2 atan2f sinh sinhf cosh coshf tanh tanhf asinh acosh atanh erf erff erfc erfcf tgamma lgamma floor floorf
+floorl ceil ceilf ceill round roundf lround llround rint rintf lrint nearbyint trunc truncf fmod fmodf remainder
+fmax fmaxf fmaxl fmin fminf fminl fdim fma fmaf hypot hypotf copysign copysignf ldexp ldexpf frexp modf ilogb logb
+scalbn isnan isinf isfinite isnormal signbit fpclassify nan sincos
+min max MIN MAX Min Max ABS Abs SQR SQUARE SIGN sign sqr square clamp
+__builtin_expect __builtin_popcount __builtin_popcountll __builtin_clz __builtin_ctz __builtin_fabs __builtin_sqrt
+toupper tolower isalpha isdigit isspace isalnum isupper islower
+strlen strcmp strncmp memcmp atoi atof atol strtod strtol
+"""
+#: functions that only read their arguments (and touch no shared state)
+PURE_FUNCTIONS = _words(_MATH)
+
+#: functions writing to the memory their first argument points to (memset-like), reading the others
+WRITES_FIRST_ARG = frozenset({"memset", "memcpy", "memmove", "strcpy", "strncpy", "strcat", "sprintf", "snprintf"})
+
+#: I/O: output order is part of the program's behaviour
+IO_FUNCTIONS = _words(
+    """printf fprintf puts fputs putchar fputc putc fwrite fread fscanf scanf sscanf getchar fgetc fgets gets
+    fopen fclose fflush perror write read print println"""
+)
+#: hidden shared state whose sequence depends on call order
+RNG_FUNCTIONS = _words("rand srand random srandom drand48 erand48 lrand48 mrand48 rand_r")
+#: leave the program or the function: an early exit
+EXIT_FUNCTIONS = _words("exit abort _exit quick_exit longjmp")
+#: thread-safe allocation: fine in a parallel loop
+ALLOC_FUNCTIONS = _words("malloc calloc realloc free aligned_alloc posix_memalign _mm_malloc _mm_free")
+#: C++ stream objects
+STREAMS = _words("cout cerr clog std::cout std::cerr std::clog")
+
+#: methods that only read the object they are called on (std containers, common math types)
+READONLY_METHODS = _words(
+    """size length empty at front back data begin end cbegin cend rbegin rend capacity c_str count find rows cols
+    norm squaredNorm dot transpose get x y z w real imag"""
+)
+#: methods that modify the object they are called on
+MUTATING_METHODS = _words(
+    "push_back emplace_back pop_back insert erase clear resize reserve push emplace pop append assign swap"
+)
+
+
+def classify(name: str) -> str:
+    """One of ``pure``, ``io``, ``rng``, ``exit``, ``alloc``, ``memwrite``, ``unknown`` for a called name
+    (``std::`` and ``::`` prefixes stripped)."""
+    short = name.rsplit("::", 1)[-1]
+    if short in PURE_FUNCTIONS or name.startswith(("std::numeric_limits", "sizeof")):
+        return "pure"
+    if short in IO_FUNCTIONS:
+        return "io"
+    if short in RNG_FUNCTIONS:
+        return "rng"
+    if short in EXIT_FUNCTIONS:
+        return "exit"
+    if short in ALLOC_FUNCTIONS:
+        return "alloc"
+    if short in WRITES_FIRST_ARG:
+        return "memwrite"
+    return "unknown"

@@ -1,0 +1,311 @@
+"""Per-file and per-function facts computed once and shared by every loop analysis: the function's IR, its
+declarations (params, locals, globals), same-file callee summaries, and identifier occurrences for liveness.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from functools import cache
+
+import tree_sitter
+
+from ompgpt.analysis import ir
+from ompgpt.analysis.ir import Builder, DeclInfo, FunctionSummary, LoopS, declarator_info
+from ompgpt.source.parse import ParsedSource
+
+_CONDITIONAL = frozenset(
+    {
+        "if_statement",
+        "while_statement",
+        "do_statement",
+        "switch_statement",
+        "case_statement",
+        "conditional_expression",
+        "catch_clause",
+        "lambda_expression",
+        "preproc_if",
+        "preproc_ifdef",
+        "preproc_else",
+        "preproc_elif",
+    }
+)
+_ALLOCATORS = ("malloc", "calloc", "new ", "new(", "aligned_alloc", "_mm_malloc", "alloca")
+
+
+@cache
+def _query(language: tree_sitter.Language, pattern: str) -> tree_sitter.Query:
+    return tree_sitter.Query(language, pattern)
+
+
+def _captures(node: tree_sitter.Node, pattern: str, language: tree_sitter.Language) -> list[tree_sitter.Node]:
+    query = _query(language, pattern)
+    found = tree_sitter.QueryCursor(query).captures(node)
+    return sorted(found.get("n", []), key=lambda n: n.start_byte)
+
+
+class FunctionInfo:
+    """One function (or the translation unit, for code outside functions) with its IR and declarations."""
+
+    def __init__(self, ctx: FileContext, node: tree_sitter.Node):
+        self.ctx, self.node = ctx, node
+        self.builder = Builder(ctx)
+        body = node.child_by_field_name("body") if node.type == "function_definition" else node
+        self.ir = self.builder.stmt(body) if body is not None else ir.Seq([])
+        self.loops: dict[int, LoopS] = self.builder.loops
+        self.params: dict[str, DeclInfo] = {}
+        self.locals: dict[str, list[DeclInfo]] = {}
+        self._occurrences: dict[str, list[tree_sitter.Node]] | None = None
+        self._collect_decls()
+
+    def _collect_decls(self) -> None:
+        text = self.ctx.parsed.text_of
+        if self.node.type == "function_definition":
+            decl = self.node.child_by_field_name("declarator")
+            while decl is not None and decl.type != "function_declarator":
+                decl = decl.child_by_field_name("declarator")
+            params = decl.child_by_field_name("parameters") if decl is not None else None
+            scope = (self.node.start_byte, self.node.end_byte)
+            for p in params.named_children if params is not None else []:
+                d = p.child_by_field_name("declarator")
+                if d is None:
+                    continue
+                info = declarator_info(text, d, p.child_by_field_name("type"), "param", scope, False)
+                if info is not None:
+                    info.const = info.const or "const" in text(p).split("*")[0]
+                    self.params[info.name] = info
+        if self.node.type == "translation_unit":
+            return
+        for node in _captures(self.node, "(declaration) @n", self.ctx.language):
+            parent = node.parent
+            scope = (parent.start_byte, parent.end_byte) if parent is not None else (0, 0)
+            static = any(c.type == "storage_class_specifier" and text(c) == "static" for c in node.children)
+            type_node = node.child_by_field_name("type")
+            for d in node.children_by_field_name("declarator"):
+                info = declarator_info(text, d, type_node, "local", scope, static)
+                if info is None:
+                    continue
+                value = d.child_by_field_name("value") if d.type == "init_declarator" else None
+                if value is not None and any(a in text(value) for a in _ALLOCATORS):
+                    info.kind = "allocated"
+                self.locals.setdefault(info.name, []).append(info)
+
+    def lookup(self, name: str, at: int) -> DeclInfo | None:
+        """The declaration ``name`` refers to at byte ``at`` (nearest visible local, then param, then global)."""
+        best = None
+        for info in self.locals.get(name, ()):
+            if info.start <= at and info.scope[0] <= at < info.scope[1] and (best is None or info.start > best.start):
+                best = info
+        if best is not None:
+            return best
+        return self.params.get(name) or self.ctx.globals.get(name)
+
+    def occurrences(self, name: str) -> list[tree_sitter.Node]:
+        if self._occurrences is None:
+            occ: dict[str, list[tree_sitter.Node]] = {}
+            for node in _captures(self.node, "(identifier) @n", self.ctx.language):
+                occ.setdefault(self.ctx.parsed.text_of(node), []).append(node)
+            self._occurrences = occ
+        return self._occurrences.get(name, [])
+
+    def live_after(self, name: str, loop_node: tree_sitter.Node, snippet: bool) -> bool:
+        """Might the value ``name`` holds when the loop ends be read later? Conservative (True when unsure),
+        except that undeclared names in snippet mode are assumed dead (nothing follows a snippet)."""
+        start, end = loop_node.start_byte, loop_node.end_byte
+        info = self.lookup(name, start)
+        if info is None:
+            return not snippet
+        if info.kind == "global" or info.static or info.reference:
+            return True
+        occ = self.occurrences(name)
+        outer = _outermost_enclosing_loop(loop_node)
+        if outer is not None:
+            lo = bisect_left([n.start_byte for n in occ], outer.start_byte)
+            for node in occ[lo:]:
+                if node.start_byte >= start:
+                    break
+                if self._occurrence_kind(node, loop_node) != "write":
+                    return True
+        idx = bisect_left([n.start_byte for n in occ], end)
+        skip_to = -1
+        for node in occ[idx:]:
+            if node.start_byte < skip_to:
+                continue  # dominated by a for-initializer assignment seen just before
+            kind = self._occurrence_kind(node, loop_node)
+            if kind == "read":
+                return True
+            if kind == "write":
+                return False
+            owner = _for_init_owner(node)
+            if owner is not None:
+                skip_to = owner.end_byte
+        return False
+
+    def _occurrence_kind(self, node: tree_sitter.Node, loop_node: tree_sitter.Node) -> str:
+        """``write`` (a plain assignment reached whenever control passes the loop), ``read``, or ``other``
+        (a conditional write or a redeclaration)."""
+        parent = node.parent
+        text = self.ctx.parsed.text_of
+        if parent is None:
+            return "read"
+        if parent.type in ("init_declarator", "array_declarator", "pointer_declarator", "declaration"):
+            return "other"
+        if parent.type != "assignment_expression" or parent.child_by_field_name("left") != node:
+            return "read"
+        op = parent.child_by_field_name("operator")
+        right = parent.child_by_field_name("right")
+        if op is None or text(op) != "=" or right is None:
+            return "read"
+        if any(text(n) == text(node) for n in _captures(right, "(identifier) @n", self.ctx.language)):
+            return "read"
+        child, up = parent, parent.parent
+        while up is not None and not (up.start_byte <= loop_node.start_byte < up.end_byte):
+            if up.type in _CONDITIONAL:
+                return "other"
+            if up.type == "for_statement" and child != up.child_by_field_name("initializer"):
+                return "other"
+            if up.type == "binary_expression" and text(up.child_by_field_name("operator")) in ("&&", "||"):
+                return "other"
+            child, up = up, up.parent
+        return "write"
+
+
+def _for_init_owner(node: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The for statement whose initializer assigns ``node`` (``for (j = 0; ...)``), if that is what it is."""
+    parent = node.parent
+    if parent is None or parent.type != "assignment_expression" or parent.child_by_field_name("left") != node:
+        return None
+    up = parent.parent
+    if up is not None and up.type == "comma_expression":
+        up = up.parent
+    if up is not None and up.type == "for_statement" and up.child_by_field_name("initializer") in (parent,
+                                                                                                   parent.parent):
+        return up
+    return None
+
+
+def _outermost_enclosing_loop(node: tree_sitter.Node) -> tree_sitter.Node | None:
+    found, up = None, node.parent
+    while up is not None and up.type not in ("function_definition", "lambda_expression"):
+        if up.type in ("for_statement", "for_range_loop", "while_statement", "do_statement"):
+            found = up
+        up = up.parent
+    return found
+
+
+class FileContext:
+    """Caches for one parsed file: function IRs by node, file-scope declarations, callee summaries."""
+
+    def __init__(self, parsed: ParsedSource):
+        self.parsed = parsed
+        self.language = parsed.tree.language
+        self._functions: dict[int, FunctionInfo] = {}
+        self._summaries: dict[str, FunctionSummary | None] = {}
+        self._definitions: dict[str, tree_sitter.Node] | None = None
+        self.globals: dict[str, DeclInfo] = {}
+        self._collect_globals()
+
+    def _collect_globals(self) -> None:
+        text = self.parsed.text_of
+        root = self.parsed.root
+        scope = (root.start_byte, root.end_byte)
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            for child in node.named_children:
+                if child.type == "declaration":
+                    static = any(c.type == "storage_class_specifier" for c in child.children)
+                    for d in child.children_by_field_name("declarator"):
+                        info = declarator_info(text, d, child.child_by_field_name("type"), "global", scope, static)
+                        if info is not None:
+                            self.globals[info.name] = info
+                elif child.type in ("preproc_if", "preproc_ifdef", "preproc_else", "linkage_specification",
+                                    "namespace_definition", "declaration_list"):
+                    stack.append(child)
+
+    def function_of(self, node: tree_sitter.Node) -> FunctionInfo:
+        """The FunctionInfo for the function containing ``node`` (built on first use)."""
+        up = node
+        while up is not None and up.type != "function_definition":
+            up = up.parent
+        owner = up if up is not None else self.parsed.root
+        info = self._functions.get(owner.start_byte)
+        if info is None:
+            info = self._functions[owner.start_byte] = FunctionInfo(self, owner)
+        return info
+
+    def definitions(self) -> dict[str, tree_sitter.Node]:
+        if self._definitions is None:
+            defs: dict[str, tree_sitter.Node] = {}
+            for node in _captures(self.parsed.root, "(function_definition) @n", self.language):
+                decl = node.child_by_field_name("declarator")
+                while decl is not None and decl.type != "function_declarator":
+                    decl = decl.child_by_field_name("declarator")
+                name = decl.child_by_field_name("declarator") if decl is not None else None
+                if name is not None and name.type == "identifier":
+                    defs.setdefault(self.parsed.text_of(name), node)
+            self._definitions = defs
+        return self._definitions
+
+    def summary(self, name: str) -> FunctionSummary | None:
+        """Side effects of the same-file function ``name`` (None when it is not defined in this file)."""
+        if name in self._summaries:
+            return self._summaries[name]
+        node = self.definitions().get(name)
+        self._summaries[name] = None
+        if node is None:
+            return None
+        self._summaries[name] = summary = _summarise(self, name, node)
+        return summary
+
+
+def _summarise(ctx: FileContext, name: str, node: tree_sitter.Node) -> FunctionSummary:
+    info = FunctionInfo.__new__(FunctionInfo)
+    info.ctx, info.node, info.params, info.locals, info._occurrences = ctx, node, {}, {}, None
+    info._collect_decls()
+    builder = Builder(ctx, depth=1)
+    holder = LoopS("fn", node.start_byte, (0, 0), ir.Ev([], []), ir.Ev([], []), ir.Ev([], []), None, ir.Header())
+    builder._loop_stack.append(holder)
+    builder.stmt(node.child_by_field_name("body"))
+    params = list(info.params)
+    summary = FunctionSummary(name, params)
+    local_names = {a.key for a in holder.flat if a.decl}
+    for acc in holder.flat:
+        if acc.base in info.params and acc.base not in local_names:
+            k = params.index(acc.base)
+            p = info.params[acc.base]
+            if acc.memory:
+                if acc.kind & ir.READ:
+                    summary.reads_params.add(k)
+                if acc.kind & ir.WRITE:
+                    old = summary.writes_params.get(k, ())
+                    off = _constant_offset(acc)
+                    summary.writes_params[k] = None if off is None or old is None else (*old, off)
+            elif p.reference and acc.kind & ir.WRITE:
+                summary.writes_params[k] = ()
+                if acc.kind & ir.READ:
+                    summary.reads_params.add(k)
+        elif acc.base not in local_names and acc.base not in info.params:
+            if acc.kind & ir.WRITE:
+                summary.writes_globals.add(acc.key)
+            elif acc.base in ctx.globals:
+                summary.reads_globals.add(acc.key)
+    for k, offsets in list(summary.writes_params.items()):
+        if offsets:
+            summary.writes_params[k] = tuple(sorted(set(offsets)))
+    for call in holder.calls:
+        summary.calls.append((call.name, "unknown" if call.kind in ("local", "method") else call.kind))
+    for jump in holder.jumps:
+        if jump.kind in ("goto", "throw"):
+            summary.calls.append((name, "unknown"))
+    return summary
+
+
+def _constant_offset(acc: ir.Access) -> int | None:
+    if acc.subs is None or len(acc.subs) != 1 or acc.subs[0] is None:
+        return None
+    sub = acc.subs[0]
+    if not sub:
+        return 0
+    if len(sub) == 1 and () in sub:
+        return sub[()]
+    return None

@@ -1,0 +1,626 @@
+"""Per-loop analysis: accesses, privatization, reductions, array dependences, calls, aliasing, and the verdict.
+
+The verdict is deliberately one-sided. ``parallel`` needs a proof: a canonical header, no early exit, no call
+with unknown effects, no possible aliasing, every scalar private or a reduction, and every pair of array accesses
+shown independent across iterations. A proven loop-carried dependence gives ``serial``. Anything else is
+``unknown`` with the reasons that blocked the proof.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from ompgpt.analysis import dependence as D
+from ompgpt.analysis import ir
+from ompgpt.analysis import poly as P
+from ompgpt.analysis.context import FileContext, FunctionInfo
+from ompgpt.analysis.flow import Resolved, Walker, canonical_iv, written_keys
+from ompgpt.analysis.ir import WRITE, LoopS
+from ompgpt.source.loops import FileScan, Loop, scan
+from ompgpt.source.parse import ParsedSource
+from ompgpt.source.pragma import PragmaError, parse_pragma
+from ompgpt.source.text import SourceFile, read_source
+
+DEFAULT_TRIP = 64  # assumed iterations of a loop whose trip count is not a constant
+_FLOAT_TYPES = ("float", "double")
+
+
+@dataclass
+class AnalysisOptions:
+    """``assume_no_alias``: distinct pointers never overlap (the ``--assume-no-alias`` flag).
+    ``snippet``: the code is a loop cut out of its program: names it does not declare are assumed declared before
+    the loop (scalars or arrays of unknown type, possibly pointers) and dead after it.
+    ``min_work``: estimated trip count x body events below which a loop with a constant trip count is not worth
+    a parallel region."""
+
+    assume_no_alias: bool = False
+    snippet: bool = False
+    min_work: int = 200
+
+
+@dataclass
+class Dependence:
+    kind: str  # flow, anti, output, scalar, io
+    variable: str
+    source: str  # "line:col"
+    sink: str
+    direction: str  # at the analyzed loop level: <, >, *, =
+    distance: int | None
+    proven: bool
+    note: str = ""
+
+    def describe(self) -> str:
+        what = "carried" if self.proven else "possible"
+        dist = f", distance {self.distance}" if self.distance is not None else ""
+        text = f"{what} {self.kind} dependence on {self.variable} from {self.source} to {self.sink}{dist}"
+        return f"{text} ({self.note})" if self.note else text
+
+
+@dataclass
+class LoopAnalysis:
+    """What the analysis knows about one loop; plain data, JSON-ready through ``to_dict``."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    function: str | None
+    induction_var: str | None
+    depth: int
+    verdict: str  # parallel, serial, unknown
+    pragma: str | None = None  # the suggested pragma when this is the level to parallelize
+    parallelize: bool = False
+    private: list[str] = field(default_factory=list)
+    firstprivate: list[str] = field(default_factory=list)
+    lastprivate: list[str] = field(default_factory=list)
+    reductions: list[str] = field(default_factory=list)  # "op:var"
+    collapse: int = 1
+    dependences: list[Dependence] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    profitability: dict = field(default_factory=dict)
+    reads: list[str] = field(default_factory=list)
+    writes: list[str] = field(default_factory=list)
+    locals: list[str] = field(default_factory=list)
+    live_after: list[str] = field(default_factory=list)
+    needs_atomic: list[str] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+
+    @property
+    def location(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+    def clauses(self) -> list[str]:
+        """The data-sharing clauses the analysis requires (no directive words)."""
+        out = [f"collapse({self.collapse})"] if self.collapse > 1 else []
+        for name, items in (("private", self.private), ("firstprivate", self.firstprivate),
+                            ("lastprivate", self.lastprivate)):
+            if items:
+                out.append(f"{name}({', '.join(items)})")
+        by_op: dict[str, list[str]] = {}
+        for red in self.reductions:
+            op, var = red.split(":", 1)
+            by_op.setdefault(op, []).append(var)
+        out.extend(f"reduction({op}:{', '.join(sorted(v))})" for op, v in sorted(by_op.items()))
+        return out
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out["clauses"] = self.clauses()
+        return out
+
+
+# ---------------------------------------------------------------------------------------------------- entry points
+def analyze_file(source: FileScan | SourceFile | ParsedSource | str, options: AnalysisOptions | None = None,
+                 ctx: FileContext | None = None) -> list[LoopAnalysis]:
+    """Analyse every ``for`` loop of a file and choose, per nest, the outermost parallel and profitable level."""
+    options = options or AnalysisOptions()
+    file_scan = _as_scan(source)
+    ctx = ctx or FileContext(file_scan.parsed)
+    results = [_analyze(ctx, file_scan, i, options) for i in range(len(file_scan.loops))]
+    by_start = {loop.node.start_byte: res for loop, res in zip(file_scan.loops, results, strict=True)}
+    for i, (loop, res) in enumerate(zip(file_scan.loops, results, strict=True)):
+        chosen_above = _chosen_ancestor(file_scan, results, i)
+        if res.verdict == "parallel":
+            _finish(ctx, loop, res, options, lambda start: by_start.get(start))
+            if chosen_above is not None:
+                res.parallelize, res.pragma = False, None
+                res.reasons.append(f"the enclosing loop at line {results[chosen_above].line} is parallelized instead")
+    return results
+
+
+def analyze_loop(loop: Loop, file_scan: FileScan, options: AnalysisOptions | None = None,
+                 ctx: FileContext | None = None) -> LoopAnalysis:
+    """Analyse one loop on its own (whether to parallelize this level, ignoring enclosing loops)."""
+    options = options or AnalysisOptions()
+    ctx = ctx or FileContext(file_scan.parsed)
+    index = file_scan.loops.index(loop)
+    res = _analyze(ctx, file_scan, index, options)
+    if res.verdict == "parallel":
+        cache: dict[int, LoopAnalysis] = {}
+
+        def inner(start: int) -> LoopAnalysis | None:
+            if start not in cache:
+                j = next((k for k, lp in enumerate(file_scan.loops) if lp.node.start_byte == start), None)
+                cache[start] = _analyze(ctx, file_scan, j, options) if j is not None else None
+            return cache[start]
+
+        _finish(ctx, loop, res, options, inner)
+    return res
+
+
+def analyze_snippet(code: str, lang: str | None = None, options: AnalysisOptions | None = None) -> LoopAnalysis | None:
+    """Analyse the first loop of a code fragment (a loop cut from its program), wrapped in a dummy function.
+    Names the fragment does not declare follow the ``snippet`` assumptions of :class:`AnalysisOptions`."""
+    options = options or AnalysisOptions(snippet=True)
+    file_scan = snippet_scan(code, lang)
+    if not file_scan.loops:
+        return None
+    top = next(i for i, lp in enumerate(file_scan.loops) if lp.parent is None)
+    return analyze_loop(file_scan.loops[top], file_scan, options)
+
+
+def snippet_scan(code: str, lang: str | None = None) -> FileScan:
+    """Wrap a fragment in ``void __ompgpt_snippet(void) { ... }`` and scan it; without ``lang``, the grammar (C or
+    C++) that parses it with fewer errors wins."""
+    text = "void __ompgpt_snippet(void) {\n" + code + "\n}\n"
+    langs = [lang] if lang else ["c", "cpp"]
+    best = None
+    for candidate in langs:
+        s = scan(SourceFile.from_text(text, candidate, path="<snippet>"))
+        errors = len(s.parsed.error_locations(50)) if s.parsed.root.has_error else 0
+        if best is None or errors < best[0]:
+            best = (errors, s)
+        if errors == 0:
+            break
+    return best[1]
+
+
+def _as_scan(source) -> FileScan:
+    if isinstance(source, FileScan):
+        return source
+    if isinstance(source, str):
+        source = read_source(source)
+    return scan(source)
+
+
+# ---------------------------------------------------------------------------------------------------- one loop
+class _LoopFacts:
+    """Mutable collection of what one loop analysis finds, turned into a LoopAnalysis at the end."""
+
+    def __init__(self):
+        self.blockers: list[str] = []
+        self.notes: list[str] = []
+        self.deps: list[Dependence] = []
+        self.private: set[str] = set()
+        self.firstprivate: set[str] = set()
+        self.lastprivate: set[str] = set()
+        self.reductions: set[str] = set()
+        self.needs_atomic: list[str] = []
+        self.assumptions: list[str] = []
+        self.live: set[str] = set()
+
+
+def _analyze(ctx: FileContext, file_scan: FileScan, index: int, options: AnalysisOptions) -> LoopAnalysis:
+    loop = file_scan.loops[index]
+    res = LoopAnalysis(loop.file, loop.line, loop.column, loop.end_line, loop.function, loop.induction_var,
+                       loop.depth, "unknown")
+    fn = ctx.function_of(loop.node)
+    ls = fn.loops.get(loop.node.start_byte)
+    if ls is None:
+        res.reasons.append("loop is not inside an analysable function body")
+        return res
+    facts = _LoopFacts()
+    _check_header(fn, loop, ls, facts)
+    if ls.errors:
+        facts.blockers.append("part of the loop body could not be parsed (macro or unsupported syntax)")
+    for omp in ls.omps:
+        facts.blockers.append(f"the body already contains '#pragma {omp.text}' at {_at(omp.pos)}")
+    locals_ = {a.key for a in ls.flat if a.decl}
+    elementwise = _elementwise_bases(fn, loop, ls, locals_)
+    flow = Walker(ls, elementwise).run()
+    for kind, pos in flow.early_exits:
+        facts.blockers.append(f"'{kind}' at {_at(pos)} leaves the loop early")
+    _check_calls(ls, facts)
+    _classify_scalars(fn, loop, ls, flow, locals_, options, facts)
+    _check_memory(fn, loop, ls, flow, locals_, elementwise, options, facts)
+    if options.snippet:
+        facts.assumptions.append("snippet: undeclared names are declared before the loop and dead after it")
+    _fill(res, ls, flow, locals_, facts, options)
+    return res
+
+
+def _check_header(fn: FunctionInfo, loop: Loop, ls: LoopS, facts: _LoopFacts) -> None:
+    h = ls.header
+    if ls.kind != "for" or h.problem is not None:
+        facts.blockers.append(f"non-canonical loop header: {h.problem or ls.kind}")
+        return
+    written_vars, written_mem = written_keys(ls)
+    if h.var in written_vars:
+        pos = next(a.pos for a in ls.flat if a.key == h.var and a.kind & WRITE)
+        facts.blockers.append(f"the induction variable {h.var} is modified in the body at {_at(pos)}")
+    for part, what in ((h.upper, "bound"), (h.step_poly, "step")):
+        changed = sorted(P.symbols(part or {}) & (written_vars | written_mem))
+        if changed:
+            facts.blockers.append(f"the loop {what} depends on {', '.join(changed)}, which the body modifies")
+    if h.op == "!=" and h.step not in (1, -1):
+        facts.blockers.append("'!=' loop condition with a step other than 1")
+    info = fn.lookup(h.var, loop.node.start_byte + 1)
+    if info is not None and not info.pointer and any(t in info.type_text.split() for t in _FLOAT_TYPES):
+        facts.blockers.append(f"the induction variable {h.var} has floating-point type")
+
+
+def _check_calls(ls: LoopS, facts: _LoopFacts) -> None:
+    seen = set()
+    for call in ls.calls:
+        key = (call.name, call.kind, call.note)
+        if key in seen:
+            continue
+        seen.add(key)
+        where = _at(call.pos)
+        detail = f" ({call.note})" if call.note else ""
+        if call.kind in ("io", "rng"):
+            what = "performs I/O: output order would change" if call.kind == "io" else "uses hidden random state"
+            facts.deps.append(Dependence(call.kind, call.name, where, where, "*", None, True, f"{call.name}{detail}"
+                                         f" {what}"))
+        elif call.kind == "exit":
+            facts.blockers.append(f"call to {call.name} at {where} leaves the program")
+        else:
+            facts.blockers.append(f"call to {call.name} at {where} has unknown side effects{detail}")
+
+
+def _elementwise_bases(fn: FunctionInfo, loop: Loop, ls: LoopS, locals_: set[str]) -> frozenset[str]:
+    """Arrays declared outside the loop (not pointers) only ever indexed by constants here: their elements are
+    analysed like scalars, which is what makes a small temporary array privatizable."""
+    seen: dict[str, bool] = {}
+    for acc in ls.flat:
+        if not acc.memory or acc.key != acc.base or acc.base in locals_:
+            continue
+        ok = seen.get(acc.key, True) and all(s is not None and P.constant_value(s) is not None for s in acc.subs)
+        seen[acc.key] = ok and acc.via is None
+    out = set()
+    for name, ok in seen.items():
+        info = fn.lookup(name, loop.node.start_byte) if ok else None
+        if info is not None and info.array and info.kind == "local" and not info.static:
+            out.add(name)
+    return frozenset(out)
+
+
+# ---------------------------------------------------------------------------------------------------- scalars
+def _red_op(accs: list[ir.Access]) -> str | None:
+    ops = {a.op for a in accs}
+    if None in ops:
+        return None
+    if ops <= {"+", "-"}:
+        return "-" if ops == {"-"} else "+"
+    return ops.pop() if len(ops) == 1 else None
+
+
+def _classify_scalars(fn, loop, ls, flow, locals_, options, facts: _LoopFacts) -> None:
+    iv = ls.header.var
+    groups: dict[str, list[str]] = {}
+    status: dict[str, str] = {}
+    for key, accs in flow.by_key.items():
+        base = accs[0].base
+        if key == iv or base in locals_ or key in locals_:
+            continue
+        writes = [a for a in accs if a.kind & WRITE]
+        aggregate = key != base
+        if aggregate or any(k != base and k.startswith(base) for k in ()):
+            groups.setdefault(base, []).append(key)
+        if not writes:
+            status[key] = "read"
+            continue
+        op = _red_op(accs)
+        if op is not None:
+            status[key] = "reduction"
+            if aggregate:
+                facts.blockers.append(f"{key} is a reduction but cannot be named in a reduction clause")
+            else:
+                facts.reductions.add(f"{op}:{key}")
+            continue
+        if key not in flow.exposed:
+            status[key] = "private"
+            if not aggregate:
+                _private_scalar(fn, loop, key, writes, flow, options, facts)
+            continue
+        status[key] = "serial"
+        src = writes[-1]
+        via = f"; written by {src.via}" if src.via else ""
+        facts.deps.append(Dependence("flow", key, _at(src.pos), _at(flow.exposed[key]), "<", None, True,
+                                     f"read before it is written in an iteration, so it carries a value to the next"
+                                     f"{via}"))
+    for base, keys in groups.items():
+        _aggregate(fn, loop, base, keys, status, flow, options, facts)
+
+
+def _private_scalar(fn, loop, key, writes, flow, options, facts: _LoopFacts) -> None:
+    if fn.live_after(key, loop.node, options.snippet):
+        facts.live.add(key)
+        if key in flow.defined_at_exit:
+            facts.lastprivate.add(key)
+        else:
+            facts.deps.append(Dependence("output", key, _at(writes[0].pos), _at(writes[-1].pos), "*", None, False,
+                                         "assigned on some paths only and used after the loop: lastprivate would "
+                                         "be wrong unless the last iteration assigns it"))
+    else:
+        facts.private.add(key)
+
+
+def _aggregate(fn, loop, base, keys, status, flow, options, facts: _LoopFacts) -> None:
+    """Struct members (``s.x``) and constant elements (``t[0]``) of one variable: private as a whole when every
+    written part is written before it is read; firstprivate when other parts are only read."""
+    states = [status.get(k, "read") for k in keys] + ([status[base]] if base in status else [])
+    if "serial" in states or "reduction" in states or "private" not in states:
+        return
+    info = fn.lookup(base, loop.node.start_byte)
+    if info is not None and (info.pointer or info.reference):
+        pos = flow.by_key[next(k for k in keys if status.get(k) == "private")][0].pos
+        facts.deps.append(Dependence("output", base, _at(pos), _at(pos), "*", None, True,
+                                     "member of a shared object written in every iteration"))
+        return
+    if info is None and not options.snippet:
+        facts.blockers.append(f"members of {base} are written, but its declaration is not visible")
+        return
+    live = fn.live_after(base, loop.node, options.snippet)
+    written = [k for k in keys if status.get(k) == "private"]
+    if live:
+        facts.live.add(base)
+        if all(k in flow.defined_at_exit for k in written):
+            facts.lastprivate.add(base)
+        else:
+            facts.deps.append(Dependence("output", base, "?", "?", "*", None, False,
+                                         "parts assigned on some paths only and used after the loop"))
+            return
+    if "read" in states:
+        facts.firstprivate.add(base)
+    elif not live:
+        facts.private.add(base)
+
+
+# ---------------------------------------------------------------------------------------------------- memory
+def _check_memory(fn, loop, ls, flow, locals_, elementwise, options, facts: _LoopFacts) -> None:
+    groups: dict[str, list[Resolved]] = {}
+    start = loop.node.start_byte
+    handles = {a.key for a in ls.flat if a.decl and a.handle}
+    for r in flow.memory:
+        acc = r.acc
+        if acc.base in elementwise or (acc.base in locals_ and acc.base not in handles):
+            continue  # storage of the iteration's own (arrays and objects declared in the body)
+        groups.setdefault(acc.key, []).append(r)
+    for key, rs in groups.items():
+        writes = [r for r in rs if r.acc.kind & WRITE]
+        if not writes:
+            continue
+        if key == "?":
+            facts.blockers.append(f"assignment to a location that cannot be analysed at {_at(writes[0].acc.pos)}")
+            continue
+        varying = next((r for r in writes if r.base_varies), None)
+        if varying is not None:
+            facts.blockers.append(f"write through {varying.acc.base} at {_at(varying.acc.pos)}, a pointer that "
+                                  f"changes inside the loop")
+            continue
+        _test_array(fn, loop, key, rs, flow, options, facts)
+    _check_alias(fn, start, groups, options, facts)
+
+
+def _signature(r: Resolved) -> tuple:
+    subs = tuple(None if s is None else tuple(sorted(s.items())) for s in r.subs)
+    return r.acc.kind, subs, r.ivs, r.problem, r.acc.op
+
+
+def _test_array(fn, loop, key, rs: list[Resolved], flow, options, facts: _LoopFacts) -> None:
+    unique: dict[tuple, Resolved] = {}
+    for r in rs:
+        unique.setdefault(_signature(r), r)
+    reps = list(unique.values())
+    red = _red_op([r.acc for r in rs])
+    found: list[tuple[Resolved, Resolved, D.PairResult]] = []
+    for i, r1 in enumerate(reps):
+        for r2 in reps[i:]:
+            if not (r1.acc.kind & WRITE or r2.acc.kind & WRITE):
+                continue
+            result = D.test_pair(r1, r2, flow.headers)
+            if result.status in ("carried", "maybe"):
+                found.append((r1, r2, result))
+    if not found:
+        return
+    if red is not None and "->" not in key and "." not in key:
+        extent = _extent(fn, loop, key)
+        if extent is not None:
+            facts.reductions.add(f"{red}:{key}{extent}")
+            facts.notes.append(f"{key} is updated at possibly the same elements from different iterations: "
+                               f"array reduction")
+        else:
+            facts.needs_atomic.append(key)
+            facts.blockers.append(f"{key} is updated at possibly the same elements from different iterations; its "
+                                  f"size is unknown, so it needs '#pragma omp atomic' or reduction({red}:{key}[:N])")
+        return
+    for r1, r2, result in found[:3]:
+        facts.deps.append(_dependence(key, r1, r2, result, fn, loop))
+
+
+def _extent(fn, loop, key: str) -> str | None:
+    info = fn.lookup(key, loop.node.start_byte)
+    if info is None or not info.array or not info.dims or not all(info.dims):
+        return None
+    return "".join(f"[:{d}]" for d in info.dims)
+
+
+def _dependence(key, r1: Resolved, r2: Resolved, result: D.PairResult, fn, loop) -> Dependence:
+    d = result.distance
+    src, dst = (r2, r1) if d is not None and d < 0 else (r1, r2)
+    if d is None and r2.acc.pos < r1.acc.pos:
+        src, dst = r2, r1
+    sw, dw = bool(src.acc.kind & WRITE), bool(dst.acc.kind & WRITE)
+    kind = "output" if sw and dw and src.acc.kind == WRITE and dst.acc.kind == WRITE else (
+        "flow" if sw and (dst.acc.kind & ir.READ) else "anti")
+    direction = "<" if d else "*"
+    note = result.reason or ""
+    if src is dst:
+        note = note or "the same element is written in every iteration"
+    return Dependence(kind, key, _at(src.acc.pos), _at(dst.acc.pos), direction,
+                      abs(d) if d is not None else None, result.status == "carried", note)
+
+
+def _pointer_like(fn, start: int, key: str, base: str, options) -> tuple[bool, bool]:
+    """(may point anywhere, restrict-qualified) for an accessed memory key."""
+    info = fn.lookup(base, start)
+    if key != base:
+        return True, False
+    if info is None:
+        return True, False
+    if info.array and info.kind != "param":
+        return False, False
+    if info.kind == "allocated":
+        return False, False
+    if info.pointer or info.reference:
+        return True, info.restrict
+    return info.kind == "param" and not info.struct_value, False
+
+
+def _check_alias(fn, start: int, groups: dict[str, list[Resolved]], options, facts: _LoopFacts) -> None:
+    keys = list(groups)
+    written = [k for k in keys if any(r.acc.kind & WRITE for r in groups[k])]
+    shapes = {k: _pointer_like(fn, start, k, groups[k][0].acc.base, options) for k in keys}
+    pairs = []
+    for w in written:
+        pw, rw = shapes[w]
+        info = fn.lookup(groups[w][0].acc.base, start)
+        multi = max(len(r.subs) for r in groups[w])
+        if multi >= 2 and w == groups[w][0].acc.base and (info is None or info.pointer_depth >= 2):
+            pairs.append(f"rows of {w} (a pointer to pointers) may overlap")
+        for other in keys:
+            if other == w or (other in written and other < w):
+                continue
+            po, ro = shapes[other]
+            if rw or ro:
+                continue
+            global_array = _is_global_array(fn, start, other) or _is_global_array(fn, start, w)
+            if (pw and po) or ((pw or po) and global_array):
+                pairs.append(f"{w} and {other} may refer to overlapping memory")
+    if not pairs:
+        return
+    if options.assume_no_alias:
+        facts.assumptions.append("assuming distinct pointers do not alias (--assume-no-alias): " + "; ".join(pairs[:3]))
+        return
+    for text in pairs[:3]:
+        facts.blockers.append(f"{text} (pointers without restrict; use --assume-no-alias if they never do)")
+
+
+def _is_global_array(fn, start: int, key: str) -> bool:
+    info = fn.lookup(key, start)
+    return info is not None and info.kind == "global" and info.array
+
+
+# ---------------------------------------------------------------------------------------------------- result
+def _fill(res: LoopAnalysis, ls: LoopS, flow, locals_, facts: _LoopFacts, options) -> None:
+    proven = [d for d in facts.deps if d.proven]
+    possible = [d for d in facts.deps if not d.proven]
+    if proven:
+        res.verdict = "serial"
+    elif facts.blockers or possible:
+        res.verdict = "unknown"
+    else:
+        res.verdict = "parallel"
+    res.dependences = proven + possible
+    res.reasons = [d.describe() for d in res.dependences] + facts.blockers + facts.notes
+    iv = ls.header.var
+    res.private = sorted(facts.private - {iv})
+    res.firstprivate = sorted(facts.firstprivate)
+    res.lastprivate = sorted(facts.lastprivate)
+    res.reductions = sorted(facts.reductions)
+    res.needs_atomic = facts.needs_atomic
+    res.assumptions = facts.assumptions
+    res.live_after = sorted(facts.live)
+    res.locals = sorted(locals_)
+    res.reads, res.writes = _access_lists(ls, flow, locals_)
+    trip = D.trip_count(ls.header) if ls.kind == "for" else None
+    cost = _cost(ls)
+    total = (trip if trip is not None else DEFAULT_TRIP) * cost
+    res.profitability = {
+        "trip_count": trip,
+        "body_work": cost,
+        "estimated_work": total,
+        "profitable": trip is None or trip * cost >= options.min_work,
+    }
+    if res.verdict == "parallel" and not res.private and not res.reductions and not res.lastprivate:
+        res.reasons.append("no loop-carried dependence: every iteration touches its own elements")
+
+
+def _access_lists(ls: LoopS, flow, locals_) -> tuple[list[str], list[str]]:
+    reads, writes = {}, {}
+    for acc in ls.flat:
+        if acc.decl or acc.base in locals_:
+            continue
+        text = acc.key
+        if acc.memory and acc.subs:
+            text += "".join(f"[{P.to_text(s) if s is not None else '?'}]" for s in acc.subs)
+        if acc.kind & ir.READ:
+            reads.setdefault(text, None)
+        if acc.kind & WRITE:
+            writes.setdefault(text, None)
+    return list(reads)[:40], list(writes)[:40]
+
+
+def _cost(ls: LoopS) -> int:
+    children = [m for m in ls.inner if m.parent is ls]
+    own = len(ls.flat) + 4 * len(ls.calls) - sum(len(m.flat) + 4 * len(m.calls) for m in children)
+    total = max(1, own)
+    for m in children:
+        trip = D.trip_count(m.header) if m.kind == "for" else None
+        total += (trip if trip is not None else DEFAULT_TRIP) * _cost(m)
+    return total
+
+
+def _at(pos: tuple[int, int]) -> str:
+    return f"{pos[0]}:{pos[1]}"
+
+
+# ---------------------------------------------------------------------------------------------------- nests
+def _chosen_ancestor(file_scan: FileScan, results: list[LoopAnalysis], i: int) -> int | None:
+    j = file_scan.loops[i].parent
+    while j is not None:
+        if results[j].parallelize:
+            return j
+        j = file_scan.loops[j].parent
+    return None
+
+
+def _sole_inner(ls: LoopS) -> LoopS | None:
+    body = ls.body
+    while isinstance(body, ir.Seq):
+        items = [x for x in body.items if not (isinstance(x, ir.Seq) and not x.items)]
+        if len(items) != 1:
+            return None
+        body = items[0]
+    return body if isinstance(body, LoopS) else None
+
+
+def _finish(ctx: FileContext, loop: Loop, res: LoopAnalysis, options, analysis_of) -> None:
+    """Collapse depth and pragma text for a loop proven parallel."""
+    fn = ctx.function_of(loop.node)
+    ls = fn.loops[loop.node.start_byte]
+    ivs = [ls.header.var]
+    cur = _sole_inner(ls)
+    while cur is not None:
+        inner = analysis_of(cur.start_byte)
+        iv = canonical_iv(cur)
+        h = cur.header
+        bounds_syms = P.symbols(h.lower or {}) | P.symbols(h.upper or {}) | P.symbols(h.step_poly or {})
+        if inner is None or inner.verdict != "parallel" or iv is None or h.op == "!=" or bounds_syms & set(ivs):
+            break
+        ivs.append(iv)
+        cur = _sole_inner(cur)
+    res.collapse = len(ivs)
+    if res.collapse > 1:
+        res.private = [v for v in res.private if v not in ivs]
+        res.lastprivate = [v for v in res.lastprivate if v not in ivs]
+    if not res.profitability.get("profitable", True):
+        res.reasons.append(f"not worth parallelizing: about {res.profitability['estimated_work']} units of work")
+        return
+    text = " ".join(["#pragma omp parallel for", *res.clauses()])
+    try:
+        res.pragma = parse_pragma(text).canonical(prefix=True)
+    except PragmaError:
+        res.pragma = text
+    res.parallelize = True

@@ -1,0 +1,245 @@
+"""Dependence tests between two memory accesses of the same array, for the loop being parallelized.
+
+Each subscript dimension gives an equation ``f(x, y...) = g(x', y'...)`` where ``x``/``x'`` are the analyzed loop's
+induction variable in two iterations and ``y``/``y'`` inner-loop variables (free). Classic tests decide it:
+ZIV (no variables), strong SIV (same coefficient: an exact distance), weak-zero and weak-crossing SIV, the GCD
+test, and Banerjee's bounds test per direction (``<``, ``=``, ``>``) when loop bounds are numeric. Linearized
+subscripts ``x*n + y`` with ``0 <= y < n`` are split into two dimensions first (delinearization), which is what makes
+row-major flattened arrays provably independent. Dimensions combine: one independent dimension suffices; an exact
+zero distance in any dimension means nothing is carried by this loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import gcd
+
+from ompgpt.analysis import poly as P
+from ompgpt.analysis.flow import Resolved
+from ompgpt.analysis.ir import Header
+from ompgpt.analysis.poly import Poly
+
+INDEP, DIST, ANY, EXISTS, FREE, SAME, MAYBE = "indep", "dist", "any", "exists", "free", "same", "maybe"
+
+
+@dataclass(slots=True)
+class DimResult:
+    kind: str
+    dist: int | None = None
+
+
+@dataclass(slots=True)
+class PairResult:
+    status: str  # indep, equal (loop-independent only), carried (proven), maybe
+    distance: int | None = None
+    reason: str | None = None
+
+
+def bounds(h: Header | None) -> tuple[int, int] | None:
+    """Numeric [lo, hi] of an induction variable, or None."""
+    if h is None or h.lower is None or h.upper is None or h.step is None:
+        return None
+    lo, up = P.constant_value(h.lower), P.constant_value(h.upper)
+    if lo is None or up is None:
+        return None
+    if h.step > 0:
+        hi = up - 1 if h.op == "<" else up if h.op == "<=" else None
+        return None if hi is None else (lo, hi)
+    if h.op == ">":
+        return up + 1, lo
+    if h.op == ">=":
+        return up, lo
+    return None
+
+
+def trip_count(h: Header | None) -> int | None:
+    b = bounds(h)
+    if b is None or not h.step:
+        return None
+    return max(0, (b[1] - b[0]) // abs(h.step) + 1)
+
+
+def test_pair(r1: Resolved, r2: Resolved, headers: dict[str, Header]) -> PairResult:
+    """Can r1 in iteration x and r2 in iteration x' != x of the analyzed loop touch the same element?"""
+    if r1.problem or r2.problem:
+        return PairResult(MAYBE, reason=r1.problem or r2.problem)
+    if len(r1.subs) != len(r2.subs):
+        return PairResult(MAYBE, reason="accessed with different numbers of subscripts")
+    level = r1.ivs[0]
+    ivs1, ivs2 = set(r1.ivs), {v + "'" for v in r2.ivs}
+    subs1 = _delinearize_all(r1.subs, r1.ivs, headers)
+    subs2 = _delinearize_all(r2.subs, r2.ivs, headers)
+    if len(subs1) != len(subs2):
+        subs1, subs2 = r1.subs, r2.subs
+    prime = set(r2.ivs)
+    results = []
+    for s1, s2 in zip(subs1, subs2, strict=True):
+        diff = P.add(s1, P.rename(s2, lambda s: s + "'" if s in prime else s), -1)
+        results.append(_test_dim(diff, level, ivs1 | ivs2, headers))
+    return _combine(results, headers.get(level))
+
+
+def _test_dim(e: Poly, x: str, ivs: set[str], headers: dict[str, Header]) -> DimResult:
+    xp = x + "'"
+    coefs: dict[str, int] = {}
+    c = 0
+    for mono, coef in e.items():
+        in_ivs = [s for s in mono if s in ivs]
+        if not mono:
+            c = coef
+        elif not in_ivs:
+            return DimResult(MAYBE)  # symbolic invariant terms that do not cancel
+        elif len(mono) == 1:
+            coefs[mono[0]] = coef
+        else:
+            return DimResult(MAYBE)  # symbolic coefficient or product of induction variables
+    if not coefs:
+        return DimResult(ANY if c == 0 else INDEP)
+    g = 0
+    for coef in coefs.values():
+        g = gcd(g, coef)
+    if g and c % g:
+        return DimResult(INDEP)
+    a, b = coefs.get(x, 0), -coefs.get(xp, 0)
+    others = {v: k for v, k in coefs.items() if v not in (x, xp)}
+    level_h = headers.get(x)
+    if not others:
+        if a == b:
+            if c % a:
+                return DimResult(INDEP)
+            d = c // a  # x' - x
+            if level_h is not None and level_h.step and abs(level_h.step) > 1 and d % level_h.step:
+                return DimResult(INDEP)
+            trips = trip_count(level_h)
+            if trips is not None and abs(d) >= trips * max(1, abs(level_h.step or 1)):
+                return DimResult(INDEP)
+            return DimResult(DIST, d)
+        if a == 0 or b == 0:
+            k, var_coef = (b, -1) if a == 0 else (a, 1)
+            if c % k:
+                return DimResult(INDEP)
+            at = -c // k if var_coef == 1 else c // k
+            rng = bounds(level_h)
+            if rng is None:
+                return DimResult(MAYBE)
+            return DimResult(EXISTS if rng[0] <= at <= rng[1] and rng[1] > rng[0] else INDEP)
+    if a == 0 and b == 0:
+        same = all(coefs.get(v + "'", 0) == -k for v, k in coefs.items() if not v.endswith("'"))
+        if same and c == 0:
+            return DimResult(SAME)  # identical in inner variables: equal whenever they take the same values
+        if _banerjee(coefs, c, x, None, headers) is False:
+            return DimResult(INDEP)
+        return DimResult(FREE)
+    lt = _banerjee(coefs, c, x, "<", headers)
+    gt = _banerjee(coefs, c, x, ">", headers)
+    if lt is False and gt is False:
+        eq = _banerjee(coefs, c, x, "=", headers)
+        return DimResult(INDEP) if eq is False else DimResult(DIST, 0)
+    return DimResult(MAYBE)
+
+
+def _banerjee(coefs: dict[str, int], c: int, x: str, direction: str | None, headers) -> bool | None:
+    """Could ``sum coef*var + c == 0`` hold with ``x`` vs ``x'`` in ``direction`` (None: x absent)?
+    False = impossible, None = bounds unknown or possible. Real relaxation: extremes at polygon vertices."""
+    lo_sum, hi_sum = c, c
+    xp = x + "'"
+    for var, k in coefs.items():
+        if var in (x, xp):
+            continue
+        rng = bounds(headers.get(var.rstrip("'")))
+        if rng is None:
+            return None
+        lo_sum += min(k * rng[0], k * rng[1])
+        hi_sum += max(k * rng[0], k * rng[1])
+    if direction is not None:
+        rng = bounds(headers.get(x))
+        if rng is None:
+            return None
+        lo, hi = rng
+        a, b = coefs.get(x, 0), coefs.get(xp, 0)
+        if direction == "<":
+            if hi <= lo:
+                return False
+            pts = [(lo, lo + 1), (lo, hi), (hi - 1, hi)]
+        elif direction == ">":
+            if hi <= lo:
+                return False
+            pts = [(lo + 1, lo), (hi, lo), (hi, hi - 1)]
+        else:
+            pts = [(lo, lo), (hi, hi)]
+        vals = [a * p + b * q for p, q in pts]
+        lo_sum += min(vals)
+        hi_sum += max(vals)
+    return False if lo_sum > 0 or hi_sum < 0 else None
+
+
+def _combine(results: list[DimResult], level_h: Header | None) -> PairResult:
+    if any(r.kind == INDEP for r in results):
+        return PairResult(INDEP)
+    dists = {r.dist for r in results if r.kind == DIST}
+    if len(dists) > 1:
+        return PairResult(INDEP)
+    if dists == {0}:
+        return PairResult("equal", 0)
+    kinds = [r.kind for r in results]
+    if MAYBE in kinds:
+        return PairResult(MAYBE, next(iter(dists), None), "subscripts not decidable by the dependence tests")
+    if FREE in kinds:
+        return PairResult(MAYBE, next(iter(dists), None), "elements do not depend on the loop variable")
+    if SAME in kinds and not dists:
+        return PairResult(MAYBE, None, "every iteration uses the same elements (a temporary array needs privatizing)")
+    exists = kinds.count(EXISTS)
+    if dists and exists:
+        return PairResult(MAYBE, next(iter(dists)), "subscripts not decidable by the dependence tests")
+    if exists > 1:
+        return PairResult(MAYBE, None, "subscripts not decidable by the dependence tests")
+    return PairResult("carried", next(iter(dists), None))
+
+
+def _delinearize_all(subs, ivs, headers) -> tuple:
+    out = []
+    for s in subs:
+        out.extend(_delinearize(s, set(ivs), headers, 3))
+    return tuple(out)
+
+
+def _delinearize(p: Poly, ivs: set[str], headers: dict[str, Header], depth: int) -> list[Poly]:
+    """Split ``C*Q + R`` into ``[Q, R]`` when C is a loop-invariant symbol product and ``0 <= R < C`` holds by the
+    bounds of R's induction variable (row-major ``a[i*n + j]`` with ``0 <= j < n``)."""
+    if depth == 0:
+        return [p]
+    for mono in p:
+        inv = tuple(s for s in mono if s not in ivs)
+        if not inv or len(inv) == len(mono):
+            continue
+        q: Poly = {}
+        r: Poly = {}
+        for m, k in p.items():
+            rest = list(m)
+            if all(s in rest and not rest.remove(s) for s in inv):
+                q[tuple(rest)] = k
+            else:
+                r[m] = k
+        if _in_range(r, P.mul({inv: 1}, {(): 1}), ivs, headers):
+            return [*_delinearize(q, ivs, headers, depth - 1), r]
+    return [p]
+
+
+def _in_range(r: Poly, stride: Poly, ivs: set[str], headers: dict[str, Header]) -> bool:
+    """Is ``0 <= r < stride`` guaranteed? Only for ``r = v + c`` with v's loop ``v = lo; v < stride``."""
+    terms = [m for m in r if m]
+    if len(terms) != 1 or len(terms[0]) != 1 or r[terms[0]] != 1:
+        return False
+    v = terms[0][0]
+    c = r.get((), 0)
+    h = headers.get(v)
+    if v not in ivs or h is None or h.step is None or h.step <= 0 or h.lower is None or h.upper is None:
+        return False
+    lo = P.constant_value(h.lower)
+    if lo is None or lo + c < 0:
+        return False
+    if h.op == "<":
+        return h.upper == stride and c <= 0
+    if h.op == "<=":
+        return P.add(h.upper, P.const(1)) == stride and c <= 0
+    return False

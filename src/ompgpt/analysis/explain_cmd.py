@@ -1,0 +1,87 @@
+"""Print, for each for loop of a C/C++ file, the facts static analysis found and its verdict.
+
+For every loop: the verdict (parallel / serial / unknown), the suggested pragma with its clauses when this is the
+level of the nest to parallelize, what the body reads and writes, the private / reduction variables, carried or
+possible dependences with both source positions, what blocked a proof, and a rough profitability estimate.
+``FILE:LINE`` restricts the output to the loop starting on (or, failing that, the loops enclosing) that line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("target", metavar="FILE[:LINE]", help="C/C++ file, optionally with the line of one loop")
+    parser.add_argument("--json", action="store_true", help="one JSON object per loop (a JSON list)")
+    parser.add_argument("--assume-no-alias", action="store_true",
+                        help="assume distinct pointers never refer to overlapping memory")
+    parser.add_argument("--lang", choices=["c", "cpp"], help="override language detection")
+
+
+def _split_target(target: str) -> tuple[str, int | None]:
+    m = re.match(r"^(.*):(\d+)$", target)
+    if m:
+        from pathlib import Path
+
+        if not Path(target).exists():
+            return m.group(1), int(m.group(2))
+    return target, None
+
+
+def run(args: argparse.Namespace) -> int:
+    from ompgpt.analysis import AnalysisOptions, analyze_file
+    from ompgpt.source import SourceError, read_source, scan
+
+    path, line = _split_target(args.target)
+    try:
+        source = read_source(path, lang=args.lang)
+    except SourceError as exc:
+        print(f"ompgpt explain: {exc}", file=sys.stderr)
+        return 1
+    file_scan = scan(source)
+    results = analyze_file(file_scan, AnalysisOptions(assume_no_alias=args.assume_no_alias))
+    if line is not None:
+        exact = [r for r in results if r.line == line]
+        results = exact or [r for r in results if r.line <= line <= r.end_line]
+        if not results:
+            print(f"ompgpt explain: {path}:{line}: no for loop starts on or contains this line", file=sys.stderr)
+            return 1
+    if args.json:
+        json.dump([r.to_dict() for r in results], sys.stdout, indent=1)
+        print()
+    else:
+        if not results:
+            print(f"{path}: no for loops")
+        for r in results:
+            print(format_analysis(r))
+    return 0
+
+
+def format_analysis(r) -> str:
+    """Human-readable report of one LoopAnalysis."""
+    var = f" over {r.induction_var}" if r.induction_var else ""
+    lines = [f"{r.location}: loop{var} (depth {r.depth}{', in ' + r.function if r.function else ''}): {r.verdict}"]
+    if r.pragma:
+        lines.append(f"  suggest: {r.pragma}")
+    elif r.verdict == "parallel" and r.clauses():
+        lines.append(f"  clauses: {' '.join(r.clauses())}")
+    for label, items in (("reads", r.reads), ("writes", r.writes), ("declared inside", r.locals),
+                         ("private", r.private), ("firstprivate", r.firstprivate), ("lastprivate", r.lastprivate),
+                         ("reduction", r.reductions), ("live after loop", r.live_after),
+                         ("needs atomic", r.needs_atomic)):
+        if items:
+            lines.append(f"  {label}: {', '.join(items)}")
+    for reason in r.reasons:
+        lines.append(f"  - {reason}")
+    for text in r.assumptions:
+        lines.append(f"  assumption: {text}")
+    p = r.profitability
+    if p:
+        trip = p["trip_count"] if p["trip_count"] is not None else "unknown"
+        verdict = "worth it" if p["profitable"] else "too little work"
+        lines.append(f"  profitability: trip count {trip}, ~{p['body_work']} units/iteration: {verdict}")
+    return "\n".join(lines)

@@ -1,0 +1,218 @@
+"""One iteration of a loop body, walked in program order: which variables are read before they are written
+(upward-exposed, so their value crosses iterations), which are definitely written on every path, and the memory
+accesses with their subscripts rewritten in terms of induction variables and loop invariants.
+
+The walk is a must-define dataflow over the structured IR: branches intersect, inner loop bodies may run zero
+times, ``continue`` paths join at the end of the iteration. Scalars assigned an affine value (``p = i*n + j``) are
+forward-substituted into later subscripts while that definition still holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ompgpt.analysis import ir
+from ompgpt.analysis import poly as P
+from ompgpt.analysis.ir import READ, WRITE, Access, Header, LoopS
+from ompgpt.analysis.poly import Poly
+
+
+@dataclass(slots=True)
+class Resolved:
+    """A memory access with subscripts over the active induction variables (None where not analysable)."""
+
+    acc: Access
+    subs: tuple[Poly | None, ...]
+    ivs: tuple[str, ...]  # induction variables active here, the analyzed loop's first
+    problem: str | None = None  # why a subscript could not be analysed
+    base_varies: bool = False  # the pointer the access goes through changes inside the loop
+
+
+@dataclass
+class FlowResult:
+    exposed: dict[str, tuple[int, int]] = field(default_factory=dict)  # first upward-exposed read per key
+    by_key: dict[str, list[Access]] = field(default_factory=dict)  # non-memory accesses per key
+    memory: list[Resolved] = field(default_factory=list)
+    defined_at_exit: set[str] = field(default_factory=set)
+    headers: dict[str, Header] = field(default_factory=dict)
+    early_exits: list[tuple[str, tuple[int, int]]] = field(default_factory=list)
+
+
+def written_keys(loop: LoopS) -> tuple[set[str], set[str]]:
+    """(variables/members written, memory keys written) anywhere in the loop body; cached on the loop."""
+    cached = getattr(loop, "_written", None)
+    if cached is None:
+        wv, wm = set(), set()
+        for acc in loop.flat:
+            if acc.kind & WRITE:
+                (wm if acc.memory else wv).add(acc.key)
+        cached = loop._written = (wv, wm)
+    return cached
+
+
+def canonical_iv(loop: LoopS) -> str | None:
+    """The induction variable when the header is canonical and the body leaves it alone."""
+    h = loop.header
+    if h.var is None or h.problem is not None or loop.kind != "for":
+        return None
+    return None if h.var in written_keys(loop)[0] else h.var
+
+
+class Walker:
+    def __init__(self, loop: LoopS, elementwise: frozenset[str] = frozenset()):
+        self.loop = loop
+        self.written_vars, self.written_mem = written_keys(loop)
+        self.elementwise = elementwise
+        self.result = FlowResult()
+        self.ivs: list[str] = [loop.header.var] if loop.header.var else []
+        if loop.header.var:
+            self.result.headers[loop.header.var] = loop.header
+        self.defs: dict[str, Poly] = {}
+        self._continues: list[set[str]] = []
+
+    def run(self) -> FlowResult:
+        end = self.stmt(self.loop.body, set())
+        states = [s for s in [end, *self._continues] if s is not None]
+        self.result.defined_at_exit = set.intersection(*states) if states else set()
+        return self.result
+
+    # ---------------------------------------------------------------- statements
+    def stmt(self, node, state: set[str] | None) -> set[str] | None:
+        if state is None:
+            state = set()  # code after an unconditional jump: treat conservatively
+        t = type(node)
+        if t is ir.Ev:
+            for acc in node.acc:
+                self.access(acc, state)
+            return state
+        if t is ir.Seq:
+            for item in node.items:
+                state = self.stmt(item, state)
+            return state
+        if t is ir.If:
+            for acc in node.cond.acc:
+                self.access(acc, state)
+            defs = dict(self.defs)
+            s1 = self.stmt(node.then, set(state))
+            defs1, self.defs = self.defs, defs
+            s2 = self.stmt(node.other, set(state)) if node.other is not None else state
+            self.defs = {k: v for k, v in defs1.items() if self.defs.get(k) == v}
+            return _meet(s1, s2)
+        if t is LoopS:
+            return self.inner_loop(node, state)
+        if t is ir.Jump:
+            return self.jump(node, state)
+        if t is ir.Switch:
+            for acc in node.cond.acc:
+                self.access(acc, state)
+            for case in node.cases:
+                self.stmt(case, set(state))
+            self.defs.clear()
+            return state
+        return state
+
+    def jump(self, j: ir.Jump, state: set[str]) -> set[str] | None:
+        if j.kind == "continue":
+            if j.owner is self.loop:
+                self._continues.append(set(state))
+            return None
+        if j.kind == "break":
+            if j.owner is self.loop:
+                self.result.early_exits.append(("break", j.pos))
+            return None
+        if j.kind == "label":
+            return state
+        self.result.early_exits.append((j.kind, j.pos))
+        return None
+
+    def inner_loop(self, loop: LoopS, state: set[str]) -> set[str]:
+        for acc in loop.init.acc:
+            self.access(acc, state)
+        inner_wv, inner_wm = written_keys(loop)
+        iv = canonical_iv(loop)
+        self._kill(inner_wv | inner_wm | ({iv} if iv else set()))
+        if loop.kind != "do":
+            for acc in loop.cond.acc:
+                self.access(acc, state)
+        body_state = set(state)
+        if iv:
+            self.ivs.append(iv)
+            self.result.headers[iv] = loop.header
+        after = self.stmt(loop.body, body_state)
+        after = set(body_state) if after is None else after
+        for acc in loop.update.acc:
+            self.access(acc, after)
+        if loop.kind == "do":
+            for acc in loop.cond.acc:
+                self.access(acc, after)
+        if iv:
+            self.ivs.pop()
+        self._kill(inner_wv | inner_wm | ({iv} if iv else set()))
+        return after if loop.kind == "do" else state
+
+    # ---------------------------------------------------------------- accesses
+    def access(self, acc: Access, state: set[str]) -> None:
+        if acc.memory and acc.base in self.elementwise and all(s is not None and P.constant_value(s) is not None
+                                                               for s in acc.subs):
+            key = acc.key + "".join(f"[{P.constant_value(s)}]" for s in acc.subs)
+            acc = Access(key, acc.base, acc.kind, acc.pos, op=acc.op, decl=acc.decl, via=acc.via)
+        if acc.memory:
+            self._memory(acc)
+            if acc.kind & WRITE:
+                self._kill({acc.key})
+            return
+        key = acc.key
+        self.result.by_key.setdefault(key, []).append(acc)
+        if acc.kind == ir.DECL:
+            state.add(key)
+            self._kill({key})
+            return
+        if acc.kind & READ and key not in state:
+            self.result.exposed.setdefault(key, acc.pos)
+        if acc.kind & WRITE:
+            state.add(key)
+            self._kill({key})
+            if acc.kind == WRITE and acc.value is not None:
+                value, problem = self.resolve(acc.value)
+                if problem is None:
+                    self.defs[key] = value
+
+    def _kill(self, keys: set[str]) -> None:
+        if not self.defs or not keys:
+            return
+        for var in list(self.defs):
+            if var in keys or keys.intersection(P.symbols(self.defs[var])):
+                del self.defs[var]
+
+    def resolve(self, p: Poly) -> tuple[Poly, str | None]:
+        """Substitute live definitions, then check that every symbol left is an induction variable or invariant."""
+        if self.defs:
+            p = P.substitute(p, self.defs)
+        for sym in P.symbols(p):
+            if sym in self.ivs:
+                continue
+            if sym in self.written_vars or sym in self.written_mem:
+                return p, f"'{sym}' changes inside the loop"
+        return p, None
+
+    def _memory(self, acc: Access) -> None:
+        subs: list[Poly | None] = []
+        problem = None
+        for s in acc.subs:
+            if s is None:
+                subs.append(None)
+                problem = problem or ("indirect subscript" if acc.indirect else "subscript is not affine")
+                continue
+            value, why = self.resolve(s)
+            subs.append(None if why else value)
+            problem = problem or why
+        varies = acc.base in self.written_vars and acc.base != self.loop.header.var
+        self.result.memory.append(Resolved(acc, tuple(subs), tuple(self.ivs), problem, varies))
+
+
+def _meet(a: set[str] | None, b: set[str] | None) -> set[str] | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a & b

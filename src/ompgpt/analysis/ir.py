@@ -1,0 +1,1135 @@
+"""A small statement/access IR built once per function from the tree-sitter tree.
+
+Walking tree-sitter nodes from Python is the expensive part of the analysis, so each function body is converted
+once into plain objects: statements (``Seq``, ``Ev``, ``If``, ``LoopS``, ``Switch``, ``Jump``, ``Omp``) whose
+expressions are flattened into ordered ``Access`` events (reads before the write of an assignment, as C evaluates
+them) and ``CallInfo`` records. Every loop of the function maps to its ``LoopS``, and per-loop analyses then run
+over this IR only. Reduction-shaped updates (``s += e``, ``s = max(s, e)``, ``if (e > s) s = e``...) are recognised
+here, at statement level, and tagged with their operator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import tree_sitter
+
+from ompgpt.analysis import calls as call_table
+from ompgpt.analysis import poly as P
+from ompgpt.analysis.poly import Poly
+
+READ, WRITE, UPDATE = 1, 2, 3
+DECL = 4  # declaration without initializer: registers a local name
+
+_LITERALS = frozenset(
+    {
+        "number_literal",
+        "string_literal",
+        "char_literal",
+        "true",
+        "false",
+        "null",
+        "nullptr",
+        "concatenated_string",
+        "raw_string_literal",
+        "user_defined_literal",
+        "comment",
+        "type_descriptor",
+        "primitive_type",
+        "sizeof_expression",
+        "alignof_expression",
+        "offsetof_expression",
+        "type_identifier",
+    }
+)
+_REDUCIBLE_COMPOUND = {"+=": "+", "-=": "-", "*=": "*", "&=": "&", "|=": "|", "^=": "^"}
+_CHAIN_OPS = frozenset({"*", "&", "|", "^", "&&", "||"})
+_MAX_NAMES = frozenset({"max", "fmax", "fmaxf", "fmaxl", "MAX", "Max", "std::max", "std::fmax"})
+_MIN_NAMES = frozenset({"min", "fmin", "fminf", "fminl", "MIN", "Min", "std::min", "std::fmin"})
+_RESTRICT = frozenset({"restrict", "__restrict", "__restrict__"})
+
+
+@dataclass(slots=True)
+class Access:
+    """One read/write of a variable or memory location.
+
+    ``key`` names the location: ``x`` (variable), ``s.f`` (member of a struct value), ``a`` (array or pointee,
+    with ``subs``), ``p->f`` (member through a pointer: memory with no subscripts). ``subs`` is None for
+    variables and members of values, else one ``Poly`` (or None when not affine) per subscript dimension.
+    """
+
+    key: str
+    base: str
+    kind: int
+    pos: tuple[int, int]
+    subs: tuple[Poly | None, ...] | None = None
+    op: str | None = None  # reduction operator when this is a reduction-shaped update
+    decl: bool = False
+    value: Poly | None = None  # affine right-hand side of ``x = e`` (for forward substitution)
+    indirect: bool = False  # a subscript reads memory, e.g. a[idx[i]]
+    via: str | None = None  # "call f" when the access happens inside a called function
+    handle: bool = False  # a declaration of a pointer/reference (memory reached through it is shared)
+
+    @property
+    def memory(self) -> bool:
+        return self.subs is not None
+
+
+@dataclass(slots=True)
+class CallInfo:
+    name: str
+    kind: str  # pure, io, rng, exit, alloc, memwrite, unknown, local, method
+    pos: tuple[int, int]
+    note: str | None = None
+
+
+@dataclass(slots=True)
+class Ev:
+    """Straight-line code: accesses in evaluation order, and the calls made."""
+
+    acc: list[Access]
+    calls: list[CallInfo]
+    error: bool = False
+
+
+@dataclass(slots=True)
+class Seq:
+    items: list
+
+
+@dataclass(slots=True)
+class If:
+    cond: Ev
+    then: object
+    other: object | None
+
+
+@dataclass(slots=True)
+class Switch:
+    cond: Ev
+    cases: list[Seq]
+
+
+@dataclass(slots=True)
+class Jump:
+    kind: str  # break, continue, return, goto, throw, label
+    pos: tuple[int, int]
+    owner: object | None = None  # the LoopS/Switch a break or continue belongs to
+
+
+@dataclass(slots=True)
+class Omp:
+    text: str
+    pos: tuple[int, int]
+
+
+@dataclass(slots=True)
+class Header:
+    """Induction variable and bounds of a ``for`` header, when it has the canonical shape."""
+
+    var: str | None = None
+    lower: Poly | None = None
+    upper: Poly | None = None
+    op: str | None = None
+    step: int | None = None
+    step_poly: Poly | None = None
+    problem: str | None = None  # why the header is not canonical
+
+
+@dataclass(eq=False)
+class LoopS:
+    kind: str  # for, range, while, do
+    start_byte: int
+    pos: tuple[int, int]
+    init: Ev
+    cond: Ev
+    update: Ev
+    body: object
+    header: Header
+    flat: list[Access] = field(default_factory=list)  # accesses in the body (inner headers included)
+    calls: list[CallInfo] = field(default_factory=list)
+    jumps: list[Jump] = field(default_factory=list)
+    omps: list[Omp] = field(default_factory=list)
+    inner: list[LoopS] = field(default_factory=list)  # loops anywhere in the body
+    parent: LoopS | None = None
+    errors: int = 0
+    work: int = 0  # count of IR events in the body (a cheap cost proxy)
+
+
+@dataclass
+class DeclInfo:
+    name: str
+    kind: str  # param, local, global
+    type_text: str
+    start: int  # byte where the declaration starts
+    scope: tuple[int, int]  # bytes of the block it is visible in
+    pointer: bool = False
+    array: bool = False
+    dims: tuple[str, ...] = ()
+    restrict: bool = False
+    reference: bool = False
+    static: bool = False
+    const: bool = False
+    struct_value: bool = False
+
+    @property
+    def pointer_depth(self) -> int:
+        return self.type_text.count("*")
+
+
+@dataclass
+class FunctionSummary:
+    """Side effects of a function defined in the same file (one level deep)."""
+
+    name: str
+    params: list[str]
+    reads_params: set[int] = field(default_factory=set)
+    writes_params: dict[int, tuple[int, ...] | None] = field(default_factory=dict)
+    reads_globals: set[str] = field(default_factory=set)
+    writes_globals: set[str] = field(default_factory=set)
+    calls: list[tuple[str, str]] = field(default_factory=list)
+
+
+def pos_of(node: tree_sitter.Node) -> tuple[int, int]:
+    row, col = node.start_point
+    return row + 1, col + 1
+
+
+def squash(text: str) -> str:
+    return "".join(text.split())
+
+
+class Builder:
+    """Converts statements and expressions of one function into IR. ``depth`` > 0 builds a callee summary, where
+    calls to other same-file functions are left unknown (one level deep)."""
+
+    def __init__(self, ctx, depth: int = 0):
+        self.ctx = ctx
+        self.data: bytes = ctx.parsed.data
+        self.depth = depth
+        self.loops: dict[int, LoopS] = {}
+        self._stack: list[object] = []  # enclosing LoopS/Switch, for break/continue owners
+        self._loop_stack: list[LoopS] = []
+
+    # ---------------------------------------------------------------- helpers
+    def text(self, node: tree_sitter.Node) -> str:
+        return self.data[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
+
+    def _note_access(self, acc: Access) -> None:
+        for loop in self._loop_stack:
+            loop.flat.append(acc)
+            loop.work += 1
+
+    def _note_call(self, call: CallInfo) -> None:
+        for loop in self._loop_stack:
+            loop.calls.append(call)
+            loop.work += 4
+
+    # ---------------------------------------------------------------- statements
+    def stmt(self, node: tree_sitter.Node | None):
+        if node is None:
+            return Seq([])
+        t = node.type
+        method = _STMT.get(t)
+        if method is not None:
+            return method(self, node)
+        if t == "comment" or (t.endswith("_declaration") and t != "declaration"):
+            return Seq([])
+        if t == "ERROR":
+            for loop in self._loop_stack:
+                loop.errors += 1
+            ev = self.ev(node)
+            ev.error = True
+            return ev
+        if node.is_named and node.named_child_count and t.endswith("statement"):
+            return Seq([self.stmt(c) for c in node.named_children])
+        return self.ev(node)
+
+    def ev(self, node: tree_sitter.Node | None, decl: bool = False) -> Ev:
+        ev = Ev([], [])
+        if node is not None:
+            self._expr(node, ev)
+        return ev
+
+    def block(self, node):
+        items = []
+        for child in node.named_children:
+            if child.type == "comment":
+                continue
+            items.append(self.stmt(child))
+        return Seq(items)
+
+    def expression_statement(self, node):
+        ev = Ev([], [])
+        child = node.named_children[0] if node.named_child_count else None
+        if child is not None:
+            if child.type == "ERROR":
+                for loop in self._loop_stack:
+                    loop.errors += 1
+                ev.error = True
+            self._expr(child, ev)
+        return ev
+
+    def declaration(self, node):
+        ev = Ev([], [])
+        for decl in node.children_by_field_name("declarator"):
+            self._declarator(decl, ev, node)
+        return ev
+
+    def _declarator(self, decl, ev: Ev, owner) -> None:
+        value = None
+        if decl.type == "init_declarator":
+            value = decl.child_by_field_name("value")
+            decl = decl.child_by_field_name("declarator")
+        name_node = decl
+        dims = []
+        handle = False
+        type_node = owner.child_by_field_name("type") if owner is not None else None
+        if type_node is not None and type_node.type in ("placeholder_type_specifier", "auto", "decltype"):
+            handle = True  # auto: might deduce a pointer
+        while name_node is not None and name_node.type not in ("identifier", "field_identifier"):
+            if name_node.type in ("pointer_declarator", "reference_declarator"):
+                handle = True
+            if name_node.type == "array_declarator":
+                size = name_node.child_by_field_name("size")
+                if size is not None:
+                    dims.append(size)
+            if name_node.type == "function_declarator":
+                return  # a prototype
+            inner = name_node.child_by_field_name("declarator")
+            if inner is None:
+                inner = next((c for c in name_node.named_children if c.type in _DECLARATOR_TYPES), None)
+            name_node = inner
+        if name_node is None:
+            if value is not None:
+                self._expr(value, ev)
+            return
+        for size in dims:
+            self._expr(size, ev)
+        name = self.text(name_node)
+        if value is not None:
+            self._expr(value, ev)
+            acc = Access(name, name, WRITE, pos_of(name_node), decl=True, value=self.poly(value))
+        else:
+            # objects with constructors (C++ ``T x(args);``) are initialised too; a bare scalar is not
+            acc = Access(name, name, DECL, pos_of(name_node), decl=True)
+        acc.handle = handle
+        ev.acc.append(acc)
+        self._note_access(acc)
+
+    def if_statement(self, node):
+        cond = node.child_by_field_name("condition")
+        then = node.child_by_field_name("consequence")
+        other = node.child_by_field_name("alternative")
+        if other is None:
+            shaped = self._if_reduction(cond, then)
+            if shaped is not None:
+                return shaped
+        if other is not None and other.type == "else_clause":
+            other = other.named_children[0] if other.named_child_count else None
+        return If(self.ev(cond), self.stmt(then), self.stmt(other) if other is not None else None)
+
+    def for_statement(self, node):
+        init = node.child_by_field_name("initializer")
+        cond = node.child_by_field_name("condition")
+        update = node.child_by_field_name("update")
+        header = self.header(init, cond, update)
+        loop = LoopS("for", node.start_byte, pos_of(node), Ev([], []), Ev([], []), Ev([], []), None, header)
+        if init is not None and init.type == "declaration":
+            init_ev = Ev([], [])
+            for decl in init.children_by_field_name("declarator"):
+                self._declarator(decl, init_ev, init)
+            loop.init = init_ev
+        else:
+            loop.init = self.ev(init)
+        loop.cond = self.ev(cond)
+        return self._loop_body(loop, node, update)
+
+    def _loop_body(self, loop: LoopS, node, update=None):
+        loop.parent = self._loop_stack[-1] if self._loop_stack else None
+        for outer in self._loop_stack:
+            outer.inner.append(loop)
+        self.loops[loop.start_byte] = loop
+        self._loop_stack.append(loop)
+        self._stack.append(loop)
+        loop.body = self.stmt(node.child_by_field_name("body"))
+        self._stack.pop()
+        self._loop_stack.pop()
+        if update is not None:
+            loop.update = self.ev(update)
+        return loop
+
+    def for_range_loop(self, node):
+        right = node.child_by_field_name("right")
+        var = node.child_by_field_name("declarator")
+        loop = LoopS("range", node.start_byte, pos_of(node), Ev([], []), self.ev(right), Ev([], []), None, Header())
+        name = None
+        while var is not None and var.type != "identifier":
+            var = var.child_by_field_name("declarator") or (var.named_children[0] if var.named_child_count else None)
+        if var is not None:
+            name = self.text(var)
+            loop.init.acc.append(Access(name, name, WRITE, pos_of(var), decl=True))
+        loop.header.var = name
+        loop.header.problem = "range-based for loop (needs OpenMP 5.0 and a random-access container)"
+        return self._loop_body(loop, node)
+
+    def while_statement(self, node):
+        loop = LoopS("while", node.start_byte, pos_of(node), Ev([], []), Ev([], []), Ev([], []), None, Header())
+        loop.cond = self.ev(node.child_by_field_name("condition"))
+        loop.header.problem = "while loop"
+        return self._loop_body(loop, node)
+
+    def do_statement(self, node):
+        loop = LoopS("do", node.start_byte, pos_of(node), Ev([], []), Ev([], []), Ev([], []), None, Header())
+        loop.header.problem = "do-while loop"
+        self._loop_body(loop, node)
+        loop.cond = self.ev(node.child_by_field_name("condition"))
+        return loop
+
+    def jump(self, node):
+        kind = node.type.replace("_statement", "")
+        owner = None
+        if kind in ("break", "continue"):
+            for item in reversed(self._stack):
+                if kind == "continue" and not isinstance(item, LoopS):
+                    continue
+                owner = item
+                break
+        j = Jump(kind, pos_of(node), owner)
+        for loop in self._loop_stack:
+            loop.jumps.append(j)
+        if kind in ("return", "throw") and node.named_child_count:
+            ev = self.ev(node.named_children[0])
+            return Seq([ev, j])
+        return j
+
+    def labeled(self, node):
+        j = Jump("label", pos_of(node))
+        for loop in self._loop_stack:
+            loop.jumps.append(j)
+        rest = [self.stmt(c) for c in node.named_children if c.type != "statement_identifier"]
+        return Seq([j, *rest])
+
+    def switch_statement(self, node):
+        cond = self.ev(node.child_by_field_name("condition"))
+        sw = Switch(cond, [])
+        self._stack.append(sw)
+        body = node.child_by_field_name("body")
+        current = Seq([])
+        for child in body.named_children if body is not None else []:
+            if child.type == "case_statement":
+                current = Seq([])
+                sw.cases.append(current)
+                for stmt in child.named_children:
+                    if stmt.start_byte == child.start_byte or stmt == child.child_by_field_name("value"):
+                        continue
+                    current.items.append(self.stmt(stmt))
+            else:
+                current.items.append(self.stmt(child))
+        self._stack.pop()
+        return sw
+
+    def preproc(self, node):
+        """``#pragma omp critical`` and friends inside a body; ``#if`` blocks are conditional code."""
+        if node.type == "preproc_call":
+            directive = node.child_by_field_name("directive")
+            arg = node.child_by_field_name("argument")
+            if directive is not None and self.text(directive) == "#pragma" and arg is not None:
+                text = self.text(arg).strip()
+                if text.startswith("omp"):
+                    omp = Omp(text, pos_of(node))
+                    for loop in self._loop_stack:
+                        loop.omps.append(omp)
+                    return omp
+            return Seq([])
+        branches = [c for c in node.named_children if c.type not in _PREPROC_NON_CODE]
+        main = [c for c in branches if not c.type.startswith("preproc_el")]
+        alt = [c for c in branches if c.type.startswith("preproc_el")]
+        then = Seq([self.stmt(c) for c in main])
+        other = Seq([self.stmt(c) for c in alt]) if alt else None
+        return If(Ev([], []), then, other)
+
+    def try_statement(self, node):
+        body = self.stmt(node.child_by_field_name("body"))
+        handlers = [self.stmt(c) for c in node.named_children if c.type == "catch_clause"]
+        return Seq([body, *(If(Ev([], []), h, None) for h in handlers)])
+
+    # ---------------------------------------------------------------- header
+    def header(self, init, cond, update) -> Header:
+        h = Header()
+        var = lower = None
+        if init is not None:
+            if init.type == "comma_expression":
+                init = init.child_by_field_name("left")
+            if init.type == "assignment_expression" and self._op(init) == "=":
+                left = init.child_by_field_name("left")
+                if left.type == "identifier":
+                    var, lower = self.text(left), init.child_by_field_name("right")
+            elif init.type == "declaration":
+                decl = init.child_by_field_name("declarator")
+                if decl is not None and decl.type == "init_declarator":
+                    name = decl.child_by_field_name("declarator")
+                    if name is not None and name.type == "identifier":
+                        var, lower = self.text(name), decl.child_by_field_name("value")
+        if var is None:
+            h.problem = "no induction variable initialised in the loop header"
+            return h
+        h.var = var
+        h.lower = self.poly(lower) if lower is not None else None
+        self._bound(h, cond)
+        if h.problem is None:
+            self._step(h, update)
+        return h
+
+    def _bound(self, h: Header, cond) -> None:
+        if cond is not None and cond.type == "parenthesized_expression" and cond.named_child_count:
+            cond = cond.named_children[0]
+        if cond is None or cond.type != "binary_expression":
+            h.problem = "loop condition is not a comparison of the induction variable"
+            return
+        op = self._op(cond)
+        left, right = cond.child_by_field_name("left"), cond.child_by_field_name("right")
+        flip = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "!=": "!="}
+        if op not in flip:
+            h.problem = f"loop condition uses '{op}'"
+            return
+        if left.type == "identifier" and self.text(left) == h.var:
+            h.op, bound = op, right
+        elif right.type == "identifier" and self.text(right) == h.var:
+            h.op, bound = flip[op], left
+        else:
+            h.problem = f"loop condition does not compare the induction variable {h.var} directly"
+            return
+        h.upper = self.poly(bound)
+        if h.upper is None:
+            h.upper = {(squash(self.text(bound)),): 1}  # an opaque invariant, checked for writes separately
+
+    def _step(self, h: Header, update) -> None:
+        if update is None:
+            h.problem = "no increment in the loop header"
+            return
+        var = h.var
+        t = update.type
+        if t == "update_expression":
+            arg = update.child_by_field_name("argument")
+            if arg is not None and self.text(arg) == var:
+                h.step = 1 if "++" in self.text(update) else -1
+                h.step_poly = P.const(h.step)
+                return
+        if t == "assignment_expression":
+            left, right = update.child_by_field_name("left"), update.child_by_field_name("right")
+            op = self._op(update)
+            if left is not None and self.text(left) == var:
+                step = None
+                if op in ("+=", "-="):
+                    step = self.poly(right)
+                    if step is not None and op == "-=":
+                        step = P.scale(step, -1)
+                elif op == "=":
+                    full = self.poly(right)
+                    if full is not None and full.get((var,)) == 1:
+                        step = P.add(full, P.symbol(var), -1)
+                        if var in P.symbols(step):
+                            step = None
+                if step is not None:
+                    h.step_poly = step
+                    h.step = P.constant_value(step)
+                    if h.step == 0:
+                        h.problem = "zero loop step"
+                    return
+        h.problem = f"increment '{squash(self.text(update))}' is not a constant step of {var}"
+
+    # ---------------------------------------------------------------- expressions
+    def _op(self, node) -> str:
+        op = node.child_by_field_name("operator")
+        return self.text(op) if op is not None else ""
+
+    def _expr(self, node, ev: Ev) -> None:
+        t = node.type
+        if t == "identifier":
+            acc = Access(self.text(node), self.text(node), READ, pos_of(node))
+            ev.acc.append(acc)
+            self._note_access(acc)
+            return
+        if t in _LITERALS:
+            return
+        method = _EXPR.get(t)
+        if method is not None:
+            method(self, node, ev)
+            return
+        for child in node.named_children:
+            self._expr(child, ev)
+
+    def _assignment(self, node, ev: Ev) -> None:
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        op = self._op(node)
+        red = None
+        value = None
+        if op == "=":
+            shaped = self._reduction_shape(squash(self.text(left)), right)
+            if shaped is not None:
+                red, others = shaped
+                for other in others:
+                    self._expr(other, ev)
+                if not self._mentions(ev, left):
+                    self._lvalue(left, ev, UPDATE, red)
+                    return
+                red = None
+            else:
+                self._expr(right, ev)
+                if left.type == "identifier":
+                    value = self.poly(right)
+        else:
+            start = len(ev.acc)
+            self._expr(right, ev)
+            red = _REDUCIBLE_COMPOUND.get(op)
+            if red is not None and self._mentions(ev, left, start):
+                red = None
+        self._lvalue(left, ev, WRITE if op == "=" else UPDATE, red, value)
+
+    def _mentions(self, ev: Ev, left, start: int = 0) -> bool:
+        """Does an access recorded since ``start`` touch the location ``left`` names?"""
+        key = self._key_of(left)
+        return any(a.key == key or a.base == key for a in ev.acc[start:])
+
+    def _key_of(self, node) -> str:
+        while node.type in ("subscript_expression", "parenthesized_expression", "pointer_expression"):
+            inner = node.child_by_field_name("argument")
+            if inner is None:
+                inner = node.named_children[0] if node.named_child_count else None
+            if inner is None:
+                break
+            node = inner
+        return squash(self.text(node))
+
+    def _update(self, node, ev: Ev) -> None:
+        arg = node.child_by_field_name("argument")
+        self._lvalue(arg, ev, UPDATE, "+")
+
+    def _lvalue(self, node, ev: Ev, kind: int, op: str | None = None, value: Poly | None = None) -> None:
+        while node.type == "parenthesized_expression" and node.named_child_count:
+            node = node.named_children[0]
+        if node.type == "identifier":
+            name = self.text(node)
+            acc = Access(name, name, kind, pos_of(node), op=op, value=value)
+        else:
+            loc = self._location(node, ev)
+            if loc is None:
+                self._expr(node, ev)
+                acc = Access("?", "?", kind, pos_of(node), subs=(None,), op=op)
+            else:
+                key, base, subs, memory, indirect = loc
+                acc = Access(key, base, kind, pos_of(node), subs=tuple(subs) if memory else None, op=op)
+                acc.indirect = indirect
+        ev.acc.append(acc)
+        self._note_access(acc)
+
+    def _read_location(self, node, ev: Ev) -> None:
+        loc = self._location(node, ev)
+        if loc is None:
+            for child in node.named_children:
+                self._expr(child, ev)
+            return
+        key, base, subs, memory, indirect = loc
+        acc = Access(key, base, READ, pos_of(node), subs=tuple(subs) if memory else None, indirect=indirect)
+        ev.acc.append(acc)
+        self._note_access(acc)
+
+    def _location(self, node, ev: Ev):
+        """(key, base, subscripts, is_memory, indirect) for an lvalue-shaped expression, emitting the reads its
+        subscripts and pointer values perform; None when it is not a location we can name."""
+        t = node.type
+        if t in ("identifier", "this", "qualified_identifier"):
+            name = squash(self.text(node))
+            return name, name, [], False, False
+        if t == "parenthesized_expression" and node.named_child_count:
+            return self._location(node.named_children[0], ev)
+        if t == "subscript_expression":
+            inner = self._location(node.child_by_field_name("argument"), ev)
+            if inner is None:
+                return None
+            key, base, subs, memory, indirect = inner
+            if memory and not subs:
+                key = key  # p->a[i]: the member array reached through a pointer
+            idx = node.child_by_field_name("index")
+            if idx is None:
+                idx = node.child_by_field_name("indices")
+                if idx is not None and idx.named_child_count == 1:
+                    idx = idx.named_children[0]
+            if idx is None:
+                return key, base, [*subs, None], True, indirect
+            start = len(ev.acc)
+            self._expr(idx, ev)
+            indirect = indirect or any(a.memory for a in ev.acc[start:]) or bool(ev.calls and idx.type == "call")
+            return key, base, [*subs, self.poly(idx)], True, indirect
+        if t == "field_expression":
+            inner = self._location(node.child_by_field_name("argument"), ev)
+            if inner is None:
+                return None
+            key, base, subs, memory, indirect = inner
+            fld = node.child_by_field_name("field")
+            name = self.text(fld) if fld is not None else "?"
+            op = self._op(node) or ("->" if b"->" in self.data[node.start_byte : fld.start_byte] else ".")
+            if subs:
+                return key, base, subs, True, indirect  # a[i].x: element granularity
+            if op == "->":
+                return f"{key}->{name}", base, [], True, indirect
+            return f"{key}.{name}", base, [], memory, indirect
+        if t == "pointer_expression":
+            if self._op(node) != "*" and not self.text(node).startswith("*"):
+                return None
+            arg = node.child_by_field_name("argument")
+            while arg.type == "parenthesized_expression" and arg.named_child_count:
+                arg = arg.named_children[0]
+            if arg.type == "binary_expression" and self._op(arg) in ("+", "-"):
+                left, right = arg.child_by_field_name("left"), arg.child_by_field_name("right")
+                inner = self._location(left, ev)
+                if inner is None or inner[2]:
+                    return None
+                key, base, _, _, indirect = inner
+                start = len(ev.acc)
+                self._expr(right, ev)
+                off = self.poly(right)
+                if off is not None and self._op(arg) == "-":
+                    off = P.scale(off, -1)
+                return key, base, [off], True, indirect or any(a.memory for a in ev.acc[start:])
+            if arg.type == "update_expression":
+                self._update(arg, ev)
+                inner = self._location(arg.child_by_field_name("argument"), ev)
+                if inner is None or inner[2]:
+                    return None
+                return inner[0], inner[1], [None], True, inner[4]
+            inner = self._location(arg, ev)
+            if inner is None or inner[2]:
+                return None
+            return inner[0], inner[1], [P.const(0)], True, inner[4]
+        return None
+
+    def _address_of(self, node, ev: Ev) -> None:
+        arg = node.child_by_field_name("argument")
+        if arg is None:
+            return
+        if arg.type == "identifier":
+            acc = Access(self.text(arg), self.text(arg), READ, pos_of(arg))
+            ev.acc.append(acc)
+            self._note_access(acc)
+            return
+        loc = self._location(arg, ev)
+        if loc is None:
+            self._expr(arg, ev)
+
+    def _pointer(self, node, ev: Ev) -> None:
+        if self.text(node).startswith("&"):
+            self._address_of(node, ev)
+        else:
+            self._read_location(node, ev)
+
+    def _conditional(self, node, ev: Ev) -> None:
+        for child in node.named_children:
+            self._expr(child, ev)
+
+    def _binary(self, node, ev: Ev) -> None:
+        if self._op(node) == "<<":
+            left = node.child_by_field_name("left")
+            root = left
+            while root.type == "binary_expression":
+                root = root.child_by_field_name("left")
+            if squash(self.text(root)) in call_table.STREAMS:
+                call = CallInfo(squash(self.text(root)), "io", pos_of(node), "stream output")
+                ev.calls.append(call)
+                self._note_call(call)
+        for child in node.named_children:
+            self._expr(child, ev)
+
+    def _cast(self, node, ev: Ev) -> None:
+        value = node.child_by_field_name("value")
+        if value is not None:
+            self._expr(value, ev)
+
+    def _lambda(self, node, ev: Ev) -> None:
+        call = CallInfo("<lambda>", "unknown", pos_of(node), "lambda expression")
+        ev.calls.append(call)
+        self._note_call(call)
+
+    def _call(self, node, ev: Ev) -> None:
+        fn = node.child_by_field_name("function")
+        args_node = node.child_by_field_name("arguments")
+        args = [a for a in args_node.named_children if a.type != "comment"] if args_node is not None else []
+        pos = pos_of(node)
+        if fn is not None and fn.type == "field_expression":
+            self._method_call(fn, args, ev, pos)
+            return
+        name = squash(self.text(fn)) if fn is not None else "?"
+        if fn is not None and fn.type == "template_function":
+            name = squash(self.text(fn.child_by_field_name("name")))
+        kind = call_table.classify(name)
+        summary = None
+        if kind == "unknown" and self.depth == 0 and fn is not None and fn.type == "identifier":
+            summary = self.ctx.summary(name)
+            if summary is not None:
+                kind = "local"
+        if kind == "memwrite" and args:
+            for arg in args[1:]:
+                self._expr(arg, ev)
+            self._arg_write(args[0], ev, None, pos, UPDATE, f"call {name}")
+        elif summary is not None:
+            self._local_call(name, summary, args, ev, pos)
+        else:
+            for arg in args:
+                self._expr(arg, ev)
+        if kind not in ("pure", "local", "alloc", "memwrite") or kind == "unknown":
+            call = CallInfo(name, kind, pos)
+            ev.calls.append(call)
+            self._note_call(call)
+        elif kind == "local":
+            for sub_name, sub_kind in summary.calls:
+                call = CallInfo(name, sub_kind, pos, f"calls {sub_name}")
+                ev.calls.append(call)
+                self._note_call(call)
+
+    def _method_call(self, fn, args, ev: Ev, pos) -> None:
+        obj = fn.child_by_field_name("argument")
+        method_node = fn.child_by_field_name("field")
+        method = self.text(method_node) if method_node is not None else "?"
+        for arg in args:
+            self._expr(arg, ev)
+        loc = self._location(obj, ev) if obj is not None else None
+        if loc is None:
+            if obj is not None:
+                self._expr(obj, ev)
+            call = CallInfo(method, "unknown", pos, "method call")
+            ev.calls.append(call)
+            self._note_call(call)
+            return
+        key, base, subs, memory, indirect = loc
+        if method in call_table.READONLY_METHODS:
+            kind = READ
+        elif method in call_table.MUTATING_METHODS:
+            kind = UPDATE
+        else:
+            kind = READ
+            call = CallInfo(f"{squash(self.text(obj))}.{method}", "method", pos, "method of unknown effect")
+            ev.calls.append(call)
+            self._note_call(call)
+        acc = Access(key, base, kind, pos, subs=tuple(subs) if memory else None, indirect=indirect)
+        if kind == UPDATE:
+            acc.via = f"call {method}"
+        ev.acc.append(acc)
+        self._note_access(acc)
+
+    def _local_call(self, name: str, summary: FunctionSummary, args, ev: Ev, pos) -> None:
+        for k, arg in enumerate(args):
+            if k in summary.writes_params:
+                kind = UPDATE if k in summary.reads_params else WRITE
+                self._arg_write(arg, ev, summary.writes_params[k], pos, kind, f"call {name}")
+            elif k in summary.reads_params and arg.type == "identifier":
+                acc = Access(self.text(arg), self.text(arg), READ, pos, subs=(None,), via=f"call {name}")
+                ev.acc.append(acc)
+                self._note_access(acc)
+                self._expr(arg, ev)
+            else:
+                self._expr(arg, ev)
+        for g in sorted(summary.reads_globals - summary.writes_globals):
+            acc = Access(g, g.split(".")[0].split("->")[0], READ, pos, via=f"call {name}")
+            ev.acc.append(acc)
+            self._note_access(acc)
+        for g in sorted(summary.writes_globals):
+            acc = Access(g, g.split(".")[0].split("->")[0], UPDATE, pos, via=f"call {name}")
+            if "->" in g:
+                acc.subs = ()
+            ev.acc.append(acc)
+            self._note_access(acc)
+
+    def _arg_write(self, arg, ev: Ev, offsets, pos, kind: int, via: str) -> None:
+        """The callee writes through this argument: record a write of what it points to."""
+        while arg.type in ("parenthesized_expression", "cast_expression"):
+            arg = arg.child_by_field_name("value") or arg.named_children[-1]
+        base_off: list = []
+        if arg.type == "pointer_expression" and self.text(arg).startswith("&"):
+            target = arg.child_by_field_name("argument")
+            if target.type == "identifier":
+                name = self.text(target)
+                if offsets in ((0,), None) or offsets == ():
+                    acc = Access(name, name, kind, pos, via=via)
+                    ev.acc.append(acc)
+                    self._note_access(acc)
+                    return
+            loc = self._location(target, ev)
+            if loc is None or not loc[3]:
+                loc = None if loc is None else (loc[0], loc[1], [P.const(0)], True, loc[4])
+        else:
+            loc = self._location(arg, ev)
+            if loc is not None and not loc[3]:
+                loc = (loc[0], loc[1], [P.const(0)], True, loc[4])
+        if loc is None:
+            self._expr(arg, ev)
+            acc = Access("?", "?", kind, pos, subs=(None,), via=via)
+            ev.acc.append(acc)
+            self._note_access(acc)
+            return
+        key, base, subs, _, indirect = loc
+        base_off = list(subs) or [P.const(0)]
+        last = base_off[-1]
+        for off in offsets if offsets else (None,):
+            sub = P.add(last, P.const(off)) if (last is not None and off is not None) else None
+            acc = Access(key, base, kind, pos, subs=(*base_off[:-1], sub), via=via, indirect=indirect)
+            ev.acc.append(acc)
+            self._note_access(acc)
+
+    # ---------------------------------------------------------------- reductions
+    def _reduction_shape(self, lhs: str, rhs) -> tuple[str, list] | None:
+        """For ``lhs = rhs``: the reduction operator and the other operands, when rhs combines lhs once with
+        other terms by an associative operator, max/min call or max/min conditional."""
+        while rhs.type == "parenthesized_expression" and rhs.named_child_count:
+            rhs = rhs.named_children[0]
+        t = rhs.type
+        if t == "binary_expression":
+            op = self._op(rhs)
+            if op in ("+", "-"):
+                terms: list[tuple[int, object]] = []
+                self._flatten_sum(rhs, 1, terms)
+                hits = [i for i, (sign, n) in enumerate(terms) if squash(self.text(n)) == lhs]
+                if len(hits) == 1 and terms[hits[0]][0] == 1:
+                    others = [n for i, (_, n) in enumerate(terms) if i != hits[0]]
+                    minus = all(sign < 0 for i, (sign, _) in enumerate(terms) if i != hits[0])
+                    return ("-" if minus else "+"), others
+                return None
+            if op in _CHAIN_OPS:
+                operands: list = []
+                self._flatten_chain(rhs, op, operands)
+                hits = [i for i, n in enumerate(operands) if squash(self.text(n)) == lhs]
+                if len(hits) == 1:
+                    return op, [n for i, n in enumerate(operands) if i != hits[0]]
+            return None
+        if t == "call_expression":
+            fn = rhs.child_by_field_name("function")
+            name = squash(self.text(fn)) if fn is not None else ""
+            if fn is not None and fn.type == "template_function":
+                name = squash(self.text(fn.child_by_field_name("name")))
+            red = "max" if name in _MAX_NAMES else "min" if name in _MIN_NAMES else None
+            args_node = rhs.child_by_field_name("arguments")
+            args = [a for a in args_node.named_children if a.type != "comment"] if args_node is not None else []
+            if red and len(args) == 2:
+                texts = [squash(self.text(a)) for a in args]
+                if texts.count(lhs) == 1:
+                    return red, [args[1 - texts.index(lhs)]]
+            return None
+        if t == "conditional_expression":
+            return self._ternary_shape(lhs, rhs)
+        return None
+
+    def _flatten_sum(self, node, sign: int, out: list) -> None:
+        while node.type == "parenthesized_expression" and node.named_child_count == 1 and sign > 0:
+            node = node.named_children[0]
+        if node.type == "binary_expression" and self._op(node) in ("+", "-"):
+            self._flatten_sum(node.child_by_field_name("left"), sign, out)
+            right_sign = sign if self._op(node) == "+" else -sign
+            self._flatten_sum(node.child_by_field_name("right"), right_sign, out)
+        else:
+            out.append((sign, node))
+
+    def _flatten_chain(self, node, op: str, out: list) -> None:
+        if node.type == "binary_expression" and self._op(node) == op:
+            self._flatten_chain(node.child_by_field_name("left"), op, out)
+            self._flatten_chain(node.child_by_field_name("right"), op, out)
+        else:
+            out.append(node)
+
+    def _ternary_shape(self, lhs: str, node) -> tuple[str, list] | None:
+        cond = node.child_by_field_name("condition")
+        while cond is not None and cond.type == "parenthesized_expression" and cond.named_child_count:
+            cond = cond.named_children[0]
+        then, other = node.child_by_field_name("consequence"), node.child_by_field_name("alternative")
+        if cond is None or cond.type != "binary_expression" or then is None or other is None:
+            return None
+        op = self._op(cond)
+        a, b = cond.child_by_field_name("left"), cond.child_by_field_name("right")
+        ta, tb, tx, ty = (squash(self.text(n)) for n in (a, b, then, other))
+        if op not in ("<", "<=", ">", ">=") or {ta, tb} != {tx, ty} or lhs not in (ta, tb) or ta == tb:
+            return None
+        picks_left = tx == ta  # the value chosen when the condition holds is the left operand
+        red = "max" if (op in (">", ">=")) == picks_left else "min"
+        return red, [b if ta == lhs else a]
+
+    def _if_reduction(self, cond, then) -> Ev | None:
+        """``if (e > s) s = e;`` (and the <, min forms) is a max/min reduction of s."""
+        while cond is not None and cond.type in ("parenthesized_expression", "condition_clause"):
+            cond = cond.child_by_field_name("value") or (cond.named_children[0] if cond.named_child_count else None)
+        body = then
+        while body is not None and body.type == "compound_statement":
+            stmts = [c for c in body.named_children if c.type != "comment"]
+            if len(stmts) != 1:
+                return None
+            body = stmts[0]
+        if cond is None or cond.type != "binary_expression" or body is None or body.type != "expression_statement":
+            return None
+        assign = body.named_children[0] if body.named_child_count else None
+        if assign is None or assign.type != "assignment_expression" or self._op(assign) != "=":
+            return None
+        left, right = assign.child_by_field_name("left"), assign.child_by_field_name("right")
+        lhs, value = squash(self.text(left)), squash(self.text(right))
+        op = self._op(cond)
+        a, b = cond.child_by_field_name("left"), cond.child_by_field_name("right")
+        ta, tb = squash(self.text(a)), squash(self.text(b))
+        if op not in ("<", "<=", ">", ">=") or {ta, tb} != {lhs, value} or lhs == value:
+            return None
+        new_is_left = ta == value
+        red = "max" if (op in (">", ">=")) == new_is_left else "min"
+        ev = Ev([], [])
+        self._expr(right, ev)
+        if self._mentions(ev, left):
+            return None
+        self._lvalue(left, ev, UPDATE, red)
+        return ev
+
+    # ---------------------------------------------------------------- subscripts
+    def poly(self, node) -> Poly | None:
+        """The integer polynomial an expression denotes, or None when it is not one (division, calls, memory)."""
+        t = node.type
+        if t == "number_literal":
+            v = P.parse_int(self.text(node))
+            return None if v is None else P.const(v)
+        if t == "identifier":
+            return P.symbol(self.text(node))
+        if t == "parenthesized_expression":
+            return self.poly(node.named_children[0]) if node.named_child_count == 1 else None
+        if t == "field_expression":
+            arg = node.child_by_field_name("argument")
+            if arg is not None and arg.type in ("identifier", "this", "field_expression"):
+                return P.symbol(squash(self.text(node)))
+            return None
+        if t == "cast_expression":
+            value = node.child_by_field_name("value")
+            return self.poly(value) if value is not None else None
+        if t == "unary_expression":
+            arg = node.child_by_field_name("argument")
+            inner = self.poly(arg) if arg is not None else None
+            op = self._op(node)
+            if inner is None:
+                return None
+            return P.scale(inner, -1) if op == "-" else inner if op == "+" else None
+        if t == "binary_expression":
+            op = self._op(node)
+            left = self.poly(node.child_by_field_name("left"))
+            if left is None:
+                return None
+            right = self.poly(node.child_by_field_name("right"))
+            if right is None:
+                return None
+            if op == "+":
+                return P.add(left, right)
+            if op == "-":
+                return P.add(left, right, -1)
+            if op == "*":
+                return P.mul(left, right)
+            lc, rc = P.constant_value(left), P.constant_value(right)
+            if op == "<<" and rc is not None and 0 <= rc < 31:
+                return P.scale(left, 1 << rc)
+            if lc is not None and rc is not None and rc:
+                if op == "/" and lc >= 0 and rc > 0:
+                    return P.const(lc // rc)
+                if op == "%" and lc >= 0 and rc > 0:
+                    return P.const(lc % rc)
+            return None
+        if t == "sizeof_expression":
+            return P.symbol(squash(self.text(node)))
+        if t == "qualified_identifier":
+            return P.symbol(squash(self.text(node)))
+        return None
+
+
+_DECLARATOR_TYPES = frozenset(
+    {
+        "identifier",
+        "pointer_declarator",
+        "array_declarator",
+        "reference_declarator",
+        "parenthesized_declarator",
+        "init_declarator",
+        "function_declarator",
+        "field_identifier",
+    }
+)
+_PREPROC_NON_CODE = frozenset({"identifier", "preproc_arg", "preproc_defined", "binary_expression", "comment"})
+
+_STMT = {
+    "compound_statement": Builder.block,
+    "expression_statement": Builder.expression_statement,
+    "declaration": Builder.declaration,
+    "if_statement": Builder.if_statement,
+    "for_statement": Builder.for_statement,
+    "for_range_loop": Builder.for_range_loop,
+    "while_statement": Builder.while_statement,
+    "do_statement": Builder.do_statement,
+    "break_statement": Builder.jump,
+    "continue_statement": Builder.jump,
+    "return_statement": Builder.jump,
+    "goto_statement": Builder.jump,
+    "throw_statement": Builder.jump,
+    "labeled_statement": Builder.labeled,
+    "switch_statement": Builder.switch_statement,
+    "preproc_call": Builder.preproc,
+    "preproc_if": Builder.preproc,
+    "preproc_ifdef": Builder.preproc,
+    "preproc_else": Builder.block,
+    "preproc_elif": Builder.block,
+    "try_statement": Builder.try_statement,
+}
+_EXPR = {
+    "assignment_expression": Builder._assignment,
+    "update_expression": Builder._update,
+    "subscript_expression": Builder._read_location,
+    "field_expression": Builder._read_location,
+    "pointer_expression": Builder._pointer,
+    "call_expression": Builder._call,
+    "conditional_expression": Builder._conditional,
+    "binary_expression": Builder._binary,
+    "cast_expression": Builder._cast,
+    "lambda_expression": Builder._lambda,
+}
+
+
+def declarator_info(builder_text, decl, type_node, kind: str, scope: tuple[int, int], static: bool) -> DeclInfo | None:
+    """Name and shape of one declarator (``*restrict p``, ``a[N][M]``, ``&r``...)."""
+    type_text = builder_text(type_node) if type_node is not None else ""
+    info = DeclInfo("", kind, type_text, decl.start_byte, scope, static=static, const="const" in type_text)
+    info.struct_value = type_node is not None and type_node.type in ("struct_specifier", "type_identifier")
+    node = decl
+    dims = []
+    while node is not None:
+        t = node.type
+        if t in ("identifier", "field_identifier"):
+            info.name = builder_text(node)
+            break
+        if t == "init_declarator":
+            node = node.child_by_field_name("declarator")
+            continue
+        if t == "pointer_declarator":
+            info.pointer = True
+            info.type_text += "*"
+            inner_decl = node.child_by_field_name("declarator")
+            if any(builder_text(c) in _RESTRICT for c in node.children if c != inner_decl):
+                info.restrict = True
+        elif t == "array_declarator":
+            size = node.child_by_field_name("size")
+            dims.append(squash(builder_text(size)) if size is not None else "")
+        elif t == "reference_declarator":
+            info.reference = True
+        elif t == "function_declarator":
+            return None
+        inner = node.child_by_field_name("declarator")
+        if inner is None:
+            inner = next((c for c in node.named_children if c.type in _DECLARATOR_TYPES), None)
+        node = inner
+    if not info.name:
+        return None
+    if dims:
+        if kind == "param":
+            info.pointer = True
+            info.type_text += "*"  # only the first dimension decays: rows of T a[n][m] never overlap
+        else:
+            info.array = True
+            info.dims = tuple(reversed(dims))
+    if info.pointer or info.array or info.reference:
+        info.struct_value = False
+    return info
