@@ -50,3 +50,14 @@ def test_eval_help_is_light() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=30, cwd=Path(__file__).parent
     )
     assert out.stdout.strip().endswith("False")
+
+
+def test_speed_protocol_on_tiny_shapes() -> None:
+    from ompgpt.evaluate.speed import TINY_SHAPE, RandomGPT2, markdown, token_count
+
+    assert token_count("for (i = 0; i < n; i++) a[i] = 2.5 * b[i];") == 26
+    model = RandomGPT2(**TINY_SHAPE)
+    assert model.n_params() == 1000 * 64 + 1024 * 64 + 2 * (64 * 192 + 64 * 64 + 64 * 256 + 256 * 64)
+    model.suggest(20, new_tokens=3)  # runs prefill + cached steps without shape errors
+    row = {"name": "m", "params": 2e6, "loops": 2, "median_ms": 1.0, "p95_ms": 2.0, "prompt_tokens_median": 9}
+    assert "| m | 2.0M | 2 | 1.0 | 2.0 |" in markdown([row])
