@@ -25,7 +25,7 @@ from ompgpt.model.numpy_gpt import KVCache
 #: (``ompgpt.source.pragma.CLAUSE_ORDER``, restricted to the grammar's clauses; a test keeps them in step)
 CLAUSE_ORDER = (
     "num_threads", "default", "shared", "private", "firstprivate", "lastprivate", "reduction",
-    "safelen", "simdlen", "collapse", "schedule", "nowait",
+    "safelen", "simdlen", "collapse", "ordered", "schedule", "nowait",
 )  # fmt: skip
 
 

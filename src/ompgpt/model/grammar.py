@@ -21,23 +21,33 @@ from ompgpt.data.format import NO_PRAGMA
 _LOOP_CLAUSES = ("private", "firstprivate", "lastprivate", "reduction", "collapse")
 _PAR = ("shared", "num_threads", "default")
 _SIMD = ("simdlen", "safelen")
-#: directive -> clauses it accepts (a syntax subset of OpenMP 5.x that covers loops)
+_TARGET = (*_LOOP_CLAUSES, "shared", "default")
+#: directive -> clauses it accepts (a syntax subset of OpenMP 5.x that covers loops; ``map``/``if``/``aligned``
+#: and other expression-valued clauses are left out: the model should only write what the verifier can judge)
 DIRECTIVES: dict[str, tuple[str, ...]] = {
-    "parallel for": (*_LOOP_CLAUSES, "schedule", *_PAR),
-    "for": (*_LOOP_CLAUSES, "schedule", "nowait"),
+    "parallel for": (*_LOOP_CLAUSES, "schedule", "ordered", *_PAR),
+    "for": (*_LOOP_CLAUSES, "schedule", "ordered", "nowait"),
     "simd": ("private", "lastprivate", "reduction", "collapse", *_SIMD),
     "parallel for simd": (*_LOOP_CLAUSES, "schedule", *_PAR, *_SIMD),
     "for simd": (*_LOOP_CLAUSES, "schedule", "nowait", *_SIMD),
     "parallel": ("private", "firstprivate", "reduction", *_PAR),
-    "taskloop": (*_LOOP_CLAUSES, "shared", "default"),
-    "taskloop simd": (*_LOOP_CLAUSES, "shared", "default", *_SIMD),
+    "taskloop": _TARGET,
+    "taskloop simd": (*_TARGET, *_SIMD),
+    "loop": ("private", "lastprivate", "reduction", "collapse"),
+    "distribute": ("private", "firstprivate", "lastprivate", "collapse"),
+    "distribute parallel for": (*_LOOP_CLAUSES, "schedule", *_PAR),
+    "teams distribute": _TARGET,
     "teams distribute parallel for": (*_LOOP_CLAUSES, "schedule", *_PAR),
+    "target parallel for": (*_LOOP_CLAUSES, "schedule", *_PAR),
+    "target simd": ("private", "lastprivate", "reduction", "collapse", *_SIMD),
+    "target teams distribute": _TARGET,
+    "target teams loop": _TARGET,
     "target teams distribute parallel for": (*_LOOP_CLAUSES, "schedule", *_PAR),
     "target teams distribute parallel for simd": (*_LOOP_CLAUSES, "schedule", *_PAR, *_SIMD),
 }
 VAR_CLAUSES = frozenset({"private", "firstprivate", "lastprivate", "shared"})
-INT_CLAUSES = frozenset({"collapse", "simdlen", "safelen"})
-FLAG_CLAUSES = frozenset({"nowait"})
+FLAG_CLAUSES = frozenset({"nowait", "ordered"})
+REPEATABLE = frozenset({"reduction"})  # one clause per operator
 REDUCTION_OPS = ("+", "-", "*", "&", "|", "^", "&&", "||", "max", "min")
 SCHEDULE_KINDS = ("static", "dynamic", "guided", "auto", "runtime")
 DEFAULT_KINDS = ("none", "shared")
@@ -175,7 +185,7 @@ class PragmaGrammar:
 
     def _on_name(self, d, used, fields, ch):
         nb = fields[0] + ch
-        allowed = [c for c in DIRECTIVES[d] if c not in used]
+        allowed = [c for c in DIRECTIVES[d] if c not in used or c in REPEATABLE]
         out: list[State] = []
         if any(c.startswith(nb) for c in allowed):
             out.append(("name", d, used, nb))
@@ -196,9 +206,7 @@ class PragmaGrammar:
             return ("word", d, used, "", SCHEDULE_KINDS, True)
         if clause == "default":
             return ("word", d, used, "", DEFAULT_KINDS, False)
-        if clause == "num_threads":
-            return ("chunk", d, used, "", False)
-        return ("int", d, used, "")
+        return ("chunk", d, used, "", False)  # num_threads, collapse, simdlen, safelen: a number or a name
 
     def _ident_ok(self, buf: str, complete: bool) -> bool:
         if self.identifiers is None:
@@ -244,13 +252,6 @@ class PragmaGrammar:
         if nb.isdigit():
             return [("chunk", d, used, nb, False)] if nb[0] != "0" else []
         return [("chunk", d, used, nb, False)] if self._ident_ok(nb, complete=False) else []
-
-    def _on_int(self, d, used, fields, ch):
-        buf = fields[0]
-        if ch == ")":
-            return [("after", d, used)] if buf else []
-        nb = buf + ch
-        return [("int", d, used, nb)] if nb.isdigit() and nb[0] != "0" and len(nb) <= 3 else []
 
 
 _IDENTIFIER_STATES = frozenset({"vars", "chunk"})  # the only states whose next step consults loop identifiers
