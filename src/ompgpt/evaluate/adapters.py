@@ -76,47 +76,83 @@ def model_chain(options) -> Predictor:
     return _model_predictor(options, "chain")
 
 
-#: entry points we look for in ompgpt.analysis / ompgpt.advisor, in order (their APIs are still being built)
-_ANALYSIS_ENTRY = ("suggest_pragma", "advise_loop", "analyze_loop")
-_ADVISOR_ENTRY = ("advise", "advise_loop", "suggest")
+def _analysis_pragma(la) -> str:
+    """The analysis's answer for the top loop: its pragma when it proves the loop parallel, else ``none``.
+
+    ``unknown`` (could not decide) also answers ``none``: that is what the tool does with such a loop."""
+    if la is None or la.verdict != "parallel":
+        return "none"
+    if la.pragma:
+        return _strip_omp(la.pragma.removeprefix("#pragma").strip())
+    clauses = [f"private({', '.join(la.private)})"] if la.private else []
+    clauses += [f"reduction({r})" for r in la.reductions]
+    return " ".join(["parallel for", *clauses])
 
 
-def _entry(module_name: str, names: tuple[str, ...]):
-    module = _import(module_name)
-    for name in names:
-        fn = getattr(module, name, None)
-        if callable(fn):
-            return fn
-    raise Unavailable(f"{module_name} has none of {', '.join(names)} yet")
+class _CountingPredictor:
+    """Wraps a per-item function; tallies the analysis verdicts for the report note."""
 
+    def __init__(self, fn: Callable[[EvalItem], tuple[Prediction, str]]):
+        self.fn = fn
+        self.verdicts: dict[str, int] = {}
 
-def _pragma_of(result) -> str | None:
-    """Best-effort reading of a stage's answer: a string, or an object with ``pragma``/``verdict``."""
-    if result is None or isinstance(result, str):
-        return result
-    for attr in ("pragma", "suggestion", "verdict"):
-        value = getattr(result, attr, None)
-        if value is not None:
-            return _strip_omp(str(value))
-    return None
-
-
-def _per_loop(fn) -> Predictor:
-    def predict(items: list[EvalItem]) -> list[Prediction]:
+    def __call__(self, items: list[EvalItem]) -> list[Prediction]:
+        self.verdicts = {}
         out = []
         for item in items:
             try:
-                out.append(Prediction(_pragma_of(fn(item.code))))
-            except Exception:  # a crash on one loop is "no answer" for that loop, not a failed run
-                out.append(Prediction(None))
+                pred, verdict = self.fn(item)
+            except Exception:  # one loop crashing the stage is "no answer" for that loop, not a failed run
+                pred, verdict = Prediction(None), "crash"
+            self.verdicts[verdict] = self.verdicts.get(verdict, 0) + 1
+            out.append(pred)
         return out
 
-    return predict
+    def note(self) -> str:
+        return "verdicts: " + ", ".join(f"{k} {v}" for k, v in sorted(self.verdicts.items()))
+
+
+def _analyze(item: EvalItem, no_alias: bool):
+    core = _import("ompgpt.analysis")
+    return core.analyze_snippet(item.code, options=core.AnalysisOptions(snippet=True, assume_no_alias=no_alias))
+
+
+def _analysis_predictor(no_alias: bool) -> Predictor:
+    _import("ompgpt.analysis").analyze_snippet  # noqa: B018 (fail early, as Unavailable, if the API is missing)
+
+    def one(item: EvalItem) -> tuple[Prediction, str]:
+        la = _analyze(item, no_alias)
+        return Prediction(_analysis_pragma(la)), "no loop" if la is None else la.verdict
+
+    return _CountingPredictor(one)
 
 
 def analysis(options) -> Predictor:
-    return _per_loop(_entry("ompgpt.analysis", _ANALYSIS_ENTRY))
+    """Static analysis alone, pointers assumed to possibly alias (the tool's default)."""
+    return _analysis_predictor(no_alias=False)
+
+
+def analysis_noalias(options) -> Predictor:
+    """Static analysis alone with ``--assume-no-alias`` (distinct pointers never overlap)."""
+    return _analysis_predictor(no_alias=True)
 
 
 def advisor(options) -> Predictor:
-    return _per_loop(_entry("ompgpt.advisor", _ADVISOR_ENTRY))
+    """The advisor's decision from the model's chain-of-OMP candidates and the analysis (``suggest`` mode)."""
+    advise = getattr(_import("ompgpt.advisor"), "advise", None)
+    if advise is None:
+        raise Unavailable("ompgpt.advisor has no advise() yet")
+    decoder = load_decoder(options)
+    chain = _import("ompgpt.model.chain")
+    loop_input = _import("ompgpt.model.decode").LoopInput
+
+    def one(item: EvalItem) -> tuple[Prediction, str]:
+        cands = chain.chain_of_omp(decoder, [loop_input(item.code, str(item.meta.get("context", "")))])[0]
+        la = _analyze(item, no_alias=False)
+        if la is None:
+            return _to_prediction(cands), "no loop"
+        decision = advise(None, la, [(c.pragma, c.probability) for c in cands], mode="suggest")
+        pragma = decision.pragma.removeprefix("#pragma").strip() if decision.pragma else "none"
+        return Prediction(_strip_omp(pragma), decision.confidence), f"{la.verdict}/{decision.source}"
+
+    return _CountingPredictor(one)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-DEFAULT_PREDICTORS = "baseline,monocoder,monocoder-recovered,gpt35,analysis,oneshot,chain,advisor"
+DEFAULT_PREDICTORS = "baseline,monocoder,monocoder-recovered,gpt35,analysis,analysis-noalias,oneshot,chain,advisor"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

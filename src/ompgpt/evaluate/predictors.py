@@ -115,6 +115,7 @@ SPECS: dict[str, PredictorSpec] = {
         ),
         PredictorSpec("gpt35", "GPT-3.5-turbo (recorded log)", _check_log("gpt35"), _log_items("gpt35")),
         PredictorSpec("analysis", "ompgpt static analysis only", _adapter("analysis")),
+        PredictorSpec("analysis-noalias", "ompgpt static analysis, --assume-no-alias", _adapter("analysis_noalias")),
         PredictorSpec("oneshot", "ompgpt model, one-shot beam", _adapter("model_oneshot")),
         PredictorSpec("chain", "ompgpt model, chain-of-OMP", _adapter("model_chain")),
         PredictorSpec("advisor", "ompgpt advisor (model + analysis)", _adapter("advisor")),
