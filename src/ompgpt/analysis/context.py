@@ -10,6 +10,7 @@ from functools import cache
 import tree_sitter
 
 from ompgpt.analysis import ir
+from ompgpt.analysis import poly as P
 from ompgpt.analysis.ir import Builder, DeclInfo, FunctionSummary, LoopS, declarator_info
 from ompgpt.source.parse import ParsedSource
 
@@ -202,6 +203,7 @@ class FileContext:
         self._summaries: dict[str, FunctionSummary | None] = {}
         self._definitions: dict[str, tree_sitter.Node] | None = None
         self.globals: dict[str, DeclInfo] = {}
+        self.macros: dict[str, int] = {}
         self._collect_globals()
 
     def _collect_globals(self) -> None:
@@ -218,9 +220,23 @@ class FileContext:
                         info = declarator_info(text, d, child.child_by_field_name("type"), "global", scope, static)
                         if info is not None:
                             self.globals[info.name] = info
+                elif child.type == "preproc_def":
+                    self._macro(child)
                 elif child.type in ("preproc_if", "preproc_ifdef", "preproc_else", "linkage_specification",
                                     "namespace_definition", "declaration_list"):
                     stack.append(child)
+
+    def _macro(self, node: tree_sitter.Node) -> None:
+        """``#define N 1024`` (an integer constant, possibly parenthesized): its value makes bounds numeric."""
+        name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+        if name is None or value is None:
+            return
+        text = self.parsed.text_of(value).strip()
+        while text.startswith("(") and text.endswith(")"):
+            text = text[1:-1].strip()
+        number = P.parse_int(text)
+        if number is not None:
+            self.macros.setdefault(self.parsed.text_of(name), number)
 
     def function_of(self, node: tree_sitter.Node) -> FunctionInfo:
         """The FunctionInfo for the function containing ``node`` (built on first use)."""

@@ -216,6 +216,11 @@ def _analyze(ctx: FileContext, file_scan: FileScan, index: int, options: Analysi
     for omp in ls.omps:
         facts.blockers.append(f"the body already contains '#pragma {omp.text}' at {_at(omp.pos)}")
     locals_ = {a.key for a in ls.flat if a.decl}
+    refs = {a.key for a in ls.flat if a.decl and a.handle == "ref"}
+    for acc in ls.flat:
+        if acc.key in refs and acc.kind & WRITE and not acc.decl:
+            facts.blockers.append(f"write through the reference {acc.key} at {_at(acc.pos)}")
+            break
     elementwise = _elementwise_bases(fn, loop, ls, locals_)
     flow = Walker(ls, elementwise).run()
     for kind, pos in flow.early_exits:
@@ -424,7 +429,7 @@ def _test_array(fn, loop, key, rs: list[Resolved], flow, options, facts: _LoopFa
                 found.append((r1, r2, result))
     if not found:
         return
-    if red is not None and "->" not in key and "." not in key:
+    if red is not None and "->" not in key and "." not in key and all(res.status == "maybe" for _, _, res in found):
         extent = _extent(fn, loop, key)
         if extent is not None:
             facts.reductions.add(f"{red}:{key}{extent}")
@@ -516,7 +521,9 @@ def _is_global_array(fn, start: int, key: str) -> bool:
 def _fill(res: LoopAnalysis, ls: LoopS, flow, locals_, facts: _LoopFacts, options) -> None:
     proven = [d for d in facts.deps if d.proven]
     possible = [d for d in facts.deps if not d.proven]
-    if proven:
+    if ls.kind != "for" or ls.header.problem is not None:
+        res.verdict = "unknown"  # without a countable iteration space, even the dependences are the header's
+    elif proven:
         res.verdict = "serial"
     elif facts.blockers or possible:
         res.verdict = "unknown"

@@ -69,6 +69,7 @@ class Walker:
             self.result.headers[loop.header.var] = loop.header
         self.defs: dict[str, Poly] = {}
         self._continues: list[set[str]] = []
+        self._switches: list[tuple[ir.Switch, list[set[str]]]] = []
 
     def run(self) -> FlowResult:
         end = self.stmt(self.loop.body, set())
@@ -103,13 +104,27 @@ class Walker:
         if t is ir.Jump:
             return self.jump(node, state)
         if t is ir.Switch:
-            for acc in node.cond.acc:
-                self.access(acc, state)
-            for case in node.cases:
-                self.stmt(case, set(state))
-            self.defs.clear()
-            return state
+            return self.switch(node, state)
         return state
+
+    def switch(self, node: ir.Switch, state: set[str]) -> set[str] | None:
+        """Each case starts from the state at the switch (a jump target); the state after is the meet of the
+        ``break`` states, the fall-out of the last case and, without ``default``, the entry state."""
+        for acc in node.cond.acc:
+            self.access(acc, state)
+        self._switches.append((node, []))
+        ends: list[set[str] | None] = []
+        for case in node.cases:
+            ends.append(self.stmt(case, set(state)))
+        _, breaks = self._switches.pop()
+        self.defs.clear()
+        outs = [*breaks, ends[-1] if ends else state]
+        if not node.has_default:
+            outs.append(state)
+        result = None
+        for out in outs:
+            result = _meet(result, out) if result is not None else out
+        return result
 
     def jump(self, j: ir.Jump, state: set[str]) -> set[str] | None:
         if j.kind == "continue":
@@ -119,6 +134,9 @@ class Walker:
         if j.kind == "break":
             if j.owner is self.loop:
                 self.result.early_exits.append(("break", j.pos))
+            for sw, breaks in self._switches:
+                if j.owner is sw:
+                    breaks.append(set(state))
             return None
         if j.kind == "label":
             return state
@@ -157,6 +175,12 @@ class Walker:
             key = acc.key + "".join(f"[{P.constant_value(s)}]" for s in acc.subs)
             acc = Access(key, acc.base, acc.kind, acc.pos, op=acc.op, decl=acc.decl, via=acc.via)
         if acc.memory:
+            if acc.base in self.written_vars:
+                # going through a pointer reads the pointer variable itself
+                base_read = Access(acc.base, acc.base, READ, acc.pos)
+                self.result.by_key.setdefault(acc.base, []).append(base_read)
+                if acc.base not in state:
+                    self.result.exposed.setdefault(acc.base, acc.pos)
             self._memory(acc)
             if acc.kind & WRITE:
                 self._kill({acc.key})

@@ -68,7 +68,7 @@ class Access:
     value: Poly | None = None  # affine right-hand side of ``x = e`` (for forward substitution)
     indirect: bool = False  # a subscript reads memory, e.g. a[idx[i]]
     via: str | None = None  # "call f" when the access happens inside a called function
-    handle: bool = False  # a declaration of a pointer/reference (memory reached through it is shared)
+    handle: str | None = None  # declaration of a "ptr", "ref" or "auto" variable (may reach shared memory)
 
     @property
     def memory(self) -> bool:
@@ -108,6 +108,7 @@ class If:
 class Switch:
     cond: Ev
     cases: list[Seq]
+    has_default: bool = False
 
 
 @dataclass(slots=True)
@@ -283,13 +284,15 @@ class Builder:
             decl = decl.child_by_field_name("declarator")
         name_node = decl
         dims = []
-        handle = False
+        handle = None
         type_node = owner.child_by_field_name("type") if owner is not None else None
         if type_node is not None and type_node.type in ("placeholder_type_specifier", "auto", "decltype"):
-            handle = True  # auto: might deduce a pointer
+            handle = "auto"  # might deduce a pointer
         while name_node is not None and name_node.type not in ("identifier", "field_identifier"):
-            if name_node.type in ("pointer_declarator", "reference_declarator"):
-                handle = True
+            if name_node.type == "pointer_declarator" and handle != "ref":
+                handle = "ptr"
+            if name_node.type == "reference_declarator":
+                handle = "ref"
             if name_node.type == "array_declarator":
                 size = name_node.child_by_field_name("size")
                 if size is not None:
@@ -420,6 +423,8 @@ class Builder:
             if child.type == "case_statement":
                 current = Seq([])
                 sw.cases.append(current)
+                if child.child_by_field_name("value") is None:
+                    sw.has_default = True
                 for stmt in child.named_children:
                     if stmt.start_byte == child.start_byte or stmt == child.child_by_field_name("value"):
                         continue
@@ -990,7 +995,9 @@ class Builder:
             v = P.parse_int(self.text(node))
             return None if v is None else P.const(v)
         if t == "identifier":
-            return P.symbol(self.text(node))
+            name = self.text(node)
+            value = self.ctx.macros.get(name)
+            return P.const(value) if value is not None else P.symbol(name)
         if t == "parenthesized_expression":
             return self.poly(node.named_children[0]) if node.named_child_count == 1 else None
         if t == "field_expression":

@@ -1,0 +1,188 @@
+"""Combine the model's pragma candidates with static analysis into one decision per loop.
+
+Analysis outranks the model where it has a proof: a proven carried dependence (``serial``) vetoes every
+candidate, and a proven-parallel loop gets the analysis's data-sharing clauses (private, firstprivate,
+lastprivate, reduction) whatever the candidate said, keeping the candidate's other choices (``simd``,
+``schedule``...). Where analysis could not decide (``unknown``) the model's candidate is kept but marked as needing
+verification; in ``safe`` mode it is only used once execution has verified it (``verified=True``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ompgpt.source.pragma import Clause, Pragma, PragmaError, parse_pragma
+
+MODES = ("safe", "suggest")
+_SHARING = frozenset({"private", "firstprivate", "lastprivate", "reduction", "collapse", "shared", "linear"})
+
+
+@dataclass
+class Decision:
+    action: str  # insert, keep, replace, remove, none
+    pragma: str | None
+    confidence: float
+    source: str  # analysis, model, both, none
+    reasons: list[str] = field(default_factory=list)
+    needs_verification: bool = False
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def advise(loop, analysis, candidates: Sequence[tuple[str, float]] = (), mode: str = "safe",
+           verified: bool = False) -> Decision:
+    """One decision for ``loop`` (a source ``Loop``, whose existing pragma is considered) given its
+    ``LoopAnalysis`` and model candidates ``[(pragma_text, probability)]``. ``verified`` says the best candidate
+    was checked by execution (compiled, same output, no race found)."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+    existing = _existing(loop)
+    parsed, notes = _candidates(candidates)
+    if analysis.verdict == "serial":
+        return _serial(analysis, existing, parsed, notes)
+    if analysis.verdict == "parallel":
+        return _parallel(analysis, existing, parsed, notes)
+    return _unknown(analysis, existing, parsed, notes, mode, verified)
+
+
+def _existing(loop) -> Pragma | None:
+    pragma = getattr(loop, "pragma", None)
+    return pragma if pragma is not None and pragma.is_loop_directive else None
+
+
+def _parse(text: str) -> Pragma:
+    body = text.strip()
+    if not body.startswith(("#", "_Pragma", "omp ")):
+        body = "omp " + body
+    return parse_pragma(body)
+
+
+def _candidates(candidates) -> tuple[list[tuple[Pragma, float]], list[str]]:
+    """Candidates that parse as loop directives, best first; reasons for the ones dropped."""
+    out, notes = [], []
+    for text, prob in sorted(candidates, key=lambda c: -c[1]):
+        if not text or text.strip().lower() in ("none", "no pragma"):
+            continue
+        try:
+            pragma = _parse(text)
+        except PragmaError as exc:
+            notes.append(f"model candidate '{text}' is not a valid pragma ({exc})")
+            continue
+        if not pragma.is_loop_directive:
+            notes.append(f"model candidate '{text}' is not a loop directive")
+            continue
+        out.append((pragma, prob))
+    return out, notes
+
+
+def _serial(analysis, existing, parsed, notes) -> Decision:
+    reasons = [f"loop is serial: {analysis.reasons[0]}" if analysis.reasons else "loop is serial", *notes]
+    for pragma, prob in parsed[:1]:
+        reasons.append(f"vetoed model candidate '{pragma.canonical()}' (p={prob:.2f})")
+    if existing is not None:
+        return Decision("remove", None, 0.95, "analysis", [*reasons, "the existing pragma races"], False)
+    return Decision("none", None, 0.95, "analysis", reasons, False)
+
+
+def _with_analysis_clauses(base: Pragma, analysis) -> tuple[Pragma, list[str]]:
+    """``base``'s directive and non-sharing clauses plus the analysis's sharing clauses; what changed."""
+    proven = _parse("omp parallel for " + " ".join(analysis.clauses()))
+    kept = [c for c in base.clauses if c.name not in _SHARING and not _default_none(c)]
+    changes = []
+    if any(_default_none(c) for c in base.clauses):
+        changes.append("dropped default(none)")
+    for name in ("private", "firstprivate", "lastprivate"):
+        have, want = base.variables(name), proven.variables(name)
+        if have != want:
+            changes.append(_diff(name, have, want))
+    have_red, want_red = base.reductions(), proven.reductions()
+    if have_red != want_red:
+        changes.append(_diff("reduction", {f"{o}:{v}" for o, v in have_red}, {f"{o}:{v}" for o, v in want_red}))
+    have_c = base.clause("collapse")
+    want_c = proven.clause("collapse")
+    if (have_c.args if have_c else None) != (want_c.args if want_c else None):
+        changes.append(f"collapse {have_c.args if have_c else 1} -> {want_c.args if want_c else 1}")
+    clauses: list[Clause] = [*kept, *(c for c in proven.clauses if c.name in _SHARING)]
+    return Pragma(base.directive, tuple(clauses), base.directive_arg), changes
+
+
+def _default_none(c: Clause) -> bool:
+    return c.name == "default" and (c.args or "").strip() == "none"
+
+
+def _diff(name: str, have, want) -> str:
+    added, removed = sorted(set(want) - set(have)), sorted(set(have) - set(want))
+    parts = []
+    if added:
+        parts.append(f"added {name}({', '.join(added)})")
+    if removed:
+        parts.append(f"removed {name}({', '.join(removed)})")
+    return "; ".join(parts)
+
+
+def _parallel(analysis, existing, parsed, notes) -> Decision:
+    reasons = list(notes)
+    if analysis.pragma is None:
+        why = [r for r in analysis.reasons if "parallelized instead" in r or "worth" in r]
+        reasons.extend(why or ["analysis proves the loop parallel but does not pick this level"])
+        if existing is not None:
+            return Decision("keep", existing.canonical(prefix=True), 0.8, "analysis", reasons, False)
+        return Decision("none", None, 0.8, "analysis", reasons, False)
+    source = "analysis"
+    base = _parse(analysis.pragma)
+    if parsed:
+        cand, prob = parsed[0]
+        base, changes = _with_analysis_clauses(cand, analysis)
+        source = "both"
+        if changes:
+            reasons.append(f"corrected model candidate '{cand.canonical()}': " + "; ".join(changes))
+        else:
+            reasons.append(f"model candidate '{cand.canonical()}' (p={prob:.2f}) confirmed by analysis")
+    else:
+        reasons.append("analysis proves the loop parallel")
+    text = base.canonical(prefix=True)
+    confidence = 0.97 if source == "both" else 0.9
+    if existing is None:
+        return Decision("insert", text, confidence, source, reasons, False)
+    if existing.same_as(base):
+        return Decision("keep", text, confidence, source, [*reasons, "existing pragma is correct"], False)
+    _, changes = _with_analysis_clauses(existing, analysis)
+    fixed = _with_analysis_clauses(existing, analysis)[0] if source == "analysis" else base
+    return Decision("replace", fixed.canonical(prefix=True), confidence, source,
+                    [*reasons, "existing pragma: " + ("; ".join(changes) or "different clauses")], False)
+
+
+def _unknown(analysis, existing, parsed, notes, mode, verified) -> Decision:
+    blockers = [f"not proven: {r}" for r in analysis.reasons[:3]] or ["analysis could not decide"]
+    reasons = [*blockers, *notes]
+    if existing is not None:
+        return Decision("keep", existing.canonical(prefix=True), 0.6 if verified else 0.5, "none",
+                        [*reasons, "keeping the existing pragma"], not verified)
+    if not parsed:
+        return Decision("none", None, 0.5, "none", reasons, False)
+    cand, prob = parsed[0]
+    text = _add_known_clauses(cand, analysis)
+    if verified:
+        return Decision("insert", text, min(0.95, 0.6 + 0.35 * prob), "model",
+                        [*reasons, "model candidate verified by execution"], False)
+    if mode == "safe":
+        return Decision("none", None, 0.5, "model",
+                        [*reasons, f"model candidate '{text}' needs verification (safe mode)"], True)
+    return Decision("insert", text, round(0.7 * prob, 3), "model",
+                    [*reasons, "model candidate kept; needs verification"], True)
+
+
+def _add_known_clauses(cand: Pragma, analysis) -> str:
+    """Add private/reduction variables the analysis found (still valid facts when the verdict is unknown)."""
+    extra: list[Clause] = []
+    missing_private = set(analysis.private) - cand.variables("private") - cand.variables("firstprivate")
+    if missing_private:
+        extra.append(Clause("private", None, tuple(sorted(missing_private))))
+    have = {v for _, v in cand.reductions()}
+    for red in analysis.reductions:
+        op, var = red.split(":", 1)
+        if var not in have and "[" not in var:
+            extra.append(Clause("reduction", None, (var,), op))
+    return Pragma(cand.directive, (*cand.clauses, *extra), cand.directive_arg).canonical(prefix=True)
