@@ -1,0 +1,107 @@
+"""Annotating files: read, scan, decide per loop (engine), apply the pragmas to the text. No output here."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ompgpt.report.config import Config, find_config
+from ompgpt.report.results import FileResult
+
+
+@dataclass
+class AnnotateOptions:
+    """Configuration file values overridden by command-line options."""
+
+    config: Config
+    verify: bool = False
+    build: str | None = None
+    run: str | None = None
+    lang: str | None = None
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> AnnotateOptions:
+        config = find_config(Path(args.paths[0]) if args.paths else Path.cwd())
+        overrides = {
+            "mode": args.mode,
+            "model": False if args.no_model else None,
+            "assume_no_alias": True if args.assume_no_alias else None,
+            "min_trip_count": args.min_trip_count,
+        }
+        config = replace(config, **{k: v for k, v in overrides.items() if v is not None})
+        if (args.build or args.run) and not args.verify:
+            raise ValueError("--build/--run are only used with --verify")
+        return cls(config=config, verify=args.verify, build=args.build, run=args.run, lang=args.lang)
+
+
+def collect_files(paths: list[str], config: Config) -> list[Path]:
+    """Explicit files always; files under directories only when the include/exclude globs select them."""
+    from ompgpt.source.files import iter_source_files
+
+    files: list[Path] = []
+    for raw in paths:
+        root = Path(raw)
+        for path in iter_source_files([root]):
+            if not root.is_dir() or config.selects(path, root):
+                files.append(path)
+    return files
+
+
+def annotate_file(path: Path, options: AnnotateOptions) -> FileResult:
+    """Decide every loop of one file and compute its new text. Never raises for bad input: errors are recorded."""
+    from ompgpt.report.engine import decide_file
+    from ompgpt.source import SourceError, read_source, scan
+    from ompgpt.source.edit import set_loop_pragma
+
+    result = FileResult(path=str(path))
+    try:
+        source = read_source(path, lang=options.lang)
+    except SourceError as exc:
+        result.errors.append(str(exc))
+        return result
+    result.original, result.lines = source.text, source.text.count("\n") + 1
+    try:
+        file_scan = scan(source)
+        result.loops, result.warnings = decide_file(file_scan, options)
+    except Exception as exc:
+        result.errors.append(f"{path}:1:1: error: internal error while analysing this file: {exc!r}")
+        return result
+    text = source.text
+    by_line = {(lp.line, lp.column): lp for lp in file_scan.loops}
+    for loop in sorted(result.loops, key=lambda r: (r.line, r.column), reverse=True):
+        if loop.action == "insert":
+            text = set_loop_pragma(text, by_line[(loop.line, loop.column)], loop.pragma)
+    result.updated = text if text != source.text else None
+    return result
+
+
+def _progress(done: int, total: int, enabled: bool) -> None:
+    if enabled:
+        width = 30
+        filled = width * done // max(total, 1)
+        print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files", end="", file=sys.stderr, flush=True)
+        if done == total:
+            print(file=sys.stderr)
+
+
+def annotate_paths(
+    paths: list[str], options: AnnotateOptions, jobs: int = 1, progress: bool = True
+) -> list[FileResult]:
+    """Annotate every selected file, in parallel when ``jobs`` > 1; results come back in input order."""
+    files = collect_files(paths, options.config)
+    show = progress and sys.stderr.isatty() and len(files) > 1
+    results: list[FileResult] = []
+    if jobs > 1 and len(files) > 1:
+        with ProcessPoolExecutor(max_workers=min(jobs, os.cpu_count() or 1, len(files))) as pool:
+            for result in pool.map(annotate_file, files, [options] * len(files), chunksize=4):
+                results.append(result)
+                _progress(len(results), len(files), show)
+    else:
+        for path in files:
+            results.append(annotate_file(path, options))
+            _progress(len(results), len(files), show)
+    return results

@@ -1,0 +1,47 @@
+"""Suggest OpenMP pragmas for the for loops of C/C++ files and directories.
+
+By default prints a unified diff and leaves files alone; ``--in-place`` writes each changed file atomically and
+keeps a backup (FILE.ompgpt.bak). ``--json`` prints one JSON object per loop (location, decision, pragma, confidence,
+reasons, verification); ``--sarif`` prints a SARIF 2.1.0 log for code scanning. A summary goes to stderr.
+
+Exit codes (like ruff and clang-tidy): 0 nothing to change (or all changes written), 1 changes suggested,
+2 errors (unreadable or unparsable input, bad options).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="C/C++ files or directories")
+    out = parser.add_mutually_exclusive_group()
+    out.add_argument("--in-place", action="store_true", help="write the changes (atomically, keeping a .ompgpt.bak)")
+    out.add_argument("--json", action="store_true", help="one JSON object per loop on stdout")
+    out.add_argument("--sarif", action="store_true", help="a SARIF 2.1.0 log on stdout")
+    parser.add_argument("--mode", choices=["safe", "suggest"], help="safe: only proven or verified pragmas (default)")
+    parser.add_argument("--no-model", action="store_true", help="analysis only: do not ask the model")
+    parser.add_argument("--assume-no-alias", action="store_true", help="treat distinct pointers as not aliasing")
+    parser.add_argument("--min-trip-count", type=int, help="skip loops known to run fewer iterations (default 64)")
+    parser.add_argument("--verify", action="store_true", help="keep only pragmas that pass build/run/race checks")
+    parser.add_argument("--build", metavar="CMD", help="with --verify: build command ({src}, {exe} placeholders)")
+    parser.add_argument("--run", metavar="CMD", help="with --verify: run command ({exe} placeholder)")
+    parser.add_argument("--jobs", "-j", type=int, default=1, help="files analysed in parallel (default 1)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar (it is off when not a TTY)")
+    parser.add_argument("--lang", choices=["c", "cpp"], help="force the language (default: from extension/content)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ompgpt.report.annotate import AnnotateOptions, annotate_paths
+    from ompgpt.report.config import ConfigError
+    from ompgpt.report.output import emit
+
+    try:
+        options = AnnotateOptions.from_args(args)
+        results = annotate_paths(args.paths, options, jobs=max(1, args.jobs), progress=not args.no_progress)
+    except (ConfigError, ValueError) as exc:
+        import sys
+
+        print(f"ompgpt annotate: error: {exc}", file=sys.stderr)
+        return 2
+    return emit(results, args)

@@ -1,0 +1,112 @@
+"""Deciding every loop of a file: analysis facts, model candidates, and the advisor's verdict joined into results.
+
+Loops are decided outermost first. A loop is skipped (not parallelized again) when it already has a pragma, sits
+inside a parallel region, or an enclosing loop has or receives a pragma: nested parallel regions are almost never
+what a user wants. The model is asked only when enabled and a trained model ships with the package.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+from ompgpt.report.results import LoopResult
+
+MODEL_DIR = Path(__file__).resolve().parents[1] / "model" / "weights"
+
+
+@cache
+def load_decoder(model_dir: str = str(MODEL_DIR)):
+    """The numpy model, once per process; None when no weights ship (analysis-only mode)."""
+    if not (Path(model_dir) / "weights.safetensors").exists():
+        return None
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    from ompgpt.model.decode import PragmaDecoder
+
+    return PragmaDecoder.load(model_dir)
+
+
+def model_candidates(file_scan, indices: list[int]) -> dict[int, list[tuple[str, float]]]:
+    """Chain-of-OMP candidates ``(pragma without 'omp ', probability)`` for the given loops, batched."""
+    decoder = load_decoder()
+    if decoder is None or not indices:
+        return {}
+    from ompgpt.data.context import loop_context
+    from ompgpt.model.chain import chain_of_omp
+    from ompgpt.model.decode import LoopInput
+
+    loops = file_scan.loops
+    inputs = [LoopInput(code=loops[i].text, context=loop_context(file_scan.parsed, loops[i])) for i in indices]
+    out: dict[int, list[tuple[str, float]]] = {}
+    for start in range(0, len(inputs), 16):
+        batch = chain_of_omp(decoder, inputs[start : start + 16])
+        for i, cands in zip(indices[start : start + 16], batch, strict=True):
+            out[i] = [(c.pragma.removeprefix("omp "), c.probability) for c in cands]
+    return out
+
+
+def _skip_reason(file_scan, i: int, taken: set[int]) -> str | None:
+    loop = file_scan.loops[i]
+    if loop.in_parallel_region:
+        return "inside a parallel region"
+    parent = loop.parent
+    while parent is not None:
+        if parent in taken:
+            return f"the enclosing loop at line {file_scan.loops[parent].line} is parallelized"
+        parent = file_scan.loops[parent].parent
+    if loop.node is not None and loop.node.has_error:
+        return "could not parse this loop (macros or syntax the parser does not know)"
+    return None
+
+
+def decide_file(file_scan, options) -> tuple[list[LoopResult], list[str]]:
+    """One :class:`LoopResult` per loop, plus warnings about code that could not be parsed."""
+    from ompgpt.advisor import advise
+    from ompgpt.analysis import AnalysisOptions, analyze_file
+
+    config = options.config
+    path = file_scan.parsed.source.path
+    warnings = [
+        f"{path}:{line}:{col}: warning: could not parse this code; loops here are left alone"
+        for line, col in file_scan.parsed.error_locations(limit=5)
+    ]
+    analyses = analyze_file(file_scan, AnalysisOptions(assume_no_alias=config.assume_no_alias))
+    loops = file_scan.loops
+    eligible = [
+        i for i, lp in enumerate(loops) if lp.pragma_site is None and not lp.in_parallel_region and not lp.in_omp_loop
+    ]
+    candidates = model_candidates(file_scan, eligible) if config.model else {}
+    taken: set[int] = {i for i, lp in enumerate(loops) if lp.pragma is not None and lp.pragma.is_loop_directive}
+    results = []
+    for i, (loop, analysis) in enumerate(zip(loops, analyses, strict=True)):
+        base = dict(path=path, line=loop.line, column=loop.column, function=loop.function, verdict=analysis.verdict)
+        if loop.pragma_site is not None:
+            existing = loop.pragma.canonical() if loop.pragma else loop.pragma_site.text
+            results.append(LoopResult(action="keep", existing=existing, reasons=["already has a pragma"], **base))
+            continue
+        skip = _skip_reason(file_scan, i, taken)
+        if skip:
+            results.append(LoopResult(action="skip", reasons=[skip], **base))
+            continue
+        trip = analysis.profitability.get("trip_count")
+        if trip is not None and trip < config.min_trip_count:
+            reason = f"runs {trip} iterations, fewer than min-trip-count {config.min_trip_count}"
+            results.append(LoopResult(action="none", reasons=[reason], **base))
+            continue
+        decision = advise(loop, analysis, candidates.get(i, ()), mode=config.mode)
+        action = "insert" if decision.action in {"insert", "replace"} and decision.pragma else "none"
+        if action == "insert":
+            taken.add(i)
+        pragma = decision.pragma.removeprefix("#pragma omp ") if action == "insert" and decision.pragma else None
+        results.append(
+            LoopResult(
+                action=action,
+                pragma=pragma,
+                confidence=decision.confidence,
+                source=decision.source,
+                reasons=list(decision.reasons),
+                **base,
+            )
+        )
+    return results, warnings

@@ -1,0 +1,108 @@
+"""Printing annotate results: unified diffs, JSON lines, SARIF, in-place writes, and the summary table."""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import difflib
+import json
+import sys
+
+from ompgpt.report.atomic import write_with_backup
+from ompgpt.report.results import FileResult
+from ompgpt.report.sarif import Finding, to_sarif
+
+RULES = {
+    "OMP100": "loop can be parallelized with the suggested OpenMP pragma",
+}
+
+
+def unified_diff(result: FileResult) -> str:
+    before = (result.original or "").splitlines(keepends=True)
+    after = (result.updated or "").splitlines(keepends=True)
+    return "".join(difflib.unified_diff(before, after, f"a/{result.path}", f"b/{result.path}"))
+
+
+def findings(results: list[FileResult]) -> list[Finding]:
+    return [
+        Finding(
+            loop.path,
+            loop.line,
+            loop.column,
+            "OMP100",
+            "note",
+            f"parallelizable: #pragma omp {loop.pragma} ({'; '.join(loop.reasons[:2])})",
+            loop.pragma,
+        )
+        for r in results
+        for loop in r.loops
+        if loop.action == "insert"
+    ]
+
+
+def write_in_place(results: list[FileResult]) -> list[str]:
+    """Write each changed file atomically with a backup; returns error messages for files that failed."""
+    from ompgpt.source import read_source
+
+    errors = []
+    for r in results:
+        if not r.changed:
+            continue
+        try:
+            source = read_source(r.path)
+            if source.text != r.original:
+                errors.append(f"{r.path}:1:1: error: file changed while ompgpt was running; not written")
+                continue
+            write_with_backup(source.path, source.encode(r.updated))
+        except OSError as exc:
+            errors.append(f"{r.path}:1:1: error: cannot write: {exc}")
+    return errors
+
+
+def summary(results: list[FileResult]) -> str:
+    loops = [loop for r in results for loop in r.loops]
+    actions = collections.Counter(loop.action for loop in loops)
+    reasons = collections.Counter(loop.reasons[0] for loop in loops if loop.action == "none" and loop.reasons)
+    lines = sum(r.lines for r in results)
+    out = [
+        f"files {len(results)} ({sum(bool(r.errors) for r in results)} with errors), lines {lines}, "
+        f"loops {len(loops)}: {actions['insert']} parallelized, {actions['keep']} already had a pragma, "
+        f"{actions['none']} left serial, {actions['skip']} skipped (inside a parallel loop or region)",
+    ]
+    if reasons:
+        out.append("top reasons for leaving loops serial:")
+        out += [f"  {count:5d}  {reason}" for reason, count in reasons.most_common(5)]
+    speedups = [
+        loop.verification["speedup"] for loop in loops if loop.verification and loop.verification.get("speedup")
+    ]
+    if speedups:
+        out.append(f"verified speedups: median {sorted(speedups)[len(speedups) // 2]:.2f}x over {len(speedups)} loops")
+    return "\n".join(out)
+
+
+def emit(results: list[FileResult], args: argparse.Namespace) -> int:
+    """Print what was asked, write files for --in-place, and return the exit code."""
+    errors = [e for r in results for e in r.errors]
+    for message in [w for r in results for w in r.warnings] + errors:
+        print(message, file=sys.stderr)
+    changed = [r for r in results if r.changed]
+    if args.json:
+        for r in results:
+            for loop in r.loops:
+                print(json.dumps(loop.to_dict()))
+    elif args.sarif:
+        print(json.dumps(to_sarif(findings(results), RULES), indent=2))
+    elif args.in_place:
+        write_errors = write_in_place(results)
+        for message in write_errors:
+            print(message, file=sys.stderr)
+        errors += write_errors
+    else:
+        for r in changed:
+            sys.stdout.write(unified_diff(r))
+    print(summary(results), file=sys.stderr)
+    if errors:
+        return 2
+    if args.in_place:
+        return 0
+    return 1 if changed else 0

@@ -1,0 +1,43 @@
+"""Plain results of annotating files: one record per loop, one per file. Shared by annotate, lint and reports."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class LoopResult:
+    """What ompgpt decided for one loop, and why."""
+
+    path: str
+    line: int
+    column: int
+    function: str | None
+    action: str  # insert | keep | none | skip
+    pragma: str | None = None  # the pragma inserted (canonical, without "#pragma omp")
+    existing: str | None = None  # the pragma the loop already had
+    verdict: str | None = None  # the analysis verdict: parallel | serial | unknown
+    confidence: float | None = None
+    source: str | None = None  # analysis | model | both
+    reasons: list[str] = field(default_factory=list)
+    verification: dict | None = None  # the verifier's result when --verify ran
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class FileResult:
+    """All loops of one file, the messages about it, and its new content when something changed."""
+
+    path: str
+    loops: list[LoopResult] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # file:line:col: error: ... (file skipped or loops lost)
+    warnings: list[str] = field(default_factory=list)
+    original: str | None = None
+    updated: str | None = None  # None when unchanged
+    lines: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return self.updated is not None and self.updated != self.original
