@@ -201,6 +201,18 @@ class _LoopFacts:
 
 
 def _analyze(ctx: FileContext, file_scan: FileScan, index: int, options: AnalysisOptions) -> LoopAnalysis:
+    """Analyse one loop; an internal error gives ``unknown`` (never ``parallel``) rather than losing the file."""
+    try:
+        return _analyze_unsafe(ctx, file_scan, index, options)
+    except (RecursionError, ValueError, KeyError, IndexError, AttributeError, TypeError, ZeroDivisionError) as exc:
+        loop = file_scan.loops[index]
+        res = LoopAnalysis(loop.file, loop.line, loop.column, loop.end_line, loop.function, loop.induction_var,
+                           loop.depth, "unknown")
+        res.reasons.append(f"internal analysis error: {type(exc).__name__}: {exc}")
+        return res
+
+
+def _analyze_unsafe(ctx: FileContext, file_scan: FileScan, index: int, options: AnalysisOptions) -> LoopAnalysis:
     loop = file_scan.loops[index]
     res = LoopAnalysis(loop.file, loop.line, loop.column, loop.end_line, loop.function, loop.induction_var,
                        loop.depth, "unknown")

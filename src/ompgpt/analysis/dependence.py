@@ -63,6 +63,8 @@ def test_pair(r1: Resolved, r2: Resolved, headers: dict[str, Header]) -> PairRes
     """Can r1 in iteration x and r2 in iteration x' != x of the analyzed loop touch the same element?"""
     if r1.problem or r2.problem:
         return PairResult(MAYBE, reason=r1.problem or r2.problem)
+    if not r1.ivs or not r2.ivs:
+        return PairResult(MAYBE, reason="the loop has no induction variable")
     if len(r1.subs) != len(r2.subs):
         return PairResult(MAYBE, reason="accessed with different numbers of subscripts")
     level = r1.ivs[0]

@@ -547,7 +547,7 @@ class Builder:
     # ---------------------------------------------------------------- expressions
     def _op(self, node) -> str:
         op = node.child_by_field_name("operator")
-        return self.text(op) if op is not None else ""
+        return op.type if op is not None else ""  # anonymous operator nodes are typed by their text
 
     def _expr(self, node, ev: Ev) -> None:
         t = node.type
