@@ -51,6 +51,17 @@ def insert_pragma(text: str, line: int, pragma: str, column: int | None = None) 
     return "".join(lines)
 
 
+def replace_pragma(text: str, site: PragmaSite, pragma: str) -> str:
+    """Replace a ``#pragma`` line (with its continuations) by one line, keeping its indentation."""
+    lines = text.splitlines(keepends=True)
+    first = lines[site.line - 1]
+    indent = first[: len(first) - len(first.lstrip(" \t"))]
+    last = lines[site.end_line - 1]
+    newline = last[len(last.rstrip("\r\n")) :] or detect_newline(text)
+    lines[site.line - 1 : site.end_line] = [f"{indent}{_pragma_line(pragma)}{newline}"]
+    return "".join(lines)
+
+
 def remove_pragma(text: str, site: PragmaSite) -> str:
     """Remove one pragma: its whole lines, or the ``_Pragma(...)`` text when it shares a line with code."""
     lines = text.splitlines(keepends=True)
@@ -66,13 +77,14 @@ def remove_pragma(text: str, site: PragmaSite) -> str:
 
 def set_loop_pragma(text: str, loop: Loop, pragma: str | None) -> str:
     """Give ``loop`` exactly this pragma (``None`` removes it), replacing any pragma that governs it."""
-    if loop.pragma_site is not None:
-        text = remove_pragma(text, loop.pragma_site)
+    site = loop.pragma_site
+    if site is not None:
+        if pragma is not None and not site.inline:
+            return replace_pragma(text, site, pragma)
+        text = remove_pragma(text, site)
         if pragma is None:
             return text
-        if not loop.pragma_site.inline:
-            return insert_pragma(text, loop.pragma_site.line, pragma)
-        return insert_pragma(text, loop.line, pragma, loop.pragma_site.column)
+        return insert_pragma(text, loop.line, pragma, site.column)
     if pragma is None:
         return text
     return insert_pragma(text, loop.line, pragma, loop.column)

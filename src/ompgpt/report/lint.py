@@ -1,0 +1,189 @@
+"""Checking existing OpenMP loop pragmas against the dependence analysis.
+
+Each finding has a stable code (documented in the README), a ``file:line:col`` of the pragma, and where possible a
+fixed pragma. Only facts the analysis established are reported: a dependence must be proven to be called a race,
+and clause findings come from the privatization and reduction facts, which hold even when the verdict is unknown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ompgpt.source.pragma import Clause, Pragma
+
+CODES = {
+    "OMP001": "carried dependence under a worksharing pragma: iterations race",
+    "OMP002": "scalar written in every iteration but shared: missing private",
+    "OMP003": "accumulated scalar without a reduction clause",
+    "OMP004": "reduction clause on a variable the loop never updates",
+    "OMP005": "loop too small for its parallel region to pay off",
+    "OMP006": "malformed OpenMP pragma",
+    "OMP007": "private variable whose value is used after the loop: needs lastprivate",
+    "OMP008": "private variable read before it is written: needs firstprivate",
+}
+_LEVEL = {
+    "OMP001": "error",
+    "OMP002": "error",
+    "OMP003": "error",
+    "OMP004": "warning",
+    "OMP005": "note",
+    "OMP006": "error",
+    "OMP007": "error",
+    "OMP008": "error",
+}
+_SCOPED = ("private", "firstprivate", "lastprivate", "linear")
+
+
+@dataclass
+class LintFinding:
+    path: str
+    line: int
+    column: int
+    code: str
+    message: str
+    fix: str | None = None  # the corrected pragma ("" means: remove the pragma)
+
+    @property
+    def level(self) -> str:
+        return _LEVEL[self.code]
+
+    def format(self) -> str:
+        text = f"{self.path}:{self.line}:{self.column}: {self.level}[{self.code}]: {self.message}"
+        if self.fix is not None:
+            text += " [fix: remove the pragma]" if self.fix == "" else f" [fix: #pragma omp {self.fix}]"
+        return text
+
+
+@dataclass
+class _Fix:
+    """Clause edits collected for one pragma, applied together."""
+
+    add: dict[str, set[str]] = field(default_factory=dict)  # clause -> vars (reduction key: "reduction:op")
+    drop: set[str] = field(default_factory=set)  # variables removed from every sharing clause
+    remove_pragma: bool = False
+
+    def added(self, clause: str, var: str) -> None:
+        self.add.setdefault(clause, set()).add(var)
+
+    def apply(self, pragma: Pragma) -> str:
+        if self.remove_pragma:
+            return ""
+        moved = {v for vs in self.add.values() for v in vs} | self.drop
+        clauses = []
+        for c in pragma.clauses:
+            if c.name in (*_SCOPED, "reduction", "shared") and c.items:
+                items = tuple(i for i in c.items if i not in moved)
+                if items:
+                    clauses.append(Clause(c.name, c.args, items, c.qualifier, c.suffix))
+            elif not c.unknown:
+                clauses.append(c)
+        for key, names in sorted(self.add.items()):
+            name, _, op = key.partition(":")
+            clauses.append(Clause(name, None, tuple(sorted(names)), op or None))
+        return Pragma(pragma.directive, tuple(clauses), pragma.directive_arg).canonical()
+
+
+def _names(entries: list[str]) -> set[str]:
+    return {e.split("[", 1)[0].strip() for e in entries}
+
+
+def _implicit_private(loop, file_scan, pragma: Pragma) -> set[str]:
+    """The loop's own induction variable and those of the loops ``collapse`` folds into it."""
+    out, index = set(), file_scan.loops.index(loop)
+    levels = (
+        int(pragma.clause("collapse").args)
+        if pragma.clause("collapse") and (pragma.clause("collapse").args or "").isdigit()
+        else 1
+    )
+    for _ in range(levels):
+        current = file_scan.loops[index]
+        if current.induction_var:
+            out.add(current.induction_var)
+        if not current.children:
+            break
+        index = current.children[0]
+    return out
+
+
+def check_loop(loop, analysis, file_scan, min_work: int | None = None) -> list[LintFinding]:
+    """Findings for one loop that carries a loop pragma."""
+    site = loop.pragma_site
+    path = file_scan.parsed.source.path
+    if site.pragma is None:
+        return [LintFinding(path, site.line, site.column, "OMP006", site.error or "cannot parse pragma")]
+    pragma = site.pragma
+    if not pragma.is_loop_directive:
+        return []
+    found: list[tuple[str, str]] = []
+    if site.error:
+        found.append(("OMP006", f"{site.error} (a macro? the compiler will reject it if not)"))
+    fix = _Fix()
+    scoped = set().union(*(pragma.variables(n) for n in _SCOPED))
+    reduced = {v for _, v in pragma.reductions()}
+    covered = scoped | reduced | _implicit_private(loop, file_scan, pragma)
+    if analysis.verdict == "serial" and pragma.clause("ordered") is None:
+        for dep in analysis.dependences:
+            if dep.proven and dep.variable.split("[", 1)[0] not in covered:
+                found.append(("OMP001", f"iterations race: {dep.describe()}"))
+                fix.remove_pragma = True
+                break
+    want_last = set(analysis.lastprivate)
+    want_first = set(analysis.firstprivate)
+    for var in sorted(set(analysis.private) | want_last | want_first):
+        if var in covered:
+            continue
+        clause = "lastprivate" if var in want_last else "firstprivate" if var in want_first else "private"
+        found.append(
+            (
+                "OMP002",
+                f"'{var}' is written in every iteration but shared between threads (a data race): add {clause}({var})",
+            )
+        )
+        fix.added(clause, var)
+    for red in analysis.reductions:
+        op, var = red.split(":", 1)
+        if var.split("[", 1)[0] in reduced:
+            continue
+        how = f"private({var}) discards" if var in scoped else f"'{var}' is shared, so threads race on"
+        found.append(("OMP003", f"{how} the {op}-accumulation across iterations: use reduction({op}:{var})"))
+        fix.added(f"reduction:{op}", var)
+    written = _names(analysis.writes)
+    for op, var in sorted(pragma.reductions()):
+        if var.split("[", 1)[0] not in written:
+            found.append(("OMP004", f"reduction({op}:{var}) but the loop never updates '{var}'"))
+            fix.drop.add(var)
+    private = pragma.variables("private")
+    for var in sorted(private & want_last):
+        found.append(("OMP007", f"'{var}' is used after the loop but private leaves it undefined: use lastprivate"))
+        fix.added("lastprivate", var)
+    for var in sorted(private & want_first - want_last):
+        found.append(("OMP008", f"'{var}' is read before it is written in an iteration: use firstprivate({var})"))
+        fix.added("firstprivate", var)
+    prof = analysis.profitability
+    limit = min_work if min_work is not None else 0
+    if prof.get("trip_count") is not None and not prof.get("profitable", True) and prof["estimated_work"] >= limit:
+        found.append(
+            (
+                "OMP005",
+                f"about {prof['estimated_work']} units of work ({prof['trip_count']} iterations): "
+                "a parallel region costs more than it saves",
+            )
+        )
+    fixed = fix.apply(pragma) if (fix.add or fix.drop or fix.remove_pragma) else None
+    return [LintFinding(path, site.line, site.column, code, message, fixed) for code, message in found]
+
+
+def lint_scan(file_scan, assume_no_alias: bool = False) -> list[LintFinding]:
+    """Findings for every loop pragma of a scanned file (malformed pragmas included)."""
+    from ompgpt.analysis import AnalysisOptions, analyze_file
+
+    analyses = analyze_file(file_scan, AnalysisOptions(assume_no_alias=assume_no_alias))
+    findings: list[LintFinding] = []
+    path = file_scan.parsed.source.path
+    for site in file_scan.pragmas:
+        if site.pragma is None and site.loop is None:
+            findings.append(LintFinding(path, site.line, site.column, "OMP006", site.error or "cannot parse pragma"))
+    for loop, analysis in zip(file_scan.loops, analyses, strict=True):
+        if loop.pragma_site is not None:
+            findings.extend(check_loop(loop, analysis, file_scan))
+    return findings

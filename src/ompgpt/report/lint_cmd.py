@@ -1,0 +1,80 @@
+"""Check the existing OpenMP pragmas of C/C++ files: races from carried dependences, missing private or reduction
+clauses, reductions on variables that are never updated, private values needed after the loop, loops too small to
+pay off, and malformed pragmas.
+
+Diagnostics read ``file:line:col: level[CODE]: message [fix: ...]`` (codes in the README). ``--fix`` applies the
+fixes in place (atomically, keeping FILE.ompgpt.bak); ``--diff`` prints them as a unified diff instead.
+Exit codes: 0 no findings, 1 findings, 2 errors (unreadable input).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="C/C++ files or directories")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--fix", action="store_true", help="apply the fixes in place (keeps FILE.ompgpt.bak)")
+    group.add_argument("--diff", action="store_true", help="print the fixes as a unified diff")
+    group.add_argument("--sarif", action="store_true", help="a SARIF 2.1.0 log on stdout")
+    parser.add_argument("--assume-no-alias", action="store_true", help="treat distinct pointers as not aliasing")
+    parser.add_argument("--select", help="comma-separated codes to report (default: all)")
+
+
+def _fixed_text(file_scan, findings) -> str:
+    from ompgpt.source.edit import set_loop_pragma
+
+    text = file_scan.parsed.source.text
+    fixes = {(f.line, f.column): f.fix for f in findings if f.fix is not None}
+    for loop in sorted(file_scan.loops, key=lambda lp: lp.line, reverse=True):
+        site = loop.pragma_site
+        if site is not None and (site.line, site.column) in fixes:
+            new = fixes[(site.line, site.column)]
+            text = set_loop_pragma(text, loop, new or None)
+    return text
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+
+    from ompgpt.report.atomic import write_with_backup
+    from ompgpt.report.lint import CODES, lint_scan
+    from ompgpt.report.output import unified_diff
+    from ompgpt.report.results import FileResult
+    from ompgpt.report.sarif import Finding, to_sarif
+    from ompgpt.source import SourceError, read_source, scan
+    from ompgpt.source.files import iter_source_files
+
+    select = set(args.select.split(",")) if args.select else set(CODES)
+    errors, all_findings = 0, []
+    for path in iter_source_files(args.paths):
+        try:
+            source = read_source(path)
+        except SourceError as exc:
+            print(exc, file=sys.stderr)
+            errors += 1
+            continue
+        file_scan = scan(source)
+        findings = [f for f in lint_scan(file_scan, args.assume_no_alias) if f.code in select]
+        all_findings.extend(findings)
+        if args.sarif:
+            continue
+        if args.fix or args.diff:
+            fixed = _fixed_text(file_scan, findings)
+            if fixed != source.text and args.fix:
+                write_with_backup(source.path, source.encode(fixed))
+            elif fixed != source.text:
+                sys.stdout.write(unified_diff(FileResult(str(path), original=source.text, updated=fixed)))
+        stream = sys.stderr if args.diff else sys.stdout
+        for finding in findings:
+            print(finding.format(), file=stream)
+    if args.sarif:
+        sarif = [Finding(f.path, f.line, f.column, f.code, f.level, f.message, f.fix) for f in all_findings]
+        print(json.dumps(to_sarif(sarif, CODES), indent=2))
+    if errors:
+        return 2
+    if args.fix:
+        return 1 if any(f.fix is None for f in all_findings) else 0
+    return 1 if all_findings else 0

@@ -1,0 +1,97 @@
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ompgpt.cli import main
+
+PROGRAM = """#include <stdio.h>
+double work(int n, double *restrict a, double *restrict b) {
+  double s = 0.0, t, last = 0.0;
+  int i, j;
+#pragma omp parallel for
+  for (i = 0; i < n; i++) {
+    t = a[i] * 2.0;
+    b[i] = t + 1.0;
+  }
+#pragma omp parallel for
+  for (i = 0; i < n; i++) s += a[i];
+#pragma omp parallel for
+  for (i = 1; i < n; i++) a[i] = a[i - 1] + b[i];
+#pragma omp parallel for reduction(+:s)
+  for (i = 0; i < n; i++) b[i] = a[i];
+#pragma omp parallel for private(last)
+  for (i = 0; i < n; i++) { last = a[i]; b[i] = last; }
+  printf("%f\\n", last);
+#pragma omp parallel for privte(j)
+  for (i = 0; i < n; i++) b[i] = 0;
+#pragma omp parallel for
+  for (i = 0; i < 4; i++) b[i] = 1;
+#pragma omp parallel for private(j) reduction(+:s)
+  for (i = 0; i < n; i++) { j = i % 7; s += a[j]; }
+  return s;
+}
+"""
+
+EXPECTED = [
+    "5:1: error[OMP002]: 't' is written in every iteration but shared between threads (a data race): add private(t)"
+    " [fix: #pragma omp parallel for private(t)]",
+    "10:1: error[OMP003]: 's' is shared, so threads race on the +-accumulation across iterations: use reduction(+:s)"
+    " [fix: #pragma omp parallel for reduction(+:s)]",
+    "12:1: error[OMP001]: iterations race: carried flow dependence on a from 13:27 to 13:34, distance 1"
+    " [fix: remove the pragma]",
+    "14:1: warning[OMP004]: reduction(+:s) but the loop never updates 's' [fix: #pragma omp parallel for]",
+    "16:1: error[OMP007]: 'last' is used after the loop but private leaves it undefined: use lastprivate"
+    " [fix: #pragma omp parallel for lastprivate(last)]",
+    "19:1: error[OMP006]: column 26: unknown clause 'privte' for 'parallel for' (a macro? the compiler will reject it"
+    " if not)",
+    "21:1: note[OMP005]: about 8 units of work (4 iterations): a parallel region costs more than it saves",
+]
+
+
+@pytest.fixture
+def program(tmp_path: Path) -> Path:
+    path = tmp_path / "work.c"
+    path.write_text(PROGRAM)
+    return path
+
+
+def test_each_problem_is_found_once_with_code_location_and_fix(program: Path, capsys):
+    assert main(["lint", str(program)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [f"{program}:{line}" for line in EXPECTED]  # the correct last pragma gets no finding
+
+
+def test_fix_rewrites_pragmas_in_place_and_compiles(program: Path, capsys):
+    assert main(["lint", "--fix", str(program)]) == 1  # OMP005/OMP006 have no automatic fix
+    capsys.readouterr()
+    fixed = program.read_text()
+    assert (program.parent / "work.c.ompgpt.bak").read_text() == PROGRAM
+    assert "#pragma omp parallel for private(t)\n" in fixed
+    assert "#pragma omp parallel for lastprivate(last)\n" in fixed
+    assert "a[i] = a[i - 1] + b[i]" in fixed and fixed.count("#pragma omp") == PROGRAM.count("#pragma omp") - 1
+    main(["lint", "--select", "OMP001,OMP002,OMP003,OMP004,OMP007,OMP008", str(program)])
+    assert capsys.readouterr().out == ""
+    if shutil.which("gcc"):
+        fixed_ok = fixed.replace("privte(j)", "private(j)")
+        program.write_text(fixed_ok)
+        proc = subprocess.run(["gcc", "-fopenmp", "-fsyntax-only", str(program)], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+
+
+def test_diff_leaves_the_file_alone(program: Path, capsys):
+    assert main(["lint", "--diff", str(program)]) == 1
+    out = capsys.readouterr()
+    assert "-#pragma omp parallel for private(last)\n+#pragma omp parallel for lastprivate(last)\n" in out.out
+    assert program.read_text() == PROGRAM
+
+
+def test_clean_file_exits_zero(tmp_path: Path, capsys):
+    path = tmp_path / "ok.c"
+    path.write_text(
+        "void f(int n, double *restrict a, double *restrict b) {\n#pragma omp parallel for\n"
+        "  for (int i = 0; i < n; i++) a[i] = 2 * b[i];\n}\n"
+    )
+    assert main(["lint", str(path)]) == 0
+    assert capsys.readouterr().out == ""
