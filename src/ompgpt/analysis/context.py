@@ -30,6 +30,7 @@ _CONDITIONAL = frozenset(
         "preproc_elif",
     }
 )
+_FUNCTION_TYPES = frozenset({"function_definition", "lambda_expression"})
 _ALLOCATORS = ("malloc", "calloc", "new ", "new(", "aligned_alloc", "_mm_malloc", "alloca")
 
 
@@ -50,7 +51,7 @@ class FunctionInfo:
     def __init__(self, ctx: FileContext, node: tree_sitter.Node):
         self.ctx, self.node = ctx, node
         self.builder = Builder(ctx)
-        body = node.child_by_field_name("body") if node.type == "function_definition" else node
+        body = node.child_by_field_name("body") if node.type in _FUNCTION_TYPES else node
         self.ir = self.builder.stmt(body) if body is not None else ir.Seq([])
         self.loops: dict[int, LoopS] = self.builder.loops
         self.params: dict[str, DeclInfo] = {}
@@ -60,9 +61,9 @@ class FunctionInfo:
 
     def _collect_decls(self) -> None:
         text = self.ctx.parsed.text_of
-        if self.node.type == "function_definition":
+        if self.node.type in _FUNCTION_TYPES:
             decl = self.node.child_by_field_name("declarator")
-            while decl is not None and decl.type != "function_declarator":
+            while decl is not None and decl.type not in ("function_declarator", "abstract_function_declarator"):
                 decl = decl.child_by_field_name("declarator")
             params = decl.child_by_field_name("parameters") if decl is not None else None
             scope = (self.node.start_byte, self.node.end_byte)
@@ -241,7 +242,7 @@ class FileContext:
     def function_of(self, node: tree_sitter.Node) -> FunctionInfo:
         """The FunctionInfo for the function containing ``node`` (built on first use)."""
         up = node
-        while up is not None and up.type != "function_definition":
+        while up is not None and up.type not in _FUNCTION_TYPES:
             up = up.parent
         owner = up if up is not None else self.parsed.root
         info = self._functions.get(owner.start_byte)
@@ -286,7 +287,9 @@ def _summarise(ctx: FileContext, name: str, node: tree_sitter.Node) -> FunctionS
     summary = FunctionSummary(name, params)
     local_names = {a.key for a in holder.flat if a.decl}
     for acc in holder.flat:
-        if acc.base in info.params and acc.base not in local_names:
+        if acc.key == "?" and acc.kind & ir.WRITE:
+            summary.calls.append((name, "unknown"))
+        elif acc.base in info.params and acc.base not in local_names:
             k = params.index(acc.base)
             p = info.params[acc.base]
             if acc.memory:

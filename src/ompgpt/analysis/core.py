@@ -343,7 +343,11 @@ def _classify_scalars(fn, loop, ls, flow, locals_, options, facts: _LoopFacts) -
         status[key] = "serial"
         src = writes[-1]
         via = f"; written by {src.via}" if src.via else ""
-        facts.deps.append(Dependence("flow", key, _at(src.pos), _at(flow.exposed[key]), "<", None, True,
+        macro = next((c.name for c in ls.calls if c.kind in ("unknown", "method")
+                      and (key in c.args or (c.note or "").startswith("a lone name"))), None)
+        if macro is not None:
+            via += f"; unless {macro} (possibly a macro) assigns it"
+        facts.deps.append(Dependence("flow", key, _at(src.pos), _at(flow.exposed[key]), "<", None, macro is None,
                                      f"read before it is written in an iteration, so it carries a value to the next"
                                      f"{via}"))
     for base, keys in groups.items():

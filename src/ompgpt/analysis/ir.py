@@ -81,6 +81,7 @@ class CallInfo:
     kind: str  # pure, io, rng, exit, alloc, memwrite, unknown, local, method
     pos: tuple[int, int]
     note: str | None = None
+    args: tuple[str, ...] = ()  # bare identifiers passed (a macro or reference parameter might assign them)
 
 
 @dataclass(slots=True)
@@ -263,8 +264,13 @@ class Builder:
     def expression_statement(self, node):
         ev = Ev([], [])
         child = node.named_children[0] if node.named_child_count else None
+        if child is not None and child.type == "identifier":
+            call = CallInfo(self.text(child), "unknown", pos_of(child), "a lone name: probably a macro")
+            ev.calls.append(call)
+            self._note_call(call)
+            return ev
         if child is not None:
-            if child.type == "ERROR":
+            if node.has_error:
                 for loop in self._loop_stack:
                     loop.errors += 1
                 ev.error = True
@@ -273,6 +279,10 @@ class Builder:
 
     def declaration(self, node):
         ev = Ev([], [])
+        if node.has_error:
+            ev.error = True
+            for loop in self._loop_stack:
+                loop.errors += 1
         for decl in node.children_by_field_name("declarator"):
             self._declarator(decl, ev, node)
         return ev
@@ -783,7 +793,8 @@ class Builder:
             for arg in args:
                 self._expr(arg, ev)
         if kind not in ("pure", "local", "alloc", "memwrite") or kind == "unknown":
-            call = CallInfo(name, kind, pos)
+            bare = tuple(self.text(a) for a in args if a.type == "identifier")
+            call = CallInfo(name, kind, pos, args=bare)
             ev.calls.append(call)
             self._note_call(call)
         elif kind == "local":
@@ -862,6 +873,14 @@ class Builder:
             loc = self._location(target, ev)
             if loc is None or not loc[3]:
                 loc = None if loc is None else (loc[0], loc[1], [P.const(0)], True, loc[4])
+        elif arg.type == "binary_expression" and self._op(arg) == "+":
+            loc = self._location(arg.child_by_field_name("left"), ev)  # p + k: element k of what p points to
+            if loc is not None and not loc[3]:
+                right = arg.child_by_field_name("right")
+                self._expr(right, ev)
+                loc = (loc[0], loc[1], [self.poly(right)], True, loc[4])
+            else:
+                loc = None
         else:
             loc = self._location(arg, ev)
             if loc is not None and not loc[3]:
@@ -1061,6 +1080,13 @@ _PREPROC_NON_CODE = frozenset({"identifier", "preproc_arg", "preproc_defined", "
 
 _STMT = {
     "compound_statement": Builder.block,
+    "translation_unit": Builder.block,
+    "function_definition": lambda self, node: Seq([]),
+    "template_declaration": lambda self, node: Seq([]),
+    "class_specifier": lambda self, node: Seq([]),
+    "struct_specifier": lambda self, node: Seq([]),
+    "namespace_definition": lambda self, node: Seq([]),
+    "linkage_specification": lambda self, node: Seq([]),
     "expression_statement": Builder.expression_statement,
     "declaration": Builder.declaration,
     "if_statement": Builder.if_statement,
