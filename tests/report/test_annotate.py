@@ -114,3 +114,37 @@ def test_configuration_file_is_used(work: Path, capsys):
     small = [r for r in rows if Path(r["path"]).name == "histogram.c" and r["line"] == 27]
     assert small and small[0]["action"] == "none"
     assert any("fewer than min-trip-count 2000" in reason for r in rows for reason in r["reasons"])
+
+
+RACY_BY_MODEL = """#include <stdio.h>
+static double a[20000], b[20000];
+int main(void) {
+  double s = 0.0;
+  for (int i = 0; i < 20000; i++) a[i] = (i % 13) * 0.5;
+  for (int i = 0; i < 20000; i++) b[i] = a[i] * a[i] + 1.0;
+  for (int i = 0; i < 20000; i++) s += b[i];
+  printf("%.3f\\n", s);
+  return 0;
+}
+"""
+
+
+@pytest.mark.skipif(shutil.which("clang") is None and not __import__("os").environ.get("CI"), reason="needs clang")
+def test_verify_keeps_only_pragmas_that_pass(tmp_path: Path, capsys):
+    path = tmp_path / "prog.c"
+    path.write_text(RACY_BY_MODEL)
+    code = main(["annotate", "--json", "--no-model", "--verify", str(path)])
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert code == 1
+    inserted = [r for r in rows if r["action"] == "insert"]
+    assert [r["line"] for r in inserted] == [5, 6, 7]
+    assert all(r["verification"]["verdict"] == "accepted" for r in inserted)
+    assert inserted[2]["pragma"] == "parallel for reduction(+:s)"
+
+
+def test_verify_without_a_program_is_an_error(tmp_path: Path, capsys):
+    path = tmp_path / "lib.c"
+    path.write_text("void f(int n, double *restrict a) {\n  for (int i = 0; i < n; i++) a[i] = 0;\n}\n")
+    assert main(["annotate", "--no-model", "--verify", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}:1:1: error: --verify needs a program with main() or --build/--run" in err

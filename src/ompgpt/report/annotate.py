@@ -70,6 +70,10 @@ def annotate_file(path: Path, options: AnnotateOptions) -> FileResult:
     except Exception as exc:
         result.errors.append(f"{path}:1:1: error: internal error while analysing this file: {exc!r}")
         return result
+    if options.verify:
+        from ompgpt.report.verification import verify_file
+
+        verify_file(result, options)
     text = source.text
     by_line = {(lp.line, lp.column): lp for lp in file_scan.loops}
     for loop in sorted(result.loops, key=lambda r: (r.line, r.column), reverse=True):

@@ -21,6 +21,7 @@ class LoopResult:
     source: str | None = None  # analysis | model | both
     reasons: list[str] = field(default_factory=list)
     verification: dict | None = None  # the verifier's result when --verify ran
+    candidate: str | None = None  # a model pragma the analysis could not prove: inserted only once verified
 
     def to_dict(self) -> dict:
         return asdict(self)
