@@ -381,7 +381,9 @@ class Builder:
             var = var.child_by_field_name("declarator") or (var.named_children[0] if var.named_child_count else None)
         if var is not None:
             name = self.text(var)
-            loop.init.acc.append(Access(name, name, WRITE, pos_of(var), decl=True))
+            acc = Access(name, name, WRITE, pos_of(var), decl=True)
+            loop.init.acc.append(acc)
+            self._note_access(acc)
         loop.header.var = name
         loop.header.problem = "range-based for loop (needs OpenMP 5.0 and a random-access container)"
         return self._loop_body(loop, node)
