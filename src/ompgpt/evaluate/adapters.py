@@ -114,7 +114,8 @@ class _CountingPredictor:
 
 def _analyze(item: EvalItem, no_alias: bool):
     core = _import("ompgpt.analysis")
-    return core.analyze_snippet(item.code, options=core.AnalysisOptions(snippet=True, assume_no_alias=no_alias))
+    options = core.AnalysisOptions(snippet=True, assume_no_alias=no_alias)
+    return core.analyze_snippet(item.code, item.meta.get("lang"), options)
 
 
 def _analysis_predictor(no_alias: bool) -> Predictor:

@@ -31,6 +31,7 @@ _KEYWORDS = frozenset(
         "bool true false NULL size_t",
     )
 )
+_CXX = re.compile(r"::|\bstd\b|\bauto\b|\btemplate\b|<\w+>|\bnew\b|\bstatic_cast\b")
 #: loop distribution off: otherwise GCC turns zeroing/copy loops into memset/memcpy calls and never considers them
 GCC_FLAGS = ("-O2", "-ftree-parallelize-loops=2", "-fno-tree-loop-distribute-patterns", "-fopt-info-loop-all")
 #: array extent per dimension count: big enough that GCC does not bound the trip count below its threshold
@@ -71,13 +72,14 @@ def _scalar_type(code: str, name: str) -> str:
     return "long" if in_brackets or in_header or integer_op else "double"
 
 
-def declarations(code: str) -> str:
-    """Guessed file-scope declarations: functions return double, arrays are large global doubles."""
+def declarations(code: str, cxx: bool = False) -> str:
+    """Guessed file-scope declarations: functions return double (any arguments), arrays are large global doubles."""
     functions, arrays, _ = free_names(code)
-    return "\n".join([*(f"double {f}();" for f in functions), *(f"double {a};" for a in arrays)])
+    proto = "(...)" if cxx else "()"
+    return "\n".join([*(f"double {f}{proto};" for f in functions), *(f"double {a};" for a in arrays)])
 
 
-def wrap(code: str) -> tuple[str, int]:
+def wrap(code: str, cxx: bool = False) -> tuple[str, int]:
     """A compilable C file around the snippet, and the line its first line lands on.
 
     Free scalars become parameters (``long`` if used like an index, else ``double``; initialized and not
@@ -86,7 +88,7 @@ def wrap(code: str) -> tuple[str, int]:
     _, _, scalars = free_names(code)
     params = ", ".join(f"{_scalar_type(code, v)} {v}" for v in scalars) or "void"
     sink = " + ".join(["0", *scalars])
-    head = f"#include <math.h>\n{declarations(code)}\ndouble ompgpt_sink;\nvoid ompgpt_snippet({params}) {{\n"
+    head = f"#include <math.h>\n{declarations(code, cxx)}\ndouble ompgpt_sink;\nvoid ompgpt_snippet({params}) {{\n"
     return f"{head}{code}\n;ompgpt_sink = (double)({sink});}}\n", head.count("\n") + 1
 
 
@@ -97,11 +99,11 @@ def _answer(report: str, line: int, file: str) -> str:
     return "none"
 
 
-def predict_one(code: str, gcc: str, timeout: float) -> tuple[Prediction, bool]:
-    """(prediction, compiled?) for one snippet."""
-    source, line = wrap(code)
+def predict_one(code: str, gcc: str, timeout: float, cxx: bool = False) -> tuple[Prediction, bool]:
+    """(prediction, compiled?) for one snippet; ``cxx`` compiles it as C++ (``gcc`` picks the language by suffix)."""
+    source, line = wrap(code, cxx)
     with tempfile.TemporaryDirectory(prefix="ompgpt-gcc-") as tmp:
-        path = Path(tmp) / "snippet.c"
+        path = Path(tmp) / ("snippet.cpp" if cxx else "snippet.c")
         path.write_text(source, encoding="utf-8")
         cmd = [gcc, *GCC_FLAGS, "-w", "-c", str(path),
                "-o", str(Path(tmp) / "snippet.o")]  # fmt: skip
@@ -123,9 +125,13 @@ class GccPredictor:
 
     def __call__(self, items: list[EvalItem]) -> list[Prediction]:
         with ThreadPoolExecutor(self.workers) as pool:
-            results = list(pool.map(lambda it: predict_one(it.code, self.gcc, self.timeout), items))
+            results = list(pool.map(self._one, items))
         self.stats = Counter(total=len(items), compiled=sum(ok for _, ok in results))
         return [pred for pred, _ in results]
+
+    def _one(self, item: EvalItem) -> tuple[Prediction, bool]:
+        cxx = item.meta.get("lang") == "cpp" or bool(_CXX.search(item.code))
+        return predict_one(item.code, self.gcc, self.timeout, cxx)
 
     def note(self) -> str:
         total = self.stats["total"]
