@@ -126,28 +126,43 @@ def deduplicate(records: list[dict], counts: Counter) -> list[dict]:
     return kept
 
 
-def select(records: list[dict], files: list[dict], counts: Counter) -> tuple[dict[str, list], dict[str, list]]:
-    """Per split: positives (repo-capped in train), sampled negatives (capped), files (capped by characters)."""
-    loops_by_split, files_by_split = {}, {}
+def _capped(items: list[dict], what: str, capped: dict, weight=lambda _: 1) -> list[dict]:
+    """``cap_by_repo`` that records, per repository, how much it removed (for stats.json)."""
+    kept = cap_by_repo(items, weight=weight)
+    before, after = Counter(), Counter()
+    for item in items:
+        before[item["repo"]] += weight(item)
+    for item in kept:
+        after[item["repo"]] += weight(item)
+    for repo in before:
+        if before[repo] > after[repo]:
+            capped.setdefault(repo, {})[what] = before[repo] - after[repo]
+    return kept
+
+
+def select(records: list[dict], files: list[dict], counts: Counter) -> tuple[dict, dict, dict]:
+    """Per split: positives, sampled negatives and files; in train each is capped per repository (files by
+    characters). Returns loops and files by split, and what the caps removed per repository."""
+    loops_by_split, files_by_split, capped = {}, {}, {}
     for split in SPLITS:
         pos = [r for r in records if r["split"] == split and r["pragma"] != "none"]
         neg = [r for r in records if r["split"] == split and r["pragma"] == "none"]
         fil = [f for f in files if f["split"] == split]
-        if split == "train":
-            before = len(pos), len(fil)
-            pos = cap_by_repo(pos)
-            fil = cap_by_repo(fil, weight=lambda f: len(f["text"]))
-            counts["positive: over per-repo cap"] += before[0] - len(pos)
-            counts["files: over per-repo cap"] += before[1] - len(fil)
         counts[f"negative candidates after dedup ({split})"] += len(neg)
+        if split == "train":
+            n_pos, n_fil = len(pos), len(fil)
+            pos = _capped(pos, "positives", capped)
+            fil = _capped(fil, "file_chars", capped, weight=lambda f: len(f["text"]))
+            counts["positive: over per-repo cap"] += n_pos - len(pos)
+            counts["files: over per-repo cap"] += n_fil - len(fil)
         neg = pick_negatives(neg, len(pos))
         if split == "train":
-            before_neg = len(neg)
-            neg = cap_by_repo(neg)
-            counts["negative: over per-repo cap"] += before_neg - len(neg)
+            n_neg = len(neg)
+            neg = _capped(neg, "negatives", capped)
+            counts["negative: over per-repo cap"] += n_neg - len(neg)
         loops_by_split[split] = pos + neg
         files_by_split[split] = fil
-    return loops_by_split, files_by_split
+    return loops_by_split, files_by_split, capped
 
 
 def _write_jsonl(path: Path, rows: list[dict]) -> None:
@@ -194,8 +209,9 @@ def build(corpus: Path, out: Path, benchmarks: Path | None, jobs: int = 1, log=p
     counts = got.counts
     n_pos, n_neg = len(got.positives), len(got.negatives)
     kept = deduplicate(got.positives + got.negatives, counts)
-    loops, files = select(kept, got.files, counts)
+    loops, files, capped = select(kept, got.files, counts)
     stats = build_stats(loops, files, got, counts, {"positive": n_pos, "negative": n_neg}, len(test))
+    stats["capped_repos"] = dict(sorted(capped.items()))
     stats["build"] = {"seconds": round(time.time() - started, 1), "jobs": jobs, "corpus": str(corpus)}
     write_atomic(out, loops, files, stats)
     log(f"wrote {out} in {time.time() - started:.0f}s")

@@ -125,8 +125,18 @@ def _collect(record: dict, fscan: FileScan, test: TestSet, result: FileResult) -
             (result.positives if kind == "positive" else result.negatives).append(rec)
 
 
+def _body_missing(loop: Loop) -> bool:
+    """The loop's body did not parse (e.g. an ``#if`` line between header and body): only the header is left."""
+    body = loop.node.child_by_field_name("body") if loop.node is not None else None
+    if body is None:
+        return True
+    return body.type == "expression_statement" and body.child_count == 1 and body.children[0].is_missing
+
+
 def _classify(loop: Loop, contains_omp: bool) -> tuple[str | None, str]:
     """``("positive", why)``, ``("negative", why)`` or ``(None, reason it is neither)``."""
+    if _body_missing(loop):
+        return None, "loop body did not parse"
     site = loop.pragma_site
     if site is not None:
         if site.pragma is None:

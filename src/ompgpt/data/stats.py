@@ -44,6 +44,7 @@ def _split_stats(loops: list[dict], files: list[dict]) -> dict:
         "clauses": dict(Counter(c for r in pos for c in r["clauses"]).most_common()),
         "loop_lines": {"positive": _length_hist(pos), "negative": _length_hist(neg)},
         "loop_lines_percentiles": _percentiles([r["n_lines"] for r in loops]),
+        "test_suite_share": round(sum(n for r, n in repos.items() if r in TEST_SUITES) / total, 4),
         "top_repos": [{"repo": r, "records": n, "share": round(n / total, 4)} for r, n in repos.most_common(15)],
         "negative_why": dict(Counter(r["why"] for r in neg).most_common()),
     }
@@ -129,6 +130,10 @@ def render_markdown(stats: dict) -> str:
         _table(["lines", "positives", "negatives"], [[k, v, hist["negative"][k]] for k, v in hist["positive"].items()])
     )
     out += ["", f"Percentiles (all train loops): {train['loop_lines_percentiles']}", ""]
+    out += [
+        f"Share of train loop records from the flagged OpenMP test suites: {100 * train['test_suite_share']:.1f}%",
+        "",
+    ]
     out += ["## Negatives kept (train), by reason", ""]
     out.append(_table(["why", "count"], [[k, v] for k, v in train["negative_why"].items()]))
     out += ["", "## Largest repositories (train loop records)", ""]
@@ -136,6 +141,17 @@ def render_markdown(stats: dict) -> str:
         _table(
             ["repo", "records", "share"],
             [[r["repo"], r["records"], f"{100 * r['share']:.1f}%"] for r in train["top_repos"]],
+        )
+    )
+    capped = stats.get("capped_repos", {})
+    out += ["", "## Removed by the per-repository cap (train)", ""]
+    out.append(
+        _table(
+            ["repo", "positives", "negatives", "file MB"],
+            [
+                [r, c.get("positives", 0), c.get("negatives", 0), f"{c.get('file_chars', 0) / 1e6:.2f}"]
+                for r, c in capped.items()
+            ],
         )
     )
     out += ["", f"Build: {stats.get('build', {})}", ""]
