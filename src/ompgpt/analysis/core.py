@@ -75,7 +75,8 @@ class LoopAnalysis:
     lastprivate: list[str] = field(default_factory=list)
     reductions: list[str] = field(default_factory=list)  # "op:var"
     collapse: int = 1
-    collapse_vars: list[str] = field(default_factory=list)  # iteration variables of the collapsed inner loops
+    collapse_vars: list[str] = field(default_factory=list)  # declared-outside iteration variables made private by
+    # collapse (dropped from the private lists, which they would need without the collapse)
     dependences: list[Dependence] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     profitability: dict = field(default_factory=dict)
@@ -636,7 +637,7 @@ def _finish(ctx: FileContext, loop: Loop, res: LoopAnalysis, options, analysis_o
         ivs.append(iv)
         cur = _sole_inner(cur)
     res.collapse = len(ivs)
-    res.collapse_vars = ivs[1:]
+    res.collapse_vars = [v for v in ivs[1:] if v in res.private or v in res.lastprivate]
     if res.collapse > 1:
         res.private = [v for v in res.private if v not in ivs]
         res.lastprivate = [v for v in res.lastprivate if v not in ivs]
