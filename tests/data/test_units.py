@@ -118,3 +118,10 @@ def _die_on_three(x: int) -> int:
 def test_ordered_map_survives_a_dying_worker():
     out = list(ordered_map(_die_on_three, range(40), jobs=2, on_crash=lambda x: -x))
     assert out == [-3 if x == 3 else x * 10 for x in range(40)]
+
+
+def test_package_exports():
+    import ompgpt.data as data
+
+    assert callable(data.build_dataset) and callable(data.scan_source) and callable(data.loop_context)
+    assert data.normalize_loop_code("for(;;)\n  x;") == "for(;;)\nx;"
