@@ -49,3 +49,18 @@ def test_batch_order_resumes_exactly_and_covers_each_epoch():
     c = BatchOrder(10, seed=3, **b.state())
     assert c.take(4) + c.take(4) == first[4:]
     assert sorted(first[:10]) == list(range(10))
+
+
+def test_token_cache_is_reused_and_invalidated(sample_data, tmp_path):
+    from ompgpt.train.data import load_examples
+
+    tok = _tok()
+    first = load_examples(sample_data, "finetune", "train", tok, 128, tmp_path)
+    cache = tmp_path / "finetune-train.npz"
+    stamp = cache.stat().st_mtime_ns
+    again = load_examples(sample_data, "finetune", "train", tok, 128, tmp_path)
+    assert cache.stat().st_mtime_ns == stamp  # read, not rebuilt
+    assert again.loss_from == first.loss_from
+    assert all(np.array_equal(a, b) for a, b in zip(again.rows, first.rows, strict=True))
+    load_examples(sample_data, "finetune", "train", tok, 64, tmp_path)  # another window size: rebuilt
+    assert cache.stat().st_mtime_ns != stamp

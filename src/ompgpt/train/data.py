@@ -13,6 +13,7 @@ on exactly the same batches.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -68,12 +69,19 @@ class Examples:
         return x, y
 
 
+def _encode_chunked(tok: OmpTokenizer, texts: list[str], chunk: int = 512) -> Iterator[list[int]]:
+    """Batch encoding is parallel in ``tokenizers``; chunks keep its per-token bookkeeping from piling up."""
+    for start in range(0, len(texts), chunk):
+        yield from tok.encode_batch(texts[start : start + chunk])
+
+
 def pretrain_examples(texts: list[str], tok: OmpTokenizer, block_size: int) -> Examples:
-    stream: list[int] = []
-    for ids in tok.encode_batch(texts):
-        stream.extend(ids)
-        stream.append(tok.pad_id)
-    arr = np.asarray(stream, dtype=np.int64)
+    """One token stream (int32, encoded in chunks to bound memory) cut into windows that are views into it."""
+    parts: list[np.ndarray] = []
+    sep = np.array([tok.pad_id], dtype=np.int32)
+    for ids in _encode_chunked(tok, texts):
+        parts += [np.asarray(ids, dtype=np.int32), sep]
+    arr = np.concatenate(parts) if parts else sep
     if len(arr) < block_size + 1:  # a tiny corpus still yields one (short) window
         return Examples([arr], [0], tok.pad_id)
     n = (len(arr) - 1) // block_size
@@ -83,7 +91,7 @@ def pretrain_examples(texts: list[str], tok: OmpTokenizer, block_size: int) -> E
 def finetune_examples(texts: list[str], tok: OmpTokenizer, block_size: int) -> Examples:
     """Loop examples; a prompt too long for the window loses its middle, never its pragma or its end marker."""
     rows, loss_from = [], []
-    for ids in tok.encode_batch(texts):
+    for ids in _encode_chunked(tok, texts):
         if tok.end_of_loop_id not in ids:
             continue
         split = ids.index(tok.end_of_loop_id) + 1
@@ -91,15 +99,42 @@ def finetune_examples(texts: list[str], tok: OmpTokenizer, block_size: int) -> E
         room = block_size + 1 - len(target)
         if len(prompt) > room:
             prompt = prompt[: room // 2] + prompt[len(prompt) - (room - room // 2) :]
-        rows.append(np.asarray(prompt + target, dtype=np.int64))
+        rows.append(np.asarray(prompt + target, dtype=np.int32))
         loss_from.append(len(prompt) - 1)  # target index of the first pragma token
     return Examples(rows, loss_from, tok.pad_id)
 
 
-def load_examples(data_dir: Path, stage: str, split: str, tok: OmpTokenizer, block_size: int) -> Examples:
-    texts = stage_texts(data_dir, stage, split)
+def load_examples(
+    data_dir: Path, stage: str, split: str, tok: OmpTokenizer, block_size: int, cache_dir: Path | None = None
+) -> Examples:
+    """Tokenized examples of a split, from ``cache_dir`` when the same data, tokenizer and window were cached.
+
+    Tokenizing the whole-file corpus takes minutes on a small CPU; the cache makes resuming instant.
+    """
+    key = _cache_key(data_dir, stage, split, tok, block_size)
+    cached = cache_dir / f"{stage}-{split}.npz" if cache_dir else None
+    if cached is not None and cached.exists():
+        with np.load(cached) as z:
+            if str(z["key"]) == key:
+                rows = np.split(z["flat"], np.cumsum(z["lengths"])[:-1])  # views into one array
+                return Examples(rows, z["loss_from"].tolist(), tok.pad_id)
     build = pretrain_examples if stage == "pretrain" else finetune_examples
-    return build(texts, tok, block_size)
+    examples = build(stage_texts(data_dir, stage, split), tok, block_size)
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(".tmp.npz")
+        flat = np.concatenate(examples.rows) if examples.rows else np.zeros(0, dtype=np.int32)
+        lengths = np.array([len(r) for r in examples.rows], dtype=np.int64)
+        np.savez(tmp, key=key, flat=flat, lengths=lengths, loss_from=np.array(examples.loss_from, dtype=np.int64))
+        tmp.replace(cached)
+    return examples
+
+
+def _cache_key(data_dir: Path, stage: str, split: str, tok: OmpTokenizer, block_size: int) -> str:
+    sources = [data_dir / f"{kind}-{split}.jsonl" for kind in ("files", "loops")]
+    stats = [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sources if p.exists()]
+    digest = hashlib.sha256(tok.tok.to_str().encode()).hexdigest()[:16]
+    return json.dumps([stage, block_size, digest, stats])
 
 
 @dataclass

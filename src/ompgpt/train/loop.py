@@ -143,6 +143,16 @@ def prepare_tokenizer(opts: TrainOptions, dist: Dist) -> OmpTokenizer:
     return OmpTokenizer.from_file(path)
 
 
+def prepare_examples(opts: TrainOptions, split: str, tok: OmpTokenizer, block: int, dist: Dist) -> Examples:
+    """Rank 0 tokenizes (into OUT/tokens, reused on resume); the other ranks then read that cache."""
+    cache = opts.out / "tokens"
+    if dist.main:
+        examples = load_examples(opts.data, opts.stage, split, tok, block, cache)
+    if dist.world > 1:
+        torch.distributed.barrier()
+    return examples if dist.main else load_examples(opts.data, opts.stage, split, tok, block, cache)
+
+
 def build_model(opts: TrainOptions, tok: OmpTokenizer) -> GPT:
     if opts.init is not None:
         cfg = GPTConfig.load(opts.init / CONFIG_FILE)
@@ -289,8 +299,7 @@ def train(opts: TrainOptions, on_step: Callable[[int, float], None] | None = Non
     tok = prepare_tokenizer(opts, dist)
     model = build_model(opts, tok).to(device)
     block = model.cfg.block_size
-    train_data = load_examples(opts.data, opts.stage, "train", tok, block)
-    val_data = load_examples(opts.data, opts.stage, "validation", tok, block)
+    train_data, val_data = (prepare_examples(opts, split, tok, block, dist) for split in ("train", "validation"))
     global_batch = opts.batch_size * dist.world
     total = opts.max_steps or max(1, math.ceil(opts.epochs * len(train_data) / global_batch))
     opt = model.optimizer(opts.lr, opts.weight_decay)
