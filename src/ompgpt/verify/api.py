@@ -64,9 +64,7 @@ def _verify_one(session: Session, candidate: Candidate, compiler: str) -> Candid
         text = variants.insert_pragma(session.program.text, candidate.line, pragma)
     except variants.EditError as exc:
         check = CheckResult("edit", FAILED, str(exc))
-        return CandidateResult(
-            candidate, REJECTED, "edit", str(exc), [check], seconds=time.monotonic() - start
-        )
+        return CandidateResult(candidate, REJECTED, "edit", str(exc), [check], seconds=time.monotonic() - start)
     trial = checks.Trial(candidate, pragma, text, compiler, {})
     result = CandidateResult(candidate, ACCEPTED, unscoped=trial.unscoped)
     _run_checks(session, trial, result)

@@ -37,15 +37,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar='[FILE:]LINE="PRAGMA"',
         help="candidate: pragma for the for statement on 1-based LINE (repeatable)",
     )
-    parser.add_argument(
-        "--build", metavar="CMD", help="project build command; placeholders {src} {exe} {cc} {cflags}"
-    )
-    parser.add_argument(
-        "--run", dest="run_cmd", metavar="CMD", help="project run command; placeholders {exe} {src}"
-    )
-    parser.add_argument(
-        "--json", action="store_true", help="print one JSON object per candidate (JSON lines)"
-    )
+    parser.add_argument("--build", metavar="CMD", help="project build command; placeholders {src} {exe} {cc} {cflags}")
+    parser.add_argument("--run", dest="run_cmd", metavar="CMD", help="project run command; placeholders {exe} {src}")
+    parser.add_argument("--json", action="store_true", help="print one JSON object per candidate (JSON lines)")
     parser.add_argument("--cc", help="C compiler for differential and timing builds (default clang)")
     parser.add_argument("--cxx", help="C++ compiler (default clang++)")
     parser.add_argument("--flag", action="append", default=[], help="extra compiler flag (repeatable)")
@@ -58,19 +52,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repetitions", type=int, help="repetitions of each differential run (default 1)")
     parser.add_argument("--race-threads", type=_ints, help="thread counts of TSan runs (default 2,4)")
     parser.add_argument("--timing-runs", type=int, help="runs per side for the median speedup (default 5)")
-    parser.add_argument(
-        "--rtol", type=float, help="relative tolerance for floating-point tokens (default 1e-6)"
-    )
-    parser.add_argument(
-        "--atol", type=float, help="absolute tolerance for floating-point tokens (default 1e-9)"
-    )
+    parser.add_argument("--rtol", type=float, help="relative tolerance for floating-point tokens (default 1e-6)")
+    parser.add_argument("--atol", type=float, help="absolute tolerance for floating-point tokens (default 1e-9)")
     parser.add_argument("--mask", action="append", default=[], help="extra regex: output lines to ignore")
     parser.add_argument("--timeout", type=float, help="wall-clock limit per run in seconds (default 20)")
     parser.add_argument("--no-race", action="store_true", help="skip the TSan/Archer race check")
     parser.add_argument("--no-timing", action="store_true", help="skip timing")
-    parser.add_argument(
-        "--allow-no-archer", action="store_true", help="skip (not fail) the race check without Archer"
-    )
+    parser.add_argument("--allow-no-archer", action="store_true", help="skip (not fail) the race check without Archer")
     parser.add_argument("--all-checks", action="store_true", help="run every check even after one fails")
     parser.add_argument("--reject-slower", action="store_true", help="reject candidates slower than serial")
 
@@ -121,9 +109,7 @@ def _print_text(source: str, result) -> None:
     line = f"{source}:{c.line}: {result.verdict}: #pragma omp {c.pragma}"
     if result.timing:
         t = result.timing
-        line += (
-            f"  [speedup {t.speedup:.2f}x ({t.speedup_min:.2f}-{t.speedup_max:.2f}) at {t.threads} threads]"
-        )
+        line += f"  [speedup {t.speedup:.2f}x ({t.speedup_min:.2f}-{t.speedup_max:.2f}) at {t.threads} threads]"
     print(line)
     if result.failed_check:
         print(f"  {result.failed_check}: {result.reason}")

@@ -72,9 +72,7 @@ def tokens_equal(expected: str, actual: str, rtol: float, atol: float) -> bool:
     return abs(a - b) <= atol + rtol * abs(a)
 
 
-def compare_outputs(
-    expected: str, actual: str, patterns: Iterable[str], rtol: float, atol: float
-) -> Mismatch | None:
+def compare_outputs(expected: str, actual: str, patterns: Iterable[str], rtol: float, atol: float) -> Mismatch | None:
     """None when the outputs agree, else the first mismatching token (or the missing/extra one)."""
     patterns = tuple(patterns)
     want = _tokens(mask_lines(expected, patterns))

@@ -50,6 +50,8 @@ class VerifyConfig:
     cxx: str | None = None
     extra_flags: tuple[str, ...] = ()
     libs: tuple[str, ...] = ("-lm",)
+    #: extra environment for every program run (inputs the program reads; never overrides OMP_NUM_THREADS)
+    env: dict[str, str] = field(default_factory=dict)
     #: project mode: shell templates with {src} {exe} {cc} {cflags}; both or neither
     build_cmd: str | None = None
     run_cmd: str | None = None

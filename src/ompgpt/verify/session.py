@@ -19,7 +19,7 @@ from ompgpt.verify.model import VerifyConfig
 from ompgpt.verify.sandbox import Limits, RunResult
 
 #: the environment every OpenMP run starts from: no dynamic adjustment, so the thread count we ask for is used
-BASE_OMP_ENV = {"OMP_DYNAMIC": "false", "OMP_WAIT_POLICY": "passive", "OMP_PROC_BIND": "false"}
+BASE_OMP_ENV = {"OMP_DYNAMIC": "false", "OMP_PROC_BIND": "false"}
 
 
 @dataclass
@@ -51,6 +51,7 @@ class Session:
     program: Program
     workdir: Path
     references: dict[int, Reference] = field(default_factory=dict)
+    builds: dict[tuple[str, str, tuple[str, ...]], Build] = field(default_factory=dict)
     _counter: itertools.count = field(default_factory=itertools.count)
 
     @property
@@ -64,7 +65,13 @@ class Session:
         return path
 
     def build(self, label: str, text: str, compiler: str, flags: tuple[str, ...]) -> Build:
-        """Compile ``text`` with ``flags`` in a fresh directory."""
+        """Compile ``text`` with ``flags`` in a fresh directory (memoised: timing reuses differential builds)."""
+        key = (text, compiler, flags)
+        if key not in self.builds:
+            self.builds[key] = self._build(label, text, compiler, flags)
+        return self.builds[key]
+
+    def _build(self, label: str, text: str, compiler: str, flags: tuple[str, ...]) -> Build:
         directory = self.new_dir(label)
         src = self.program.prepare(directory, text)
         build_dir = self.program.build_dir(directory)
@@ -84,12 +91,12 @@ class Session:
         ``no_aslr`` runs it under ``setarch -R``: clang 14's TSan aborts on kernels with high-entropy ASLR.
         """
         assert build.exe is not None
-        cwd = self.program.build_dir(build.src.parent) if self.program.project else build.src.parent
+        cwd = build.src.parent
         cmd = self.program.run_command(build.src, build.exe)
         if no_aslr:
             shell = cmd if isinstance(cmd, str) else shlex.join(cmd)
             cmd = ["setarch", platform.machine(), "-R", "sh", "-c", shell]
-        return sandbox.run(cmd, cwd, limits, {**BASE_OMP_ENV, **env})
+        return sandbox.run(cmd, cwd, limits, {**BASE_OMP_ENV, **self.config.env, **env})
 
     def run_limits(self) -> Limits:
         return Limits(timeout=self.config.run_timeout, memory_mb=self.config.memory_limit_mb)

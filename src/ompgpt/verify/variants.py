@@ -59,13 +59,44 @@ def with_default_none(pragma: str) -> str:
     return f"{text} default(none)"
 
 
-def with_runtime_schedule(pragma: str) -> str:
-    """Adds ``schedule(runtime)`` so ``OMP_SCHEDULE`` can vary the iteration split; never overrides the
-    user's."""
+def schedulable(pragma: str) -> bool:
+    """Whether a schedule may be injected: a worksharing ``for`` with no schedule (or ordered) of its own."""
     text = normalize_pragma(pragma)
-    if not is_worksharing_for(text) or _SCHEDULE_RE.search(text) or re.search(r"\bordered\b", text):
+    return is_worksharing_for(text) and not _SCHEDULE_RE.search(text) and not re.search(r"\bordered\b", text)
+
+
+def with_schedule(pragma: str, schedule: str) -> str:
+    """The pragma with ``schedule(SCHEDULE)`` added when ``schedulable``; otherwise unchanged.
+
+    The user's own schedule is never overridden: it is part of what is being verified. Dynamic and guided
+    schedules get the ``monotonic`` modifier, which is what ``OMP_SCHEDULE=dynamic,1`` gives through
+    ``schedule(runtime)``: OpenMP 5 makes a bare ``schedule(dynamic)`` nonmonotonic, libomp then steals work
+    out of order, and clang 14's ``lastprivate`` copies out the wrong iteration's value under it.
+    """
+    text = normalize_pragma(pragma)
+    if not schedule or not schedulable(text):
         return text
-    return f"{text} schedule(runtime)"
+    if ":" not in schedule and schedule.split(",")[0].strip() in ("dynamic", "guided"):
+        schedule = f"monotonic:{schedule}"
+    return f"{text} schedule({schedule})"
+
+
+_DYNAMIC_RE = re.compile(r"\bschedule\s*\(\s*(?:(?:non)?monotonic\s*:\s*)?dynamic\s*(?:,\s*([^)]+?))?\s*\)")
+
+
+def static_stand_in(pragma: str) -> str | None:
+    """For ``schedule(dynamic,k)``: the same pragma with ``schedule(static,k)``, else None.
+
+    A dynamic schedule may hand its chunks to threads in any way, round-robin included, so ``static,k`` is one
+    legal execution of it; unlike the real thing it does not depend on timing, which on a loaded machine can
+    let one thread grab every chunk and hide a race from TSan and from the outputs alike.
+    """
+    text = normalize_pragma(pragma)
+    match = _DYNAMIC_RE.search(text)
+    if not match:
+        return None
+    chunk = (match.group(1) or "1").strip()
+    return text[: match.start()] + f"schedule(static,{chunk})" + text[match.end() :]
 
 
 def strip_comments_and_strings(text: str) -> str:
@@ -243,8 +274,8 @@ def written_names(loop_source: str, names: set[str]) -> set[str]:
     for name in names:
         n = re.escape(name)
         patterns = (
-            rf"(?<![\w.>])\b{n}\s*(\.\s*\w+\s*)*([-+*/%&|^]|<<|>>)?=(?!=)",
-            rf"(?<![\w.>])\b{n}\s*(\+\+|--)",
+            rf"(?<![\w.>*])(?<!\*\s)\b{n}\s*(\.\s*\w+\s*)*([-+*/%&|^]|<<|>>)?=(?!=)",
+            rf"(?<![\w.>*])(?<!\*\s)\b{n}\s*(\+\+|--)",
             rf"(\+\+|--)\s*\b{n}\b(?!\s*[\[.(]|\s*->)",
             rf"(?:^|[(,=;{{}}?:])\s*&\s*\b{n}\b(?!\s*[\[(]|\s*->)",
         )
