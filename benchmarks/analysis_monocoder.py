@@ -193,13 +193,19 @@ def corpus_speed(path: Path, files: int) -> dict:
             gold = set(p.variables("private") | p.variables("firstprivate") | p.variables("lastprivate"))
             pred = {*res.private, *res.firstprivate, *res.lastprivate, *res.collapse_vars}
             same_private += gold - {loop.induction_var} == pred - {loop.induction_var}
-            same_reduction += {v for _, v in p.reductions()} == {r.split(":", 1)[1].split("[")[0]
-                                                                for r in res.reductions}
-    return {"files": len(scans), "loops": loops, "cpu_seconds": round(cpu, 2),
-            "loops_per_cpu_second": round(loops / cpu, 1), "verdicts": verdicts,
-            "parallel_for_loops": labelled,
-            "private_set_agreement": round(same_private / labelled, 3) if labelled else None,
-            "reduction_set_agreement": round(same_reduction / labelled, 3) if labelled else None}
+            same_reduction += {v for _, v in p.reductions()} == {
+                r.split(":", 1)[1].split("[")[0] for r in res.reductions
+            }
+    return {
+        "files": len(scans),
+        "loops": loops,
+        "cpu_seconds": round(cpu, 2),
+        "loops_per_cpu_second": round(loops / cpu, 1),
+        "verdicts": verdicts,
+        "parallel_for_loops": labelled,
+        "private_set_agreement": round(same_private / labelled, 3) if labelled else None,
+        "reduction_set_agreement": round(same_reduction / labelled, 3) if labelled else None,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -207,8 +213,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--json", type=Path, help="write the results here as JSON")
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_DATA.parents[2] / "corpus/openmp-c-files-00.jsonl.gz",
-                        help="training-corpus shard for the whole-file speed measurement")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=DEFAULT_DATA.parents[2] / "corpus/openmp-c-files-00.jsonl.gz",
+        help="training-corpus shard for the whole-file speed measurement",
+    )
     parser.add_argument("--corpus-files", type=int, default=300, help="files for the speed measurement (0: skip)")
     args = parser.parse_args(argv)
     records = [json.loads(line) for line in args.data.read_text().splitlines() if line.strip()][: args.limit]

@@ -31,8 +31,9 @@ class Decision:
         return dict(self.__dict__)
 
 
-def advise(loop, analysis, candidates: Sequence[tuple[str, float]] = (), mode: str = "safe",
-           verified: bool = False) -> Decision:
+def advise(
+    loop, analysis, candidates: Sequence[tuple[str, float]] = (), mode: str = "safe", verified: bool = False
+) -> Decision:
     """One decision for ``loop`` (a source ``Loop``, whose existing pragma is considered) given its
     ``LoopAnalysis`` and model candidates ``[(pragma_text, probability)]``. ``verified`` says the best candidate
     was checked by execution (compiled, same output, no race found)."""
@@ -150,28 +151,48 @@ def _parallel(analysis, existing, parsed, notes) -> Decision:
         return Decision("keep", text, confidence, source, [*reasons, "existing pragma is correct"], False)
     _, changes = _with_analysis_clauses(existing, analysis)
     fixed = _with_analysis_clauses(existing, analysis)[0] if source == "analysis" else base
-    return Decision("replace", fixed.canonical(prefix=True), confidence, source,
-                    [*reasons, "existing pragma: " + ("; ".join(changes) or "different clauses")], False)
+    return Decision(
+        "replace",
+        fixed.canonical(prefix=True),
+        confidence,
+        source,
+        [*reasons, "existing pragma: " + ("; ".join(changes) or "different clauses")],
+        False,
+    )
 
 
 def _unknown(analysis, existing, parsed, notes, mode, verified) -> Decision:
     blockers = [f"not proven: {r}" for r in analysis.reasons[:3]] or ["analysis could not decide"]
     reasons = [*blockers, *notes]
     if existing is not None:
-        return Decision("keep", existing.canonical(prefix=True), 0.6 if verified else 0.5, "none",
-                        [*reasons, "keeping the existing pragma"], not verified)
+        return Decision(
+            "keep",
+            existing.canonical(prefix=True),
+            0.6 if verified else 0.5,
+            "none",
+            [*reasons, "keeping the existing pragma"],
+            not verified,
+        )
     if not parsed:
         return Decision("none", None, 0.5, "none", reasons, False)
     cand, prob = parsed[0]
     text = _add_known_clauses(cand, analysis)
     if verified:
-        return Decision("insert", text, min(0.95, 0.6 + 0.35 * prob), "model",
-                        [*reasons, "model candidate verified by execution"], False)
+        return Decision(
+            "insert",
+            text,
+            min(0.95, 0.6 + 0.35 * prob),
+            "model",
+            [*reasons, "model candidate verified by execution"],
+            False,
+        )
     if mode == "safe":
-        return Decision("none", None, 0.5, "model",
-                        [*reasons, f"model candidate '{text}' needs verification (safe mode)"], True)
-    return Decision("insert", text, round(0.7 * prob, 3), "model",
-                    [*reasons, "model candidate kept; needs verification"], True)
+        return Decision(
+            "none", None, 0.5, "model", [*reasons, f"model candidate '{text}' needs verification (safe mode)"], True
+        )
+    return Decision(
+        "insert", text, round(0.7 * prob, 3), "model", [*reasons, "model candidate kept; needs verification"], True
+    )
 
 
 def _add_known_clauses(cand: Pragma, analysis) -> str:

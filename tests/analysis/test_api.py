@@ -48,8 +48,10 @@ def test_snippet_assumptions():
     res = analyze_snippet("for (i = 0; i < n; i++) { t = a[i]; b[i] = t * t; }")
     assert res.verdict == "unknown"  # a and b may alias
     assert res.private == ["t"]
-    res = analyze_snippet("for (i = 0; i < n; i++) { t = a[i]; b[i] = t * t; }",
-                          options=AnalysisOptions(snippet=True, assume_no_alias=True))
+    res = analyze_snippet(
+        "for (i = 0; i < n; i++) { t = a[i]; b[i] = t * t; }",
+        options=AnalysisOptions(snippet=True, assume_no_alias=True),
+    )
     assert res.verdict == "parallel" and res.pragma == "#pragma omp parallel for private(t)"
     assert any("--assume-no-alias" in a for a in res.assumptions)
 

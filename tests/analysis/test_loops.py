@@ -58,97 +58,289 @@ CASES = [
     Case("struct_fields", body("for (int i = 0; i < N; i++) pts[i].x = pts[i].y * 2;"), "parallel"),
     Case("math_calls", body("for (int i = 0; i < N; i++) a[i] = sqrt(b[i]) + sin(c[i]) * fabs(d[i]);"), "parallel"),
     Case("continue_ok", body("for (int i = 0; i < N; i++) { if (a[i] < 0) continue; b[i] = a[i]; }"), "parallel"),
-    Case("local_arrays", body("double la[100], lb[100];\nfor (int i = 0; i < 100; i++) la[i] = lb[i] * 2 + 1;"),
-         "parallel"),
-    Case("malloc_pointers", body("double *x = malloc(n * sizeof(double));\ndouble *y = malloc(n * sizeof(double));\n"
-                                 "for (int i = 0; i < n; i++) x[i] = y[i] + 1;"), "parallel"),
-    Case("single_pointer_param", "void f(double *x, int n) { for (int i = 0; i < n; i++) x[i] = x[i] * 2; }",
-         "parallel", full=True),
+    Case(
+        "local_arrays",
+        body("double la[100], lb[100];\nfor (int i = 0; i < 100; i++) la[i] = lb[i] * 2 + 1;"),
+        "parallel",
+    ),
+    Case(
+        "malloc_pointers",
+        body(
+            "double *x = malloc(n * sizeof(double));\ndouble *y = malloc(n * sizeof(double));\n"
+            "for (int i = 0; i < n; i++) x[i] = y[i] + 1;"
+        ),
+        "parallel",
+    ),
+    Case(
+        "single_pointer_param",
+        "void f(double *x, int n) { for (int i = 0; i < n; i++) x[i] = x[i] * 2; }",
+        "parallel",
+        full=True,
+    ),
     # ---- scalars: private / lastprivate / carried
-    Case("private_temp", body("double t;\nfor (int i = 0; i < N; i++) { t = b[i] * 2; a[i] = t + 1; }"),
-         "parallel", {"t"}, set(), set()),
-    Case("decl_inside_not_listed", body("for (int i = 0; i < N; i++) { double t = b[i]; a[i] = t * t; }"),
-         "parallel", set(), set()),
-    Case("two_temps", body("double t, u;\nfor (int i = 0; i < N; i++) { t = b[i]; u = c[i]; a[i] = t * u; }"),
-         "parallel", {"t", "u"}),
-    Case("lastprivate_temp", "double a[1024], b[1024];\ndouble f(void) { double t = 0;\n"
-         "for (int i = 0; i < 1024; i++) { t = b[i]; a[i] = t; }\nreturn t; }", "parallel", set(), set(), {"t"},
-         full=True),
-    Case("conditional_live_out", "double a[1024], b[1024];\ndouble f(void) { double t = 0;\n"
-         "for (int i = 0; i < 1024; i++) { if (b[i] > 0) t = b[i]; a[i] = 1; }\nreturn t; }", "!parallel", full=True),
-    Case("continue_live_out", "double a[1024], b[1024];\ndouble f(void) { double t = 0;\n"
-         "for (int i = 0; i < 1024; i++) { if (b[i] < 0) continue; t = b[i]; a[i] = t; }\nreturn t; }",
-         "!parallel", full=True),
-    Case("dead_after_overwrite", "double a[1024], b[1024];\ndouble f(void) { double t = 0;\n"
-         "for (int i = 0; i < 1024; i++) { t = b[i]; a[i] = t; }\nt = 5;\nreturn t; }", "parallel", {"t"}, set(),
-         set(), full=True),
+    Case(
+        "private_temp",
+        body("double t;\nfor (int i = 0; i < N; i++) { t = b[i] * 2; a[i] = t + 1; }"),
+        "parallel",
+        {"t"},
+        set(),
+        set(),
+    ),
+    Case(
+        "decl_inside_not_listed",
+        body("for (int i = 0; i < N; i++) { double t = b[i]; a[i] = t * t; }"),
+        "parallel",
+        set(),
+        set(),
+    ),
+    Case(
+        "two_temps",
+        body("double t, u;\nfor (int i = 0; i < N; i++) { t = b[i]; u = c[i]; a[i] = t * u; }"),
+        "parallel",
+        {"t", "u"},
+    ),
+    Case(
+        "lastprivate_temp",
+        "double a[1024], b[1024];\ndouble f(void) { double t = 0;\n"
+        "for (int i = 0; i < 1024; i++) { t = b[i]; a[i] = t; }\nreturn t; }",
+        "parallel",
+        set(),
+        set(),
+        {"t"},
+        full=True,
+    ),
+    Case(
+        "conditional_live_out",
+        "double a[1024], b[1024];\ndouble f(void) { double t = 0;\n"
+        "for (int i = 0; i < 1024; i++) { if (b[i] > 0) t = b[i]; a[i] = 1; }\nreturn t; }",
+        "!parallel",
+        full=True,
+    ),
+    Case(
+        "continue_live_out",
+        "double a[1024], b[1024];\ndouble f(void) { double t = 0;\n"
+        "for (int i = 0; i < 1024; i++) { if (b[i] < 0) continue; t = b[i]; a[i] = t; }\nreturn t; }",
+        "!parallel",
+        full=True,
+    ),
+    Case(
+        "dead_after_overwrite",
+        "double a[1024], b[1024];\ndouble f(void) { double t = 0;\n"
+        "for (int i = 0; i < 1024; i++) { t = b[i]; a[i] = t; }\nt = 5;\nreturn t; }",
+        "parallel",
+        {"t"},
+        set(),
+        set(),
+        full=True,
+    ),
     Case("carried_scalar", body("double t = 0;\nfor (int i = 0; i < N; i++) { b[i] = t; t = a[i]; }"), "serial"),
-    Case("if_else_assign", body("double t;\nfor (int i = 0; i < N; i++) { if (a[i] > 0) t = 1; else t = -1; "
-                                "b[i] = t; }"), "parallel", {"t"}),
-    Case("if_without_else_read", body("double t = 0;\nfor (int i = 0; i < N; i++) { if (a[i] > 0) t = a[i]; "
-                                      "b[i] = t; }"), "serial"),
-    Case("switch_default", body("double t;\nfor (int i = 0; i < N; i++) { switch (idx[i]) { case 0: t = 1; break; "
-                                "default: t = 2; } a[i] = t; }"), "parallel", {"t"}),
-    Case("switch_no_default", body("double t = 0;\nfor (int i = 0; i < N; i++) { switch (idx[i]) { case 0: t = 1; "
-                                   "break; case 1: t = 2; break; } a[i] = t; }"), "serial"),
-    Case("inner_iv_outside", body("int i, j;\nfor (i = 0; i < N; i++) { a[i] = 0; for (j = 0; j < N; j++) "
-                                  "m2[i][j] = 1; }"), "parallel", {"j"}, set()),
-    Case("inner_iv_live_after", "double m[64][64];\nint f(void) { int i, j;\nfor (i = 0; i < 64; i++) { m[i][0] = 1;"
-         " for (j = 1; j < 64; j++) m[i][j] = 0; }\nreturn j; }", "parallel", set(), set(), {"j"}, full=True),
-    Case("iv_reused_next_loop", body("int i, j;\nfor (i = 0; i < N; i++) { a[i] = 0; for (j = 0; j < N; j++) "
-                                     "m2[i][j] = 1; }\nfor (j = 0; j < N; j++) b[j] = 2;"), "parallel", {"j"}, set(),
-         set()),
+    Case(
+        "if_else_assign",
+        body("double t;\nfor (int i = 0; i < N; i++) { if (a[i] > 0) t = 1; else t = -1; b[i] = t; }"),
+        "parallel",
+        {"t"},
+    ),
+    Case(
+        "if_without_else_read",
+        body("double t = 0;\nfor (int i = 0; i < N; i++) { if (a[i] > 0) t = a[i]; b[i] = t; }"),
+        "serial",
+    ),
+    Case(
+        "switch_default",
+        body(
+            "double t;\nfor (int i = 0; i < N; i++) { switch (idx[i]) { case 0: t = 1; break; "
+            "default: t = 2; } a[i] = t; }"
+        ),
+        "parallel",
+        {"t"},
+    ),
+    Case(
+        "switch_no_default",
+        body(
+            "double t = 0;\nfor (int i = 0; i < N; i++) { switch (idx[i]) { case 0: t = 1; "
+            "break; case 1: t = 2; break; } a[i] = t; }"
+        ),
+        "serial",
+    ),
+    Case(
+        "inner_iv_outside",
+        body("int i, j;\nfor (i = 0; i < N; i++) { a[i] = 0; for (j = 0; j < N; j++) m2[i][j] = 1; }"),
+        "parallel",
+        {"j"},
+        set(),
+    ),
+    Case(
+        "inner_iv_live_after",
+        "double m[64][64];\nint f(void) { int i, j;\nfor (i = 0; i < 64; i++) { m[i][0] = 1;"
+        " for (j = 1; j < 64; j++) m[i][j] = 0; }\nreturn j; }",
+        "parallel",
+        set(),
+        set(),
+        {"j"},
+        full=True,
+    ),
+    Case(
+        "iv_reused_next_loop",
+        body(
+            "int i, j;\nfor (i = 0; i < N; i++) { a[i] = 0; for (j = 0; j < N; j++) "
+            "m2[i][j] = 1; }\nfor (j = 0; j < N; j++) b[j] = 2;"
+        ),
+        "parallel",
+        {"j"},
+        set(),
+        set(),
+    ),
     # ---- reductions
-    Case("sum", body("double s = 0;\nfor (int i = 0; i < N; i++) s += a[i];\nout[0] = s;"), "parallel", set(),
-         {"+:s"}),
-    Case("sum_long_form", body("double s = 0;\nfor (int i = 0; i < N; i++) s = s + a[i] * b[i];\nout[0] = s;"),
-         "parallel", set(), {"+:s"}),
-    Case("sum_rhs_first", body("double s = 0;\nfor (int i = 0; i < N; i++) s = a[i] + s;\nout[0] = s;"),
-         "parallel", set(), {"+:s"}),
-    Case("minus", body("double s = 0;\nfor (int i = 0; i < N; i++) s -= a[i];\nout[0] = s;"), "parallel", set(),
-         {"-:s"}),
-    Case("product", body("double p = 1;\nfor (int i = 0; i < N; i++) p *= a[i];\nout[0] = p;"), "parallel", set(),
-         {"*:p"}),
-    Case("fmax", body("double m = 0;\nfor (int i = 0; i < N; i++) m = fmax(m, a[i]);\nout[0] = m;"), "parallel",
-         set(), {"max:m"}),
-    Case("fmin", body("double m = 0;\nfor (int i = 0; i < N; i++) m = fmin(a[i], m);\nout[0] = m;"), "parallel",
-         set(), {"min:m"}),
-    Case("ternary_max", body("double m = 0;\nfor (int i = 0; i < N; i++) m = a[i] > m ? a[i] : m;\nout[0] = m;"),
-         "parallel", set(), {"max:m"}),
-    Case("ternary_min", body("double m = 0;\nfor (int i = 0; i < N; i++) m = (m < a[i]) ? m : a[i];\nout[0] = m;"),
-         "parallel", set(), {"min:m"}),
-    Case("if_max", body("double m = 0;\nfor (int i = 0; i < N; i++) if (a[i] > m) m = a[i];\nout[0] = m;"),
-         "parallel", set(), {"max:m"}),
-    Case("if_min_braces", body("double m = 0;\nfor (int i = 0; i < N; i++) { if (a[i] < m) { m = a[i]; } }\n"
-                               "out[0] = m;"), "parallel", set(), {"min:m"}),
-    Case("argmax_serial", body("double m = 0; int k = 0;\nfor (int i = 0; i < N; i++) if (a[i] > m) "
-                               "{ m = a[i]; k = i; }\nout[0] = m + k;"), "serial"),
-    Case("and_reduction", body("int all = 1;\nfor (int i = 0; i < N; i++) all = all && (a[i] > 0);\nout[0] = all;"),
-         "parallel", set(), {"&&:all"}),
-    Case("or_reduction", body("int any = 0;\nfor (int i = 0; i < N; i++) any = any || a[i] < 0;\nout[0] = any;"),
-         "parallel", set(), {"||:any"}),
-    Case("bitor", body("int bits = 0;\nfor (int i = 0; i < N; i++) bits |= idx[i];\nout[0] = bits;"), "parallel",
-         set(), {"|:bits"}),
-    Case("bitand", body("int bits = -1;\nfor (int i = 0; i < N; i++) bits &= idx[i];\nout[0] = bits;"), "parallel",
-         set(), {"&:bits"}),
-    Case("xor", body("int x = 0;\nfor (int i = 0; i < N; i++) x ^= idx[i];\nout[0] = x;"), "parallel", set(),
-         {"^:x"}),
-    Case("reduction_behind_if", body("double s = 0;\nfor (int i = 0; i < N; i++) { if (a[i] > 0) s += a[i]; }\n"
-                                     "out[0] = s;"), "parallel", set(), {"+:s"}),
-    Case("counter", body("int cnt = 0;\nfor (int i = 0; i < N; i++) if (a[i] > 0) cnt++;\nout[0] = cnt;"),
-         "parallel", set(), {"+:cnt"}),
-    Case("two_reductions", body("double s = 0, q = 0;\nfor (int i = 0; i < N; i++) { s += a[i]; q += a[i] * a[i]; }"
-                                "\nout[0] = s + q;"), "parallel", set(), {"+:s", "+:q"}),
-    Case("reduction_with_private", body("double s = 0, t;\nfor (int i = 0; i < N; i++) { t = a[i] * b[i]; s += t; }"
-                                        "\nout[0] = s;"), "parallel", {"t"}, {"+:s"}),
-    Case("reduction_read_elsewhere", body("double s = 0;\nfor (int i = 0; i < N; i++) { s += a[i]; b[i] = s; }"),
-         "serial"),
-    Case("mixed_operators", body("double s = 0;\nfor (int i = 0; i < N; i++) { s += a[i]; s *= 2; }\nout[0] = s;"),
-         "serial"),
-    Case("histogram_global", body("for (int i = 0; i < N; i++) hist[idx[i]] += 1;"), "parallel", set(),
-         {"+:hist[:256]"}),
-    Case("histogram_unknown_size", "void f(int *h, const int *ix, int n) { for (int i = 0; i < n; i++) h[ix[i]]++; }",
-         "unknown", full=True),
+    Case("sum", body("double s = 0;\nfor (int i = 0; i < N; i++) s += a[i];\nout[0] = s;"), "parallel", set(), {"+:s"}),
+    Case(
+        "sum_long_form",
+        body("double s = 0;\nfor (int i = 0; i < N; i++) s = s + a[i] * b[i];\nout[0] = s;"),
+        "parallel",
+        set(),
+        {"+:s"},
+    ),
+    Case(
+        "sum_rhs_first",
+        body("double s = 0;\nfor (int i = 0; i < N; i++) s = a[i] + s;\nout[0] = s;"),
+        "parallel",
+        set(),
+        {"+:s"},
+    ),
+    Case(
+        "minus", body("double s = 0;\nfor (int i = 0; i < N; i++) s -= a[i];\nout[0] = s;"), "parallel", set(), {"-:s"}
+    ),
+    Case(
+        "product",
+        body("double p = 1;\nfor (int i = 0; i < N; i++) p *= a[i];\nout[0] = p;"),
+        "parallel",
+        set(),
+        {"*:p"},
+    ),
+    Case(
+        "fmax",
+        body("double m = 0;\nfor (int i = 0; i < N; i++) m = fmax(m, a[i]);\nout[0] = m;"),
+        "parallel",
+        set(),
+        {"max:m"},
+    ),
+    Case(
+        "fmin",
+        body("double m = 0;\nfor (int i = 0; i < N; i++) m = fmin(a[i], m);\nout[0] = m;"),
+        "parallel",
+        set(),
+        {"min:m"},
+    ),
+    Case(
+        "ternary_max",
+        body("double m = 0;\nfor (int i = 0; i < N; i++) m = a[i] > m ? a[i] : m;\nout[0] = m;"),
+        "parallel",
+        set(),
+        {"max:m"},
+    ),
+    Case(
+        "ternary_min",
+        body("double m = 0;\nfor (int i = 0; i < N; i++) m = (m < a[i]) ? m : a[i];\nout[0] = m;"),
+        "parallel",
+        set(),
+        {"min:m"},
+    ),
+    Case(
+        "if_max",
+        body("double m = 0;\nfor (int i = 0; i < N; i++) if (a[i] > m) m = a[i];\nout[0] = m;"),
+        "parallel",
+        set(),
+        {"max:m"},
+    ),
+    Case(
+        "if_min_braces",
+        body("double m = 0;\nfor (int i = 0; i < N; i++) { if (a[i] < m) { m = a[i]; } }\nout[0] = m;"),
+        "parallel",
+        set(),
+        {"min:m"},
+    ),
+    Case(
+        "argmax_serial",
+        body(
+            "double m = 0; int k = 0;\nfor (int i = 0; i < N; i++) if (a[i] > m) { m = a[i]; k = i; }\nout[0] = m + k;"
+        ),
+        "serial",
+    ),
+    Case(
+        "and_reduction",
+        body("int all = 1;\nfor (int i = 0; i < N; i++) all = all && (a[i] > 0);\nout[0] = all;"),
+        "parallel",
+        set(),
+        {"&&:all"},
+    ),
+    Case(
+        "or_reduction",
+        body("int any = 0;\nfor (int i = 0; i < N; i++) any = any || a[i] < 0;\nout[0] = any;"),
+        "parallel",
+        set(),
+        {"||:any"},
+    ),
+    Case(
+        "bitor",
+        body("int bits = 0;\nfor (int i = 0; i < N; i++) bits |= idx[i];\nout[0] = bits;"),
+        "parallel",
+        set(),
+        {"|:bits"},
+    ),
+    Case(
+        "bitand",
+        body("int bits = -1;\nfor (int i = 0; i < N; i++) bits &= idx[i];\nout[0] = bits;"),
+        "parallel",
+        set(),
+        {"&:bits"},
+    ),
+    Case("xor", body("int x = 0;\nfor (int i = 0; i < N; i++) x ^= idx[i];\nout[0] = x;"), "parallel", set(), {"^:x"}),
+    Case(
+        "reduction_behind_if",
+        body("double s = 0;\nfor (int i = 0; i < N; i++) { if (a[i] > 0) s += a[i]; }\nout[0] = s;"),
+        "parallel",
+        set(),
+        {"+:s"},
+    ),
+    Case(
+        "counter",
+        body("int cnt = 0;\nfor (int i = 0; i < N; i++) if (a[i] > 0) cnt++;\nout[0] = cnt;"),
+        "parallel",
+        set(),
+        {"+:cnt"},
+    ),
+    Case(
+        "two_reductions",
+        body("double s = 0, q = 0;\nfor (int i = 0; i < N; i++) { s += a[i]; q += a[i] * a[i]; }\nout[0] = s + q;"),
+        "parallel",
+        set(),
+        {"+:s", "+:q"},
+    ),
+    Case(
+        "reduction_with_private",
+        body("double s = 0, t;\nfor (int i = 0; i < N; i++) { t = a[i] * b[i]; s += t; }\nout[0] = s;"),
+        "parallel",
+        {"t"},
+        {"+:s"},
+    ),
+    Case(
+        "reduction_read_elsewhere",
+        body("double s = 0;\nfor (int i = 0; i < N; i++) { s += a[i]; b[i] = s; }"),
+        "serial",
+    ),
+    Case(
+        "mixed_operators",
+        body("double s = 0;\nfor (int i = 0; i < N; i++) { s += a[i]; s *= 2; }\nout[0] = s;"),
+        "serial",
+    ),
+    Case(
+        "histogram_global", body("for (int i = 0; i < N; i++) hist[idx[i]] += 1;"), "parallel", set(), {"+:hist[:256]"}
+    ),
+    Case(
+        "histogram_unknown_size",
+        "void f(int *h, const int *ix, int n) { for (int i = 0; i < n; i++) h[ix[i]]++; }",
+        "unknown",
+        full=True,
+    ),
     # ---- array dependences
     Case("prefix_sum", body("for (int i = 1; i < N; i++) a[i] = a[i - 1] + b[i];"), "serial"),
     Case("shift_forward", body("for (int i = 0; i < N - 1; i++) a[i + 1] = a[i];"), "serial"),
@@ -160,126 +352,390 @@ CASES = [
     Case("aos_neighbor", body("for (int i = 0; i < N - 1; i++) pts[i].x = pts[i + 1].x;"), "serial"),
     Case("distance_beyond_trip", body("for (int i = 0; i < 512; i++) a[i] = a[i + 512];"), "parallel"),
     # ---- nests
-    Case("jacobi_collapse", body("for (int i = 1; i < N - 1; i++) for (int j = 1; j < N - 1; j++) "
-                                 "m3[i][j] = (m2[i - 1][j] + m2[i + 1][j] + m2[i][j - 1] + m2[i][j + 1]) * 0.25;"),
-         "parallel", set(), set(), collapse=2),
-    Case("gauss_seidel_outer", body("for (int i = 1; i < N; i++) for (int j = 1; j < N; j++) "
-                                    "m2[i][j] = (m2[i - 1][j] + m2[i][j - 1]) * 0.5;"), "serial"),
-    Case("gauss_seidel_inner", body("for (int i = 1; i < N; i++) for (int j = 1; j < N; j++) /*@*/ "
-                                    "m2[i][j] = (m2[i - 1][j] + m2[i][j - 1]) * 0.5;"), "serial"),
-    Case("wavefront_rows_outer", body("for (int i = 1; i < N; i++) for (int j = 0; j < N; j++) "
-                                      "m2[i][j] = m2[i - 1][j] + 1;"), "serial"),
-    Case("wavefront_rows_inner", body("for (int i = 1; i < N; i++)\n for (int j = 0; j < N; j++) /*@*/ "
-                                      "m2[i][j] = m2[i - 1][j] + 1;"), "parallel", pragma=True),
-    Case("matmul_scalar", body("for (int i = 0; i < N; i++) for (int j = 0; j < N; j++) { double s = 0; "
-                               "for (int k = 0; k < N; k++) s += m2[i][k] * m3[k][j]; m4[i][j] = s; }"),
-         "parallel", set(), set(), collapse=2),
-    Case("matmul_accumulate", body("for (int i = 0; i < N; i++) for (int j = 0; j < N; j++) "
-                                   "for (int k = 0; k < N; k++) m4[i][j] += m2[i][k] * m3[k][j];"),
-         "parallel", collapse=2),
-    Case("matmul_k_loop", body("for (int i = 0; i < N; i++) for (int j = 0; j < N; j++)\n"
-                               "for (int k = 0; k < N; k++) /*@*/ m4[i][j] += m2[i][k] * m3[k][j];"), "!parallel"),
-    Case("collapse3", body("for (int i = 0; i < M; i++) for (int j = 0; j < M; j++) for (int k = 0; k < M; k++) "
-                           "t3[i][j][k] = i + j + k;"), "parallel", collapse=3),
-    Case("triangular", body("for (int i = 0; i < N; i++) for (int j = 0; j < i; j++) m2[i][j] = 1;"), "parallel",
-         collapse=1),
-    Case("row_sum_private", body("double s;\nfor (int i = 0; i < N; i++) { s = 0; for (int j = 0; j < N; j++) "
-                                 "s += m2[i][j]; a[i] = s; }"), "parallel", {"s"}, set()),
-    Case("temp_array_constant", body("double tmp[2];\nfor (int i = 0; i < N; i++) { tmp[0] = a[i]; tmp[1] = b[i]; "
-                                     "c[i] = tmp[0] * tmp[1]; }"), "parallel", {"tmp"}),
-    Case("temp_array_firstprivate", body("double tmp[2] = {1, 2};\nfor (int i = 0; i < N; i++) { tmp[0] = a[i]; "
-                                         "c[i] = tmp[0] * tmp[1]; }"), "parallel", set(), firstprivate={"tmp"}),
-    Case("temp_array_inner_loop", body("double tmp[8];\nfor (int i = 0; i < N; i++) { for (int k = 0; k < 8; k++) "
-                                       "tmp[k] = a[i] + k; b[i] = tmp[3]; }"), "!parallel"),
-    Case("struct_temp_private", body("struct P q;\nfor (int i = 0; i < N; i++) { q.x = a[i]; q.y = b[i]; "
-                                     "c[i] = q.x + q.y; }"), "parallel", {"q"}),
-    Case("struct_temp_firstprivate", body("struct P q = {1, 2};\nfor (int i = 0; i < N; i++) { q.x = a[i]; "
-                                          "c[i] = q.x + q.y; }"), "parallel", set(), firstprivate={"q"}),
-    Case("struct_pointer_member", "struct S { double total; };\nvoid f(struct S *s, double *x, int n) {\n"
-         "for (int i = 0; i < n; i++) s->total += x[i]; }", "!parallel", full=True),
+    Case(
+        "jacobi_collapse",
+        body(
+            "for (int i = 1; i < N - 1; i++) for (int j = 1; j < N - 1; j++) "
+            "m3[i][j] = (m2[i - 1][j] + m2[i + 1][j] + m2[i][j - 1] + m2[i][j + 1]) * 0.25;"
+        ),
+        "parallel",
+        set(),
+        set(),
+        collapse=2,
+    ),
+    Case(
+        "gauss_seidel_outer",
+        body("for (int i = 1; i < N; i++) for (int j = 1; j < N; j++) m2[i][j] = (m2[i - 1][j] + m2[i][j - 1]) * 0.5;"),
+        "serial",
+    ),
+    Case(
+        "gauss_seidel_inner",
+        body(
+            "for (int i = 1; i < N; i++) for (int j = 1; j < N; j++) /*@*/ "
+            "m2[i][j] = (m2[i - 1][j] + m2[i][j - 1]) * 0.5;"
+        ),
+        "serial",
+    ),
+    Case(
+        "wavefront_rows_outer",
+        body("for (int i = 1; i < N; i++) for (int j = 0; j < N; j++) m2[i][j] = m2[i - 1][j] + 1;"),
+        "serial",
+    ),
+    Case(
+        "wavefront_rows_inner",
+        body("for (int i = 1; i < N; i++)\n for (int j = 0; j < N; j++) /*@*/ m2[i][j] = m2[i - 1][j] + 1;"),
+        "parallel",
+        pragma=True,
+    ),
+    Case(
+        "matmul_scalar",
+        body(
+            "for (int i = 0; i < N; i++) for (int j = 0; j < N; j++) { double s = 0; "
+            "for (int k = 0; k < N; k++) s += m2[i][k] * m3[k][j]; m4[i][j] = s; }"
+        ),
+        "parallel",
+        set(),
+        set(),
+        collapse=2,
+    ),
+    Case(
+        "matmul_accumulate",
+        body(
+            "for (int i = 0; i < N; i++) for (int j = 0; j < N; j++) "
+            "for (int k = 0; k < N; k++) m4[i][j] += m2[i][k] * m3[k][j];"
+        ),
+        "parallel",
+        collapse=2,
+    ),
+    Case(
+        "matmul_k_loop",
+        body(
+            "for (int i = 0; i < N; i++) for (int j = 0; j < N; j++)\n"
+            "for (int k = 0; k < N; k++) /*@*/ m4[i][j] += m2[i][k] * m3[k][j];"
+        ),
+        "!parallel",
+    ),
+    Case(
+        "collapse3",
+        body(
+            "for (int i = 0; i < M; i++) for (int j = 0; j < M; j++) for (int k = 0; k < M; k++) "
+            "t3[i][j][k] = i + j + k;"
+        ),
+        "parallel",
+        collapse=3,
+    ),
+    Case(
+        "triangular",
+        body("for (int i = 0; i < N; i++) for (int j = 0; j < i; j++) m2[i][j] = 1;"),
+        "parallel",
+        collapse=1,
+    ),
+    Case(
+        "row_sum_private",
+        body("double s;\nfor (int i = 0; i < N; i++) { s = 0; for (int j = 0; j < N; j++) s += m2[i][j]; a[i] = s; }"),
+        "parallel",
+        {"s"},
+        set(),
+    ),
+    Case(
+        "temp_array_constant",
+        body("double tmp[2];\nfor (int i = 0; i < N; i++) { tmp[0] = a[i]; tmp[1] = b[i]; c[i] = tmp[0] * tmp[1]; }"),
+        "parallel",
+        {"tmp"},
+    ),
+    Case(
+        "temp_array_firstprivate",
+        body("double tmp[2] = {1, 2};\nfor (int i = 0; i < N; i++) { tmp[0] = a[i]; c[i] = tmp[0] * tmp[1]; }"),
+        "parallel",
+        set(),
+        firstprivate={"tmp"},
+    ),
+    Case(
+        "temp_array_inner_loop",
+        body(
+            "double tmp[8];\nfor (int i = 0; i < N; i++) { for (int k = 0; k < 8; k++) "
+            "tmp[k] = a[i] + k; b[i] = tmp[3]; }"
+        ),
+        "!parallel",
+    ),
+    Case(
+        "struct_temp_private",
+        body("struct P q;\nfor (int i = 0; i < N; i++) { q.x = a[i]; q.y = b[i]; c[i] = q.x + q.y; }"),
+        "parallel",
+        {"q"},
+    ),
+    Case(
+        "struct_temp_firstprivate",
+        body("struct P q = {1, 2};\nfor (int i = 0; i < N; i++) { q.x = a[i]; c[i] = q.x + q.y; }"),
+        "parallel",
+        set(),
+        firstprivate={"q"},
+    ),
+    Case(
+        "struct_pointer_member",
+        "struct S { double total; };\nvoid f(struct S *s, double *x, int n) {\n"
+        "for (int i = 0; i < n; i++) s->total += x[i]; }",
+        "!parallel",
+        full=True,
+    ),
     # ---- linearized subscripts
-    Case("linear_row_major", "void f(double *restrict x, const double *restrict y, int n, int m) {\n"
-         "for (int i = 0; i < n; i++) for (int j = 0; j < m; j++) x[i * m + j] = y[i * m + j] * 2; }",
-         "parallel", collapse=2, full=True),
-    Case("linear_column_walk", "void f(double *restrict x, int n, int m) {\n"
-         "for (int j = 0; j < m; j++) for (int i = 0; i < n; i++) x[i * m + j] = 0; }", "parallel", full=True),
-    Case("linear_previous_row", "void f(double *x, int n, int m) {\n"
-         "for (int i = 1; i < n; i++) for (int j = 0; j < m; j++) x[i * m + j] = x[(i - 1) * m + j]; }",
-         "serial", full=True),
-    Case("linear_wrong_bound", "void f(double *x, int n, int m) {\n"
-         "for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) x[i * m + j] = 0; }", "!parallel", full=True),
-    Case("linear_local_index", "void f(double *restrict x, const double *restrict y, int n, int m) {\n"
-         "for (int i = 0; i < n; i++) for (int j = 0; j < m; j++) { int p = i * m + j; x[p] = y[p] + 1; } }",
-         "parallel", full=True),
+    Case(
+        "linear_row_major",
+        "void f(double *restrict x, const double *restrict y, int n, int m) {\n"
+        "for (int i = 0; i < n; i++) for (int j = 0; j < m; j++) x[i * m + j] = y[i * m + j] * 2; }",
+        "parallel",
+        collapse=2,
+        full=True,
+    ),
+    Case(
+        "linear_column_walk",
+        "void f(double *restrict x, int n, int m) {\n"
+        "for (int j = 0; j < m; j++) for (int i = 0; i < n; i++) x[i * m + j] = 0; }",
+        "parallel",
+        full=True,
+    ),
+    Case(
+        "linear_previous_row",
+        "void f(double *x, int n, int m) {\n"
+        "for (int i = 1; i < n; i++) for (int j = 0; j < m; j++) x[i * m + j] = x[(i - 1) * m + j]; }",
+        "serial",
+        full=True,
+    ),
+    Case(
+        "linear_wrong_bound",
+        "void f(double *x, int n, int m) {\n"
+        "for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) x[i * m + j] = 0; }",
+        "!parallel",
+        full=True,
+    ),
+    Case(
+        "linear_local_index",
+        "void f(double *restrict x, const double *restrict y, int n, int m) {\n"
+        "for (int i = 0; i < n; i++) for (int j = 0; j < m; j++) { int p = i * m + j; x[p] = y[p] + 1; } }",
+        "parallel",
+        full=True,
+    ),
     # ---- pointers and aliasing
-    Case("pointer_params_alias", "void f(double *x, double *y, int n) { for (int i = 0; i < n; i++) x[i] = y[i]; }",
-         "unknown", full=True),
-    Case("pointer_params_restrict", "void f(double *restrict x, const double *restrict y, int n) {\n"
-         "for (int i = 0; i < n; i++) x[i] = y[i]; }", "parallel", full=True),
-    Case("pointer_params_assume", "void f(double *x, double *y, int n) { for (int i = 0; i < n; i++) x[i] = y[i]; }",
-         "parallel", full=True, no_alias=True),
-    Case("pointer_to_pointer", "void f(double **m, int n) {\n"
-         "for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) m[i][j] = 0; }", "unknown", full=True),
-    Case("pointer_to_pointer_assume", "void f(double **m, int n) {\n"
-         "for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) m[i][j] = 0; }", "parallel", collapse=2,
-         full=True, no_alias=True),
-    Case("pointer_increment", "void f(double *p, int n) { for (int i = 0; i < n; i++) { *p = 0; p++; } }", "serial",
-         full=True),
-    Case("store_through_fixed_pointer", "void f(double *p, double *x, int n) {\n"
-         "for (int i = 0; i < n; i++) *p = x[i]; }", "serial", full=True, no_alias=True),
-    Case("local_row_pointer", body("for (int i = 0; i < N; i++) { double *row = m2[i]; row[0] = 1; }"), "unknown"),
+    Case(
+        "pointer_params_alias",
+        "void f(double *x, double *y, int n) { for (int i = 0; i < n; i++) x[i] = y[i]; }",
+        "unknown",
+        full=True,
+    ),
+    Case(
+        "pointer_params_restrict",
+        "void f(double *restrict x, const double *restrict y, int n) {\nfor (int i = 0; i < n; i++) x[i] = y[i]; }",
+        "parallel",
+        full=True,
+    ),
+    Case(
+        "pointer_params_assume",
+        "void f(double *x, double *y, int n) { for (int i = 0; i < n; i++) x[i] = y[i]; }",
+        "parallel",
+        full=True,
+        no_alias=True,
+    ),
+    Case(
+        "pointer_to_pointer",
+        "void f(double **m, int n) {\nfor (int i = 0; i < n; i++) for (int j = 0; j < n; j++) m[i][j] = 0; }",
+        "unknown",
+        full=True,
+    ),
+    Case(
+        "pointer_to_pointer_assume",
+        "void f(double **m, int n) {\nfor (int i = 0; i < n; i++) for (int j = 0; j < n; j++) m[i][j] = 0; }",
+        "parallel",
+        collapse=2,
+        full=True,
+        no_alias=True,
+    ),
+    Case(
+        "pointer_increment",
+        "void f(double *p, int n) { for (int i = 0; i < n; i++) { *p = 0; p++; } }",
+        "serial",
+        full=True,
+    ),
+    Case(
+        "store_through_fixed_pointer",
+        "void f(double *p, double *x, int n) {\nfor (int i = 0; i < n; i++) *p = x[i]; }",
+        "serial",
+        full=True,
+        no_alias=True,
+    ),
+    Case(
+        "local_row_pointer",
+        body("for (int i = 0; i < N; i++) { double *row = m2[i]; for (int j = 0; j < N; j++) row[j] = 0; }"),
+        "parallel",
+    ),
+    Case(
+        "local_row_pointer_shared_row",
+        body("for (int i = 1; i < N; i++) { double *row = m2[i - 1]; m2[i][0] = row[0]; }"),
+        "serial",
+    ),
+    Case(
+        "local_pointer_moved",
+        body("for (int i = 0; i < N; i++) { double *p = &a[i]; *p = 0; p++; *p = 1; }"),
+        "!parallel",
+    ),
+    Case(
+        "local_pointer_neighbor", body("for (int i = 0; i < N - 1; i++) { double *p = &a[i]; p[1] = p[0]; }"), "serial"
+    ),
+    Case(
+        "local_struct_pointer",
+        body("for (int i = 0; i < N; i++) { struct P *q = &pts[i]; q->x = q->y * 2; }"),
+        "parallel",
+    ),
+    Case(
+        "cpp_reference_element",
+        "double a[1024], b[1024];\nvoid f() { for (int i = 0; i < 1024; i++) { double &r = a[i]; r = r * 2 + b[i]; } }",
+        "parallel",
+        full=True,
+        lang="cpp",
+    ),
+    Case(
+        "cpp_reference_reseated_index",
+        "double a[1024];\nvoid f() { for (int i = 0; i < 1024; i++) "
+        "{ int k = i; double &r = a[k]; k = 0; r = a[k]; } }",
+        "!parallel",
+        full=True,
+        lang="cpp",
+    ),
     # ---- calls
     Case("printf", body('for (int i = 0; i < N; i++) printf("%f\\n", a[i]);'), "serial"),
     Case("rand", body("for (int i = 0; i < N; i++) a[i] = rand();"), "serial"),
     Case("unknown_call", body("for (int i = 0; i < N; i++) a[i] = mystery(b[i]);"), "unknown"),
-    Case("pure_helper", "double a[1024], b[1024];\nstatic double sq(double x) { return x * x; }\n"
-         "void f(void) { for (int i = 0; i < 1024; i++) a[i] = sq(b[i]); }", "parallel", full=True),
-    Case("helper_writes_global", "int counter; double a[1024];\nstatic void bump(void) { counter++; }\n"
-         "void f(void) { for (int i = 0; i < 1024; i++) { a[i] = 1; bump(); } }", "!parallel", full=True),
-    Case("helper_writes_element", "double a[1024], b[1024];\nstatic void put(double *out, double v) { *out = v; }\n"
-         "void f(void) { for (int i = 0; i < 1024; i++) put(&a[i], b[i]); }", "parallel", full=True),
-    Case("helper_writes_unknown_index", "double a[1024], b[1024];\n"
-         "static void set(double *p, int k, double v) { p[k] = v; }\n"
-         "void f(void) { for (int i = 0; i < 1024; i++) set(a, i, b[i]); }", "unknown", full=True),
-    Case("helper_io", "double a[1024];\nstatic void show(double v) { printf(\"%f\", v); }\n"
-         "void f(void) { for (int i = 0; i < 1024; i++) show(a[i]); }", "!parallel", full=True),
+    Case(
+        "pure_helper",
+        "double a[1024], b[1024];\nstatic double sq(double x) { return x * x; }\n"
+        "void f(void) { for (int i = 0; i < 1024; i++) a[i] = sq(b[i]); }",
+        "parallel",
+        full=True,
+    ),
+    Case(
+        "helper_writes_global",
+        "int counter; double a[1024];\nstatic void bump(void) { counter++; }\n"
+        "void f(void) { for (int i = 0; i < 1024; i++) { a[i] = 1; bump(); } }",
+        "!parallel",
+        full=True,
+    ),
+    Case(
+        "helper_writes_element",
+        "double a[1024], b[1024];\nstatic void put(double *out, double v) { *out = v; }\n"
+        "void f(void) { for (int i = 0; i < 1024; i++) put(&a[i], b[i]); }",
+        "parallel",
+        full=True,
+    ),
+    Case(
+        "helper_writes_unknown_index",
+        "double a[1024], b[1024];\n"
+        "static void set(double *p, int k, double v) { p[k] = v; }\n"
+        "void f(void) { for (int i = 0; i < 1024; i++) set(a, i, b[i]); }",
+        "unknown",
+        full=True,
+    ),
+    Case(
+        "helper_io",
+        'double a[1024];\nstatic void show(double v) { printf("%f", v); }\n'
+        "void f(void) { for (int i = 0; i < 1024; i++) show(a[i]); }",
+        "!parallel",
+        full=True,
+    ),
     # ---- control flow and headers
     Case("early_break", body("for (int i = 0; i < N; i++) { if (a[i] < 0) break; b[i] = a[i]; }"), "unknown"),
     Case("early_return", body("for (int i = 0; i < N; i++) { if (a[i] < 0) return; b[i] = a[i]; }"), "unknown"),
-    Case("goto", body("for (int i = 0; i < N; i++) { if (a[i] < 0) goto done; b[i] = a[i]; }\ndone: ;"),
-         "unknown"),
+    Case("goto", body("for (int i = 0; i < N; i++) { if (a[i] < 0) goto done; b[i] = a[i]; }\ndone: ;"), "unknown"),
     Case("exit_call", body("for (int i = 0; i < N; i++) { if (a[i] < 0) exit(1); b[i] = a[i]; }"), "unknown"),
     Case("infinite_for", body("int i = 0;\nfor (;;) { a[i] = 0; if (++i >= N) break; }"), "unknown"),
     Case("while_style_for", body("int i = 0;\nfor (; i < N;) { a[i] = 0; i++; }"), "unknown"),
     Case("iv_modified", body("for (int i = 0; i < N; i++) { a[i] = 0; i++; }"), "!parallel"),
     Case("bound_modified", body("int m = N;\nfor (int i = 0; i < m; i++) { a[i] = 0; m--; }"), "!parallel"),
     Case("float_iv", body("for (double x = 0; x < 1; x += 0.1) a[0] += x;"), "!parallel"),
-    Case("omp_critical_inside", body("double s = 0;\nfor (int i = 0; i < N; i++) {\n#pragma omp critical\n"
-                                     "s += a[i];\n}"), "unknown"),
+    Case(
+        "omp_critical_inside",
+        body("double s = 0;\nfor (int i = 0; i < N; i++) {\n#pragma omp critical\ns += a[i];\n}"),
+        "unknown",
+    ),
     Case("small_trip", body("for (int i = 0; i < 4; i++) a[i] = 0;"), "parallel", pragma=False),
     # ---- C++
-    Case("cpp_vector_ref", "#include <vector>\nvoid f(std::vector<double>& v) {\n"
-         "for (size_t i = 0; i < v.size(); i++) v[i] *= 2; }", "parallel", full=True, lang="cpp"),
-    Case("cpp_push_back", "#include <vector>\nvoid f(std::vector<double>& out, const double *x, int n) {\n"
-         "for (int i = 0; i < n; i++) out.push_back(x[i]); }", "serial", full=True, lang="cpp"),
-    Case("cpp_this_member", "class V { double *data; int n; public: void scale() {\n"
-         "for (int i = 0; i < n; i++) this->data[i] *= 2; } };", "parallel", full=True, lang="cpp"),
-    Case("cpp_range_for", "#include <vector>\nvoid f(std::vector<double>& v) { for (double &x : v) x *= 2; }",
-         "unknown", full=True, lang="cpp"),
-    Case("cpp_cout", "#include <iostream>\ndouble a[1024];\nvoid f() {\n"
-         "for (int i = 0; i < 1024; i++) std::cout << a[i] << std::endl; }", "serial", full=True, lang="cpp"),
-    Case("cpp_std_sqrt_sum", "#include <cmath>\ndouble a[1024];\ndouble f() { double s = 0;\n"
-         "for (int i = 0; i < 1024; i++) s += std::sqrt(a[i]);\nreturn s; }", "parallel", set(), {"+:s"}, full=True,
-         lang="cpp"),
-    Case("cpp_std_max", "#include <algorithm>\ndouble a[1024];\ndouble f() { double m = 0;\n"
-         "for (int i = 0; i < 1024; i++) m = std::max(m, a[i]);\nreturn m; }", "parallel", set(), {"max:m"},
-         full=True, lang="cpp"),
-    Case("cpp_lambda", "double a[1024];\nvoid f() { for (int i = 0; i < 1024; i++) a[i] = [](int k) "
-         "{ return k * 2.0; }(i); }", "unknown", full=True, lang="cpp"),
-    Case("cpp_reference_alias", "double a[1024];\nvoid f() { for (int i = 0; i < 1023; i++) { double &r = a[i + 1]; "
-         "r = a[i]; } }", "!parallel", full=True, lang="cpp"),
-    Case("cpp_local_vector", "#include <vector>\ndouble a[1024];\nvoid f() { for (int i = 0; i < 1024; i++) "
-         "{ std::vector<double> tmp(4); tmp[0] = a[i]; a[i] = tmp[0] * 2; } }", "parallel", full=True, lang="cpp"),
+    Case(
+        "cpp_vector_ref",
+        "#include <vector>\nvoid f(std::vector<double>& v) {\nfor (size_t i = 0; i < v.size(); i++) v[i] *= 2; }",
+        "parallel",
+        full=True,
+        lang="cpp",
+    ),
+    Case(
+        "cpp_push_back",
+        "#include <vector>\nvoid f(std::vector<double>& out, const double *x, int n) {\n"
+        "for (int i = 0; i < n; i++) out.push_back(x[i]); }",
+        "serial",
+        full=True,
+        lang="cpp",
+    ),
+    Case(
+        "cpp_this_member",
+        "class V { double *data; int n; public: void scale() {\nfor (int i = 0; i < n; i++) this->data[i] *= 2; } };",
+        "parallel",
+        full=True,
+        lang="cpp",
+    ),
+    Case(
+        "cpp_range_for",
+        "#include <vector>\nvoid f(std::vector<double>& v) { for (double &x : v) x *= 2; }",
+        "unknown",
+        full=True,
+        lang="cpp",
+    ),
+    Case(
+        "cpp_cout",
+        "#include <iostream>\ndouble a[1024];\nvoid f() {\n"
+        "for (int i = 0; i < 1024; i++) std::cout << a[i] << std::endl; }",
+        "serial",
+        full=True,
+        lang="cpp",
+    ),
+    Case(
+        "cpp_std_sqrt_sum",
+        "#include <cmath>\ndouble a[1024];\ndouble f() { double s = 0;\n"
+        "for (int i = 0; i < 1024; i++) s += std::sqrt(a[i]);\nreturn s; }",
+        "parallel",
+        set(),
+        {"+:s"},
+        full=True,
+        lang="cpp",
+    ),
+    Case(
+        "cpp_std_max",
+        "#include <algorithm>\ndouble a[1024];\ndouble f() { double m = 0;\n"
+        "for (int i = 0; i < 1024; i++) m = std::max(m, a[i]);\nreturn m; }",
+        "parallel",
+        set(),
+        {"max:m"},
+        full=True,
+        lang="cpp",
+    ),
+    Case(
+        "cpp_lambda",
+        "double a[1024];\nvoid f() { for (int i = 0; i < 1024; i++) a[i] = [](int k) { return k * 2.0; }(i); }",
+        "unknown",
+        full=True,
+        lang="cpp",
+    ),
+    Case(
+        "cpp_reference_alias",
+        "double a[1024];\nvoid f() { for (int i = 0; i < 1023; i++) { double &r = a[i + 1]; r = a[i]; } }",
+        "!parallel",
+        full=True,
+        lang="cpp",
+    ),
+    Case(
+        "cpp_local_vector",
+        "#include <vector>\ndouble a[1024];\nvoid f() { for (int i = 0; i < 1024; i++) "
+        "{ std::vector<double> tmp(4); tmp[0] = a[i]; a[i] = tmp[0] * 2; } }",
+        "parallel",
+        full=True,
+        lang="cpp",
+    ),
 ]
 
 

@@ -179,8 +179,11 @@ def _for_init_owner(node: tree_sitter.Node) -> tree_sitter.Node | None:
     up = parent.parent
     if up is not None and up.type == "comma_expression":
         up = up.parent
-    if up is not None and up.type == "for_statement" and up.child_by_field_name("initializer") in (parent,
-                                                                                                   parent.parent):
+    if (
+        up is not None
+        and up.type == "for_statement"
+        and up.child_by_field_name("initializer") in (parent, parent.parent)
+    ):
         return up
     return None
 
@@ -223,9 +226,25 @@ class FileContext:
                             self.globals[info.name] = info
                 elif child.type == "preproc_def":
                     self._macro(child)
-                elif child.type in ("preproc_if", "preproc_ifdef", "preproc_else", "linkage_specification",
-                                    "namespace_definition", "declaration_list"):
+                elif child.type in (
+                    "preproc_if",
+                    "preproc_ifdef",
+                    "preproc_else",
+                    "linkage_specification",
+                    "namespace_definition",
+                    "declaration_list",
+                ):
                     stack.append(child)
+
+    def assigned_names(self, block: tree_sitter.Node) -> list[tree_sitter.Node]:
+        """Identifiers assigned (``x = ...``, ``x += ...``, ``x++``) or declared anywhere inside ``block``."""
+        pattern = (
+            "(assignment_expression left: (identifier) @n) (update_expression argument: (identifier) @n) "
+            "(init_declarator declarator: (identifier) @n) (pointer_expression argument: (identifier) @n)"
+        )
+        found = _captures(block, pattern, self.language)
+        text = self.parsed.text_of
+        return [n for n in found if n.parent.type != "pointer_expression" or text(n.parent).startswith("&")]
 
     def _macro(self, node: tree_sitter.Node) -> None:
         """``#define N 1024`` (an integer constant, possibly parenthesized): its value makes bounds numeric."""

@@ -94,8 +94,11 @@ class LoopAnalysis:
     def clauses(self) -> list[str]:
         """The data-sharing clauses the analysis requires (no directive words)."""
         out = [f"collapse({self.collapse})"] if self.collapse > 1 else []
-        for name, items in (("private", self.private), ("firstprivate", self.firstprivate),
-                            ("lastprivate", self.lastprivate)):
+        for name, items in (
+            ("private", self.private),
+            ("firstprivate", self.firstprivate),
+            ("lastprivate", self.lastprivate),
+        ):
             if items:
                 out.append(f"{name}({', '.join(items)})")
         by_op: dict[str, list[str]] = {}
@@ -112,8 +115,11 @@ class LoopAnalysis:
 
 
 # ---------------------------------------------------------------------------------------------------- entry points
-def analyze_file(source: FileScan | SourceFile | ParsedSource | str, options: AnalysisOptions | None = None,
-                 ctx: FileContext | None = None) -> list[LoopAnalysis]:
+def analyze_file(
+    source: FileScan | SourceFile | ParsedSource | str,
+    options: AnalysisOptions | None = None,
+    ctx: FileContext | None = None,
+) -> list[LoopAnalysis]:
     """Analyse every ``for`` loop of a file and choose, per nest, the outermost parallel and profitable level."""
     options = options or AnalysisOptions()
     file_scan = _as_scan(source)
@@ -130,8 +136,9 @@ def analyze_file(source: FileScan | SourceFile | ParsedSource | str, options: An
     return results
 
 
-def analyze_loop(loop: Loop, file_scan: FileScan, options: AnalysisOptions | None = None,
-                 ctx: FileContext | None = None) -> LoopAnalysis:
+def analyze_loop(
+    loop: Loop, file_scan: FileScan, options: AnalysisOptions | None = None, ctx: FileContext | None = None
+) -> LoopAnalysis:
     """Analyse one loop on its own (whether to parallelize this level, ignoring enclosing loops)."""
     options = options or AnalysisOptions()
     ctx = ctx or FileContext(file_scan.parsed)
@@ -208,16 +215,18 @@ def _analyze(ctx: FileContext, file_scan: FileScan, index: int, options: Analysi
         return _analyze_unsafe(ctx, file_scan, index, options)
     except (RecursionError, ValueError, KeyError, IndexError, AttributeError, TypeError, ZeroDivisionError) as exc:
         loop = file_scan.loops[index]
-        res = LoopAnalysis(loop.file, loop.line, loop.column, loop.end_line, loop.function, loop.induction_var,
-                           loop.depth, "unknown")
+        res = LoopAnalysis(
+            loop.file, loop.line, loop.column, loop.end_line, loop.function, loop.induction_var, loop.depth, "unknown"
+        )
         res.reasons.append(f"internal analysis error: {type(exc).__name__}: {exc}")
         return res
 
 
 def _analyze_unsafe(ctx: FileContext, file_scan: FileScan, index: int, options: AnalysisOptions) -> LoopAnalysis:
     loop = file_scan.loops[index]
-    res = LoopAnalysis(loop.file, loop.line, loop.column, loop.end_line, loop.function, loop.induction_var,
-                       loop.depth, "unknown")
+    res = LoopAnalysis(
+        loop.file, loop.line, loop.column, loop.end_line, loop.function, loop.induction_var, loop.depth, "unknown"
+    )
     fn = ctx.function_of(loop.node)
     ls = fn.loops.get(loop.node.start_byte)
     if ls is None:
@@ -279,8 +288,9 @@ def _check_calls(ls: LoopS, facts: _LoopFacts) -> None:
         detail = f" ({call.note})" if call.note else ""
         if call.kind in ("io", "rng"):
             what = "performs I/O: output order would change" if call.kind == "io" else "uses hidden random state"
-            facts.deps.append(Dependence(call.kind, call.name, where, where, "*", None, True, f"{call.name}{detail}"
-                                         f" {what}"))
+            facts.deps.append(
+                Dependence(call.kind, call.name, where, where, "*", None, True, f"{call.name}{detail} {what}")
+            )
         elif call.kind == "exit":
             facts.blockers.append(f"call to {call.name} at {where} leaves the program")
         else:
@@ -345,13 +355,28 @@ def _classify_scalars(fn, loop, ls, flow, locals_, options, facts: _LoopFacts) -
         status[key] = "serial"
         src = writes[-1]
         via = f"; written by {src.via}" if src.via else ""
-        macro = next((c.name for c in ls.calls if c.kind in ("unknown", "method")
-                      and (key in c.args or (c.note or "").startswith("a lone name"))), None)
+        macro = next(
+            (
+                c.name
+                for c in ls.calls
+                if c.kind in ("unknown", "method") and (key in c.args or (c.note or "").startswith("a lone name"))
+            ),
+            None,
+        )
         if macro is not None:
             via += f"; unless {macro} (possibly a macro) assigns it"
-        facts.deps.append(Dependence("flow", key, _at(src.pos), _at(flow.exposed[key]), "<", None, macro is None,
-                                     f"read before it is written in an iteration, so it carries a value to the next"
-                                     f"{via}"))
+        facts.deps.append(
+            Dependence(
+                "flow",
+                key,
+                _at(src.pos),
+                _at(flow.exposed[key]),
+                "<",
+                None,
+                macro is None,
+                f"read before it is written in an iteration, so it carries a value to the next{via}",
+            )
+        )
     for base, keys in groups.items():
         _aggregate(fn, loop, base, keys, status, flow, options, facts)
 
@@ -362,9 +387,19 @@ def _private_scalar(fn, loop, key, writes, flow, options, facts: _LoopFacts) -> 
         if key in flow.defined_at_exit:
             facts.lastprivate.add(key)
         else:
-            facts.deps.append(Dependence("output", key, _at(writes[0].pos), _at(writes[-1].pos), "*", None, False,
-                                         "assigned on some paths only and used after the loop: lastprivate would "
-                                         "be wrong unless the last iteration assigns it"))
+            facts.deps.append(
+                Dependence(
+                    "output",
+                    key,
+                    _at(writes[0].pos),
+                    _at(writes[-1].pos),
+                    "*",
+                    None,
+                    False,
+                    "assigned on some paths only and used after the loop: lastprivate would "
+                    "be wrong unless the last iteration assigns it",
+                )
+            )
     else:
         facts.private.add(key)
 
@@ -378,8 +413,18 @@ def _aggregate(fn, loop, base, keys, status, flow, options, facts: _LoopFacts) -
     info = fn.lookup(base, loop.node.start_byte)
     if info is not None and (info.pointer or info.reference):
         pos = flow.by_key[next(k for k in keys if status.get(k) == "private")][0].pos
-        facts.deps.append(Dependence("output", base, _at(pos), _at(pos), "*", None, True,
-                                     "member of a shared object written in every iteration"))
+        facts.deps.append(
+            Dependence(
+                "output",
+                base,
+                _at(pos),
+                _at(pos),
+                "*",
+                None,
+                True,
+                "member of a shared object written in every iteration",
+            )
+        )
         return
     if info is None and not options.snippet:
         facts.blockers.append(f"members of {base} are written, but its declaration is not visible")
@@ -391,8 +436,18 @@ def _aggregate(fn, loop, base, keys, status, flow, options, facts: _LoopFacts) -
         if all(k in flow.defined_at_exit for k in written):
             facts.lastprivate.add(base)
         else:
-            facts.deps.append(Dependence("output", base, "?", "?", "*", None, False,
-                                         "parts assigned on some paths only and used after the loop"))
+            facts.deps.append(
+                Dependence(
+                    "output",
+                    base,
+                    "?",
+                    "?",
+                    "*",
+                    None,
+                    False,
+                    "parts assigned on some paths only and used after the loop",
+                )
+            )
             return
     if "read" in states:
         facts.firstprivate.add(base)
@@ -419,8 +474,9 @@ def _check_memory(fn, loop, ls, flow, locals_, elementwise, options, facts: _Loo
             continue
         varying = next((r for r in writes if r.base_varies), None)
         if varying is not None:
-            facts.blockers.append(f"write through {varying.acc.base} at {_at(varying.acc.pos)}, a pointer that "
-                                  f"changes inside the loop")
+            facts.blockers.append(
+                f"write through {varying.acc.base} at {_at(varying.acc.pos)}, a pointer that changes inside the loop"
+            )
             continue
         _test_array(fn, loop, key, rs, flow, options, facts)
     _check_alias(fn, start, groups, options, facts)
@@ -451,12 +507,15 @@ def _test_array(fn, loop, key, rs: list[Resolved], flow, options, facts: _LoopFa
         extent = _extent(fn, loop, key)
         if extent is not None:
             facts.reductions.add(f"{red}:{key}{extent}")
-            facts.notes.append(f"{key} is updated at possibly the same elements from different iterations: "
-                               f"array reduction")
+            facts.notes.append(
+                f"{key} is updated at possibly the same elements from different iterations: array reduction"
+            )
         else:
             facts.needs_atomic.append(key)
-            facts.blockers.append(f"{key} is updated at possibly the same elements from different iterations; its "
-                                  f"size is unknown, so it needs '#pragma omp atomic' or reduction({red}:{key}[:N])")
+            facts.blockers.append(
+                f"{key} is updated at possibly the same elements from different iterations; its "
+                f"size is unknown, so it needs '#pragma omp atomic' or reduction({red}:{key}[:N])"
+            )
         return
     for r1, r2, result in found[:3]:
         facts.deps.append(_dependence(key, r1, r2, result, fn, loop))
@@ -475,14 +534,25 @@ def _dependence(key, r1: Resolved, r2: Resolved, result: D.PairResult, fn, loop)
     if d is None and r2.acc.pos < r1.acc.pos:
         src, dst = r2, r1
     sw, dw = bool(src.acc.kind & WRITE), bool(dst.acc.kind & WRITE)
-    kind = "output" if sw and dw and src.acc.kind == WRITE and dst.acc.kind == WRITE else (
-        "flow" if sw and (dst.acc.kind & ir.READ) else "anti")
+    kind = (
+        "output"
+        if sw and dw and src.acc.kind == WRITE and dst.acc.kind == WRITE
+        else ("flow" if sw and (dst.acc.kind & ir.READ) else "anti")
+    )
     direction = "<" if d else "*"
     note = result.reason or ""
     if src is dst:
         note = note or "the same element is written in every iteration"
-    return Dependence(kind, key, _at(src.acc.pos), _at(dst.acc.pos), direction,
-                      abs(d) if d is not None else None, result.status == "carried", note)
+    return Dependence(
+        kind,
+        key,
+        _at(src.acc.pos),
+        _at(dst.acc.pos),
+        direction,
+        abs(d) if d is not None else None,
+        result.status == "carried",
+        note,
+    )
 
 
 def _pointer_like(fn, start: int, key: str, base: str, options) -> tuple[bool, bool]:

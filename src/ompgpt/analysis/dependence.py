@@ -66,7 +66,9 @@ def test_pair(r1: Resolved, r2: Resolved, headers: dict[str, Header]) -> PairRes
     if not r1.ivs or not r2.ivs:
         return PairResult(MAYBE, reason="the loop has no induction variable")
     if len(r1.subs) != len(r2.subs):
-        return PairResult(MAYBE, reason="accessed with different numbers of subscripts")
+        # m[i] vs m[i][j]: a row (pointer or address) and an element have different types, so they are different
+        # memory; reinterpreting casts make the access unanalysable before it gets here
+        return PairResult(INDEP)
     level = r1.ivs[0]
     ivs1, ivs2 = set(r1.ivs), {v + "'" for v in r2.ivs}
     subs1 = _delinearize_all(r1.subs, r1.ivs, headers)

@@ -17,8 +17,9 @@ import sys
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("target", metavar="FILE[:LINE]", help="C/C++ file, optionally with the line of one loop")
     parser.add_argument("--json", action="store_true", help="one JSON object per loop (a JSON list)")
-    parser.add_argument("--assume-no-alias", action="store_true",
-                        help="assume distinct pointers never refer to overlapping memory")
+    parser.add_argument(
+        "--assume-no-alias", action="store_true", help="assume distinct pointers never refer to overlapping memory"
+    )
     parser.add_argument("--lang", choices=["c", "cpp"], help="override language detection")
 
 
@@ -69,10 +70,17 @@ def format_analysis(r) -> str:
         lines.append(f"  suggest: {r.pragma}")
     elif r.verdict == "parallel" and r.clauses():
         lines.append(f"  clauses: {' '.join(r.clauses())}")
-    for label, items in (("reads", r.reads), ("writes", r.writes), ("declared inside", r.locals),
-                         ("private", r.private), ("firstprivate", r.firstprivate), ("lastprivate", r.lastprivate),
-                         ("reduction", r.reductions), ("live after loop", r.live_after),
-                         ("needs atomic", r.needs_atomic)):
+    for label, items in (
+        ("reads", r.reads),
+        ("writes", r.writes),
+        ("declared inside", r.locals),
+        ("private", r.private),
+        ("firstprivate", r.firstprivate),
+        ("lastprivate", r.lastprivate),
+        ("reduction", r.reductions),
+        ("live after loop", r.live_after),
+        ("needs atomic", r.needs_atomic),
+    ):
         if items:
             lines.append(f"  {label}: {', '.join(items)}")
     for reason in r.reasons:

@@ -170,8 +170,11 @@ class Walker:
 
     # ---------------------------------------------------------------- accesses
     def access(self, acc: Access, state: set[str]) -> None:
-        if acc.memory and acc.base in self.elementwise and all(s is not None and P.constant_value(s) is not None
-                                                               for s in acc.subs):
+        if (
+            acc.memory
+            and acc.base in self.elementwise
+            and all(s is not None and P.constant_value(s) is not None for s in acc.subs)
+        ):
             key = acc.key + "".join(f"[{P.constant_value(s)}]" for s in acc.subs)
             acc = Access(key, acc.base, acc.kind, acc.pos, op=acc.op, decl=acc.decl, via=acc.via)
         if acc.memory:

@@ -76,6 +76,40 @@ class Access:
 
 
 @dataclass(slots=True)
+class Alias:
+    """A body-local pointer or reference bound to an element: ``exact`` (reference: that element), ``offset``
+    (pointer into a dimension: ``p[k]`` is ``prefix[last + k]``) or ``append`` (row pointer: ``p[k]`` is
+    ``prefix[k]``)."""
+
+    mode: str
+    key: str
+    base: str
+    prefix: tuple
+    last: Poly | None
+    indirect: bool
+
+    @property
+    def symbols(self) -> set[str]:
+        out = {self.base}
+        for sub in (*self.prefix, self.last):
+            if sub is not None:
+                out |= P.symbols(sub)
+        return out
+
+    def subs(self, offset: Poly | None) -> tuple:
+        if self.mode == "exact":
+            return self.prefix
+        if self.mode == "append":
+            return (*self.prefix, offset)
+        last = None if self.last is None or offset is None else P.add(self.last, offset)
+        return (*self.prefix, last)
+
+
+def array_dims_absent(dims) -> bool:
+    return not dims
+
+
+@dataclass(slots=True)
 class CallInfo:
     name: str
     kind: str  # pure, io, rng, exit, alloc, memwrite, unknown, local, method
@@ -212,6 +246,7 @@ class Builder:
         self.loops: dict[int, LoopS] = {}
         self._stack: list[object] = []  # enclosing LoopS/Switch, for break/continue owners
         self._loop_stack: list[LoopS] = []
+        self._aliases: dict[str, Alias] = {}  # body-local pointers/references bound to an element
 
     # ---------------------------------------------------------------- helpers
     def text(self, node: tree_sitter.Node) -> str:
@@ -329,6 +364,55 @@ class Builder:
         acc.handle = handle
         ev.acc.append(acc)
         self._note_access(acc)
+        if self._aliases:
+            self._aliases.pop(name, None)
+        if handle is not None and value is not None and array_dims_absent(dims):
+            alias = self._alias_of(value, handle, ev)
+            if alias is not None:
+                # a reference cannot be re-bound (assigning it writes the element); a pointer can
+                watched = alias.symbols | ({name} if alias.mode != "exact" else set())
+                if self._never_reassigned(decl, watched):
+                    self._aliases[name] = alias
+
+    def _alias_of(self, value, handle: str, ev: Ev) -> Alias | None:
+        """What a pointer/reference declared as ``T *p = &a[e]`` / ``T *p = a + e`` / ``T *row = m[i]`` /
+        ``T &r = a[e]`` points to, as a location with subscripts."""
+        while value.type in ("parenthesized_expression", "cast_expression") and value.named_child_count:
+            value = value.child_by_field_name("value") or value.named_children[-1]
+        scratch = Ev([], [])
+        if handle == "ref":
+            loc = self._location(value, scratch)
+            return Alias("exact", loc[0], loc[1], tuple(loc[2]), None, loc[4]) if loc and loc[3] and loc[2] else None
+        if value.type == "pointer_expression" and self.text(value).startswith("&"):
+            loc = self._location(value.child_by_field_name("argument"), scratch)
+            if loc and loc[3] and loc[2]:
+                return Alias("offset", loc[0], loc[1], tuple(loc[2][:-1]), loc[2][-1], loc[4])
+            return None
+        if handle == "auto":
+            return None
+        if value.type == "subscript_expression":
+            loc = self._location(value, scratch)
+            return Alias("append", loc[0], loc[1], tuple(loc[2]), None, loc[4]) if loc and loc[3] else None
+        if value.type == "binary_expression" and self._op(value) == "+":
+            left = value.child_by_field_name("left")
+            if left.type == "identifier":
+                off = self.poly(value.child_by_field_name("right"))
+                name = self.text(left)
+                return Alias("offset", name, name, (), off, False)
+        return None
+
+    def _never_reassigned(self, decl, watched: set[str]) -> bool:
+        """Nothing in ``watched`` (the pointer, and what its target's subscripts use) is assigned in the declaring
+        block, so the binding made at the declaration holds wherever the name is used."""
+        block = decl.parent
+        while block is not None and block.type not in ("compound_statement", "for_statement", "translation_unit"):
+            block = block.parent
+        if block is None:
+            return False
+        for node in self.ctx.assigned_names(block):
+            if self.text(node) in watched and not (decl.start_byte <= node.start_byte < decl.end_byte):
+                return False
+        return True
 
     def if_statement(self, node):
         cond = node.child_by_field_name("condition")
@@ -564,7 +648,12 @@ class Builder:
     def _expr(self, node, ev: Ev) -> None:
         t = node.type
         if t == "identifier":
-            acc = Access(self.text(node), self.text(node), READ, pos_of(node))
+            name = self.text(node)
+            alias = self._aliases.get(name) if self._aliases else None
+            if alias is not None and alias.mode == "exact":
+                acc = Access(alias.key, alias.base, READ, pos_of(node), subs=alias.subs(None), indirect=alias.indirect)
+            else:
+                acc = Access(name, name, READ, pos_of(node))
             ev.acc.append(acc)
             self._note_access(acc)
             return
@@ -626,7 +715,12 @@ class Builder:
     def _lvalue(self, node, ev: Ev, kind: int, op: str | None = None, value: Poly | None = None) -> None:
         while node.type == "parenthesized_expression" and node.named_child_count:
             node = node.named_children[0]
-        if node.type == "identifier":
+        alias = self._aliases.get(self.text(node)) if self._aliases and node.type == "identifier" else None
+        if alias is not None and alias.mode == "exact":
+            acc = Access(
+                alias.key, alias.base, kind, pos_of(node), subs=alias.subs(None), op=op, indirect=alias.indirect
+            )
+        elif node.type == "identifier":
             name = self.text(node)
             acc = Access(name, name, kind, pos_of(node), op=op, value=value)
         else:
@@ -662,7 +756,17 @@ class Builder:
         if t == "parenthesized_expression" and node.named_child_count:
             return self._location(node.named_children[0], ev)
         if t == "subscript_expression":
-            inner = self._location(node.child_by_field_name("argument"), ev)
+            arg = node.child_by_field_name("argument")
+            alias = self._aliases.get(self.text(arg)) if self._aliases and arg.type == "identifier" else None
+            if alias is not None and alias.mode != "exact":
+                idx = node.child_by_field_name("index") or node.child_by_field_name("indices")
+                if idx is not None and idx.type == "subscript_argument_list" and idx.named_child_count == 1:
+                    idx = idx.named_children[0]
+                if idx is not None:
+                    self._expr(idx, ev)
+                off = self.poly(idx) if idx is not None else None
+                return alias.key, alias.base, list(alias.subs(off)), True, alias.indirect
+            inner = self._location(arg, ev)
             if inner is None:
                 return None
             key, base, subs, memory, indirect = inner
@@ -680,7 +784,11 @@ class Builder:
             indirect = indirect or any(a.memory for a in ev.acc[start:]) or bool(ev.calls and idx.type == "call")
             return key, base, [*subs, self.poly(idx)], True, indirect
         if t == "field_expression":
-            inner = self._location(node.child_by_field_name("argument"), ev)
+            arg = node.child_by_field_name("argument")
+            alias = self._aliases.get(self.text(arg)) if self._aliases and arg.type == "identifier" else None
+            if alias is not None and alias.mode != "exact" and self._op(node) == "->":
+                return alias.key, alias.base, list(alias.subs(P.const(0))), True, alias.indirect
+            inner = self._location(arg, ev)
             if inner is None:
                 return None
             key, base, subs, memory, indirect = inner
@@ -698,6 +806,16 @@ class Builder:
             arg = node.child_by_field_name("argument")
             while arg.type == "parenthesized_expression" and arg.named_child_count:
                 arg = arg.named_children[0]
+            if self._aliases:
+                target = arg
+                off: Poly | None = P.const(0)
+                if arg.type == "binary_expression" and self._op(arg) == "+":
+                    target = arg.child_by_field_name("left")
+                    self._expr(arg.child_by_field_name("right"), ev)
+                    off = self.poly(arg.child_by_field_name("right"))
+                alias = self._aliases.get(self.text(target)) if target.type == "identifier" else None
+                if alias is not None and alias.mode != "exact":
+                    return alias.key, alias.base, list(alias.subs(off)), True, alias.indirect
             if arg.type == "binary_expression" and self._op(arg) in ("+", "-"):
                 left, right = arg.child_by_field_name("left"), arg.child_by_field_name("right")
                 inner = self._location(left, ev)

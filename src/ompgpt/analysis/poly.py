@@ -89,7 +89,7 @@ def substitute(a: Poly, values: Mapping[str, Poly]) -> Poly:
     for mono, coef in a.items():
         term: Poly = {(): coef}
         for s in mono:
-            term = mul(term, values.get(s) or symbol(s))
+            term = mul(term, values[s] if s in values else symbol(s))
         out = add(out, term)
     return out
 
