@@ -933,7 +933,8 @@ class Builder:
         if loc is None:
             if obj is not None:
                 self._expr(obj, ev)
-            call = CallInfo(method, "unknown", pos, "method call")
+            bare = tuple(self.text(a) for a in args if a.type == "identifier")
+            call = CallInfo(method, "unknown", pos, "method call", bare)
             ev.calls.append(call)
             self._note_call(call)
             return
@@ -944,7 +945,8 @@ class Builder:
             kind = UPDATE
         else:
             kind = READ
-            call = CallInfo(f"{squash(self.text(obj))}.{method}", "method", pos, "method of unknown effect")
+            bare = tuple(self.text(a) for a in args if a.type == "identifier")
+            call = CallInfo(f"{squash(self.text(obj))}.{method}", "method", pos, "method of unknown effect", bare)
             ev.calls.append(call)
             self._note_call(call)
         acc = Access(key, base, kind, pos, subs=tuple(subs) if memory else None, indirect=indirect)
