@@ -56,10 +56,15 @@ MUTATING_METHODS = _words(
 )
 
 
+_CASTS = frozenset({"static_cast", "const_cast", "reinterpret_cast", "dynamic_cast", "bit_cast"})
+
+
 def classify(name: str) -> str:
     """One of ``pure``, ``io``, ``rng``, ``exit``, ``alloc``, ``memwrite``, ``unknown`` for a called name
     (``std::`` and ``::`` prefixes stripped)."""
     short = name.rsplit("::", 1)[-1]
+    if short.split("<", 1)[0].strip() in _CASTS:
+        return "pure"  # static_cast<float>(x) parses as a call to a template function
     if short in PURE_FUNCTIONS or name.startswith(("std::numeric_limits", "sizeof")):
         return "pure"
     if short in IO_FUNCTIONS:

@@ -26,7 +26,10 @@ def symbol(name: str) -> Poly:
 
 def parse_int(text: str) -> int | None:
     """Value of a C integer literal (``0x10``, ``12UL``, ``'1'000`` digit separators), or None."""
-    text = text.replace("'", "")
+    text = text.replace("'", "").strip()
+    if text[:1] in "+-" and len(text) > 1:  # tree-sitter folds a literal's sign into number_literal: `-1`
+        value = parse_int(text[1:].lstrip())
+        return None if value is None else (-value if text[0] == "-" else value)
     m = _INT.match(text)
     if not m:
         return None

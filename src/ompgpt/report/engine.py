@@ -33,11 +33,15 @@ def model_candidates(file_scan, indices: list[int]) -> dict[int, list[tuple[str,
     if decoder is None or not indices:
         return {}
     from ompgpt.data.context import loop_context
+    from ompgpt.data.normalize import normalize_loop_code
     from ompgpt.model.chain import chain_of_omp
     from ompgpt.model.decode import LoopInput
 
     loops = file_scan.loops
-    inputs = [LoopInput(code=loops[i].text, context=loop_context(file_scan.parsed, loops[i])) for i in indices]
+    inputs = [
+        LoopInput(code=normalize_loop_code(loops[i].text), context=loop_context(file_scan.parsed, loops[i]))
+        for i in indices
+    ]
     out: dict[int, list[tuple[str, float]]] = {}
     for start in range(0, len(inputs), 16):
         batch = chain_of_omp(decoder, inputs[start : start + 16])
