@@ -78,3 +78,35 @@ def test_cli_trains_and_reports(sample_data, tmp_path, capsys):
 def test_cli_rejects_a_missing_data_folder(tmp_path, capsys):
     assert main(["train", "--data", str(tmp_path / "nope"), "--out", str(tmp_path / "o")]) == 2
     assert "not a folder" in capsys.readouterr().err
+
+
+def test_max_minutes_stops_and_checkpoints(sample_data, tmp_path):
+    result = train(_opts(sample_data, tmp_path, max_steps=50, max_minutes=1e-6))
+    assert result.interrupted and result.step == 1
+    state = json.loads((tmp_path / "ckpt" / "state.json").read_text())
+    assert state["step"] == 1 and state["total_steps"] == 50
+
+
+@pytest.mark.slow
+def test_torchrun_ddp_matches_one_process_with_the_same_global_batch(sample_data, tmp_path):
+    """Two gloo ranks with batch 4 each take the same steps as one process with batch 8 (equal-length windows)."""
+    import os
+    import subprocess
+    import sys
+
+    args = ["train", "--data", str(sample_data), "--config", "tiny", "--stage", "pretrain", "--max-steps", "3",
+            "--vocab-size", "400", "--threads", "1", "--export-dtype", "fp32", "--eval-every", "1000"]  # fmt: skip
+    single = tmp_path / "single"
+    assert main([*args, "--out", str(single), "--batch-size", "8"]) == 0
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", "-m", "ompgpt.cli"]
+    proc = subprocess.run(
+        [*cmd, *args, "--out", str(tmp_path / "ddp"), "--batch-size", "4"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "DDP x2" in proc.stderr
+    a = load_file(str(single / "export" / "weights.safetensors"))
+    b = load_file(str(tmp_path / "ddp" / "export" / "weights.safetensors"))
+    for key in a:
+        np.testing.assert_allclose(a[key], b[key], atol=1e-5, err_msg=key)
