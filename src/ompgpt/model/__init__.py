@@ -1,0 +1,11 @@
+"""The model stage at inference time: numpy only, no PyTorch.
+
+* ``tokenizer`` — byte-level BPE (``tokenizers``) with the special tokens of ``ompgpt.data.format``
+* ``config`` — the model's shape (shared with the trainer)
+* ``numpy_gpt`` — the forward pass with a KV cache and batched, padded inputs
+* ``grammar`` / ``decode`` — grammar-constrained greedy and beam decoding, scoring of candidate texts
+* ``chain`` — chain-of-OMP (directive, then clause by clause) and one-shot suggestion
+* ``suggest_cmd`` — ``ompgpt suggest``; shipped weights live in ``weights/``
+
+Kept free of imports so ``ompgpt --help`` stays fast.
+"""
