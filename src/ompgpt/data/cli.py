@@ -28,11 +28,29 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     build.add_argument("--no-decontaminate", action="store_true", help="skip test-set removal (for toy corpora only)")
     build.add_argument("--stats-md", type=Path, help="also write the markdown statistics to this file")
+    _configure_augment(sub)
+
+
+def _configure_augment(sub) -> None:
+    aug = sub.add_parser("augment", help="built data + silver (analysis) and synthetic (verified) training loops")
+    aug.add_argument("--data", type=Path, required=True, help="a folder written by 'ompgpt data build'")
+    aug.add_argument("--corpus", type=Path, required=True, help="the corpus that folder was built from")
+    aug.add_argument("--out", type=Path, required=True, help="output folder (replaced atomically)")
+    aug.add_argument("--augment", default="silver,synthetic", help="sources to add: silver, synthetic (comma list)")
+    aug.add_argument("--synthetic", type=int, default=200, help="synthetic loops to generate and verify")
+    aug.add_argument("--silver-budget", type=float, help="seconds for silver labelling (files not reached: counted)")
+    aug.add_argument("--synthetic-budget", type=float, default=1800.0, help="seconds for synthetic verification")
+    aug.add_argument("--seed", type=int, default=0, help="seed of the synthetic generator")
+    aug.add_argument("--silver-from", type=Path, help="reuse the silver records of an earlier augment output folder")
+    aug.add_argument("--benchmarks", type=Path, default=Path(DEFAULT_BENCHMARKS), help="MonoCoder test loops")
+    aug.add_argument("--no-decontaminate", action="store_true", help="skip test-set removal (toy corpora only)")
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.data_command == "augment":
+        return _run_augment(args)
     if args.data_command != "build":
-        print("usage: ompgpt data build --corpus DIR --out DIR [--jobs N]", file=sys.stderr)
+        print("usage: ompgpt data {build,augment} ...", file=sys.stderr)
         return 2
     from ompgpt.data.build import build
     from ompgpt.data.stats import render_markdown
@@ -48,3 +66,31 @@ def run(args: argparse.Namespace) -> int:
     if args.stats_md is not None:
         args.stats_md.write_text(render_markdown(stats), encoding="utf-8")
     return 1 if stats["input"]["rejected"] else 0
+
+
+def _run_augment(args: argparse.Namespace) -> int:
+    from ompgpt.data.augment import augment
+
+    sources = tuple(s.strip() for s in args.augment.split(",") if s.strip())
+    unknown = set(sources) - {"silver", "synthetic"}
+    if unknown:
+        print(f"ompgpt data augment: error: unknown source(s) {sorted(unknown)}", file=sys.stderr)
+        return 2
+    try:
+        augment(
+            args.data,
+            args.corpus,
+            args.out,
+            None if args.no_decontaminate else args.benchmarks,
+            sources,
+            synthetic_n=args.synthetic,
+            silver_budget_s=args.silver_budget,
+            synthetic_budget_s=args.synthetic_budget,
+            seed=args.seed,
+            silver_from=args.silver_from,
+            log=lambda m: print(m, file=sys.stderr),
+        )
+    except FileNotFoundError as exc:
+        print(f"ompgpt data augment: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
