@@ -50,6 +50,7 @@ def _row(kernel: Kernel, expected: str, result: CandidateResult) -> dict:
         "verdict": result.verdict,
         "ok": result.verdict == expected,
         "caught_by": result.failed_check,
+        "failed_checks": [c.name for c in result.checks if c.status == "failed"],
         "reason": result.reason,
         "seconds": round(result.seconds, 2),
         "speedup": round(result.speedup, 2) if result.speedup else None,
@@ -62,12 +63,17 @@ def _summary(rows: list[dict], wall: float) -> str:
     caught: dict[str, int] = {}
     for r in wrong:
         caught[r["caught_by"] or "-"] = caught.get(r["caught_by"] or "-", 0) + 1
+    every: dict[str, int] = {}
+    for r in wrong:
+        for name in r["failed_checks"]:
+            every[name] = every.get(name, 0) + 1
     times = [r["seconds"] for r in rows]
     lines = [
         f"machine: {platform.machine()}, {machine_cores()} cores, {platform.platform()}",
         f"correct accepted: {sum(r['ok'] for r in correct)}/{len(correct)}",
         f"wrong rejected:   {sum(r['ok'] for r in wrong)}/{len(wrong)}",
-        "wrong caught by:  " + ", ".join(f"{k} {v}" for k, v in sorted(caught.items())),
+        "wrong caught by:  " + ", ".join(f"{k} {v}" for k, v in sorted(caught.items())) + " (first failing check)",
+        "wrong failing each check: " + ", ".join(f"{k} {v}" for k, v in sorted(every.items())),
         f"seconds per candidate: median {statistics.median(times):.2f}, max {max(times):.2f}; "
         f"correct median {statistics.median(r['seconds'] for r in correct):.2f}, "
         f"wrong median {statistics.median(r['seconds'] for r in wrong):.2f}",
@@ -81,8 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="reduced matrix (as in tests), no timing")
     parser.add_argument("--only", default="", help="substring of kernel file names to run")
     parser.add_argument("--json", type=Path, help="write every row as JSON here")
+    parser.add_argument("--all-checks", action="store_true", help="run every check on every candidate")
     args = parser.parse_args(argv)
     config = quick_config() if args.quick else VerifyConfig()
+    config.stop_at_first_failure = not args.all_checks
     kernels = [k for k in load(KERNELS) if args.only in k.name]
     rows, start = [], time.monotonic()
     for kernel in kernels:
