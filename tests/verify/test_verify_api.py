@@ -185,3 +185,8 @@ def test_project_mode_uses_build_and_run_templates(tmp_path, fast_config):
     assert good.verdict == ACCEPTED, good.reason
     assert bad.failed_check == "differential"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["helper.h", "main.c"]
+
+
+def test_missing_file_path_raises_instead_of_compiling_the_name(fast_config):
+    with pytest.raises(FileNotFoundError):
+        verify_candidates("no/such/prog.c", [Candidate(1, "parallel for")], fast_config)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ompgpt.verify import build as tc
@@ -15,6 +16,7 @@ from ompgpt.verify.model import (
     CandidateResult,
     CheckResult,
     VerifyConfig,
+    machine_cores,
 )
 from ompgpt.verify.session import Session
 
@@ -22,7 +24,13 @@ from ompgpt.verify.session import Session
 def _load(source: str | Path, cxx: bool | None) -> tuple[Path | None, str, bool]:
     """A path (existing file) or program text; C++ is inferred from the suffix or the text when not given."""
     path: Path | None = None
-    if isinstance(source, Path) or ("\n" not in source and len(source) < 4096 and Path(source).is_file()):
+    looks_like_path = isinstance(source, Path) or ("\n" not in source and len(source) < 4096)
+    if looks_like_path and (isinstance(source, Path) or Path(source).suffix in (".c", *tc.CXX_SUFFIXES)):
+        path = Path(source).resolve()
+        if not path.is_file():
+            raise FileNotFoundError(f"no such program: {source}")
+        text = path.read_text()
+    elif looks_like_path and Path(source).is_file():
         path = Path(source).resolve()
         text = path.read_text()
     else:
@@ -52,9 +60,15 @@ def verify_candidates(
     path, text, is_cxx = _load(source, cxx)
     program = tc.Program(path, text, is_cxx, config)
     compiler = tc.compiler_for(is_cxx, config)
+    jobs = config.build_jobs if config.build_jobs is not None else machine_cores()
     with sandbox.workspace() as workdir:
-        session = Session(program, workdir)
-        return [_verify_one(session, candidate, compiler) for candidate in candidates]
+        pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="ompgpt-build") if jobs > 1 else None
+        session = Session(program, workdir, pool=pool)
+        try:
+            return [_verify_one(session, candidate, compiler) for candidate in candidates]
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _verify_one(session: Session, candidate: Candidate, compiler: str) -> CandidateResult:
@@ -67,7 +81,10 @@ def _verify_one(session: Session, candidate: Candidate, compiler: str) -> Candid
         return CandidateResult(candidate, REJECTED, "edit", str(exc), [check], seconds=time.monotonic() - start)
     trial = checks.Trial(candidate, pragma, text, compiler, {})
     result = CandidateResult(candidate, ACCEPTED, unscoped=trial.unscoped)
-    _run_checks(session, trial, result)
+    try:
+        _run_checks(session, trial, result)
+    finally:
+        session.cancel_pending()
     result.seconds = time.monotonic() - start
     return result
 
@@ -75,6 +92,8 @@ def _verify_one(session: Session, candidate: Candidate, compiler: str) -> Candid
 def _run_checks(session: Session, trial: checks.Trial, result: CandidateResult) -> None:
     """Cheap checks first, so a rejected candidate rarely pays for TSan or timing."""
     cfg = session.config
+    if not cfg.static_check:
+        checks.prefetch(session, trial)
     steps = [
         (cfg.static_check, checks.static_gate),
         (cfg.differential_check, checks.differential),
@@ -86,6 +105,8 @@ def _run_checks(session: Session, trial: checks.Trial, result: CandidateResult) 
         check = step(session, trial)
         if _record(result, check) and cfg.stop_at_first_failure:
             return
+        if step is checks.static_gate:
+            checks.prefetch(session, trial)
     if cfg.timing_check and (result.verdict == ACCEPTED or not cfg.stop_at_first_failure):
         check, timing = checks.timing(session, trial)
         result.timing = timing

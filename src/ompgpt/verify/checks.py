@@ -18,9 +18,14 @@ a FAILED status rejects the candidate. Rules worth knowing:
   10^6-iteration loop costs ~1.5 s per run instead of ~50 ms (and ~9 s instead of ~0.2 s under TSan); a
   compiled-in schedule has the same semantics and costs one extra ~0.3 s build.
 * Race check. clang ThreadSanitizer + libomp's Archer tool (which tells TSan about OpenMP synchronisation;
-TSan
-  alone reports false races). A data race report with a frame in the user's source rejects. If Archer's
-  "detected" banner is missing the check fails (``require_archer``), since a silent pass would be a lie.
+  TSan alone reports false races and can livelock in libomp). Built once per ``race_schedules`` entry (same
+  injection rule), run at each ``race_threads``. A data-race report with a stack frame in the user's source
+  rejects; the run is killed as soon as the first such report is complete (a racy loop otherwise spends
+  minutes reporting). A two-thread probe program checks first that Archer loads; if it does not, or its
+  banner is missing from a run, the check fails (``require_archer``) rather than passing silently.
+* User schedules. A pragma with its own ``schedule(dynamic,k)`` is also built with ``schedule(static,k)``
+  for both dynamic checks: one legal execution of it that does not depend on timing (see
+  ``variants.static_stand_in``).
 * Timing. Median of N wall-clock runs, serial reference vs candidate at the machine's core count.
 """
 
@@ -147,6 +152,26 @@ def _schedule_variants(trial: Trial, wanted: tuple[str, ...]) -> list[tuple[str,
     if stand_in:
         pairs.append(("static stand-in for dynamic", stand_in))
     return pairs
+
+
+def prefetch(session: Session, trial: Trial) -> None:
+    """Queue every build the dynamic checks will want, so they compile in parallel (unused ones are cancelled)."""
+    cfg = session.config
+    program = session.program
+    if cfg.differential_check or cfg.timing_check:
+        serial = variants.remove_pragma_above(program.text, trial.candidate.line)
+        session.build_async("serial", serial, trial.compiler, tc.OPENMP_FLAGS)
+    if cfg.differential_check:
+        for _, pragma in _schedule_variants(trial, cfg.schedules):
+            text = variants.insert_pragma(program.text, trial.candidate.line, pragma)
+            session.build_async("parallel", text, trial.compiler, tc.OPENMP_FLAGS)
+    clang = tc.clang_for(program.cxx)
+    if cfg.race_check and clang:
+        for _, pragma in _schedule_variants(trial, cfg.race_schedules):
+            text = variants.insert_pragma(program.text, trial.candidate.line, pragma)
+            session.build_async("tsan", text, clang, tc.TSAN_FLAGS)
+    if cfg.timing_check:
+        session.build_async("timed", trial.text, trial.compiler, tc.OPENMP_FLAGS)
 
 
 def _where(threads: int, label: str) -> str:

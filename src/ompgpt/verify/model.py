@@ -74,6 +74,8 @@ class VerifyConfig:
     run_timeout: float = 20.0
     race_timeout: float = 120.0
     memory_limit_mb: int = 4096
+    #: parallel builds per candidate (None: one per core); program runs are never overlapped
+    build_jobs: int | None = None
     static_check: bool = True
     gcc_check: bool = True
     differential_check: bool = True

@@ -10,6 +10,8 @@ from __future__ import annotations
 import itertools
 import platform
 import shlex
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,7 +53,10 @@ class Session:
     program: Program
     workdir: Path
     references: dict[int, Reference] = field(default_factory=dict)
-    builds: dict[tuple[str, str, tuple[str, ...]], Build] = field(default_factory=dict)
+    #: builds run here, so the variants a candidate needs compile in parallel while its first runs go on
+    pool: ThreadPoolExecutor | None = None
+    builds: dict[tuple[str, str, tuple[str, ...]], Future[Build]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
     _counter: itertools.count = field(default_factory=itertools.count)
 
     @property
@@ -66,10 +71,27 @@ class Session:
 
     def build(self, label: str, text: str, compiler: str, flags: tuple[str, ...]) -> Build:
         """Compile ``text`` with ``flags`` in a fresh directory (memoised: timing reuses differential builds)."""
+        return self.build_async(label, text, compiler, flags).result()
+
+    def build_async(self, label: str, text: str, compiler: str, flags: tuple[str, ...]) -> Future[Build]:
+        """Start (or find) the build of ``text``; without a pool it is done before this returns."""
         key = (text, compiler, flags)
-        if key not in self.builds:
-            self.builds[key] = self._build(label, text, compiler, flags)
-        return self.builds[key]
+        with self._lock:
+            if key not in self.builds:
+                if self.pool is not None:
+                    self.builds[key] = self.pool.submit(self._build, label, text, compiler, flags)
+                else:
+                    done: Future[Build] = Future()
+                    done.set_result(self._build(label, text, compiler, flags))
+                    self.builds[key] = done
+            return self.builds[key]
+
+    def cancel_pending(self) -> None:
+        """Drop queued builds nobody will wait for (the candidate was rejected early); running ones finish."""
+        with self._lock:
+            for key, future in list(self.builds.items()):
+                if future.cancel():
+                    del self.builds[key]
 
     def _build(self, label: str, text: str, compiler: str, flags: tuple[str, ...]) -> Build:
         directory = self.new_dir(label)
