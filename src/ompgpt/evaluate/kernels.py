@@ -27,6 +27,7 @@ class KernelScores:
     compiled: int = 0
     accepted: int = 0
     unsafe: int = 0
+    errors: int = 0  # the verify stage raised
     speedups: list[float] = field(default_factory=list)
 
     @property
@@ -77,24 +78,29 @@ def score_kernels(kernels, pragmas: list[str | None], config=None) -> KernelScor
             continue
         scores.answered += 1
         text = pragma if pragma.lstrip().startswith(("#", "omp")) else f"omp {pragma}"
-        result = api.verify_candidates(kernel.path, [model.Candidate(kernel.line, text)], config)[0]
+        try:
+            result = api.verify_candidates(kernel.path, [model.Candidate(kernel.line, text)], config)[0]
+        except Exception:  # the verify stage failing on one kernel must not lose the whole table
+            scores.errors += 1
+            continue
         _classify(result, scores)
     return scores
 
 
 def markdown(rows: dict[str, KernelScores | str]) -> str:
     lines = [
-        "| predictor | kernels | answered | compile rate | verified correct | unsafe | speedup geomean |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| predictor | kernels | answered | compile rate | verified correct | unsafe | speedup geomean | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, s in rows.items():
         if isinstance(s, str):
-            lines.append(f"| {name} | {s} | | | | | |")
+            lines.append(f"| {name} | {s} | | | | | | |")
             continue
         rate = s.compiled / s.answered if s.answered else 0.0
         geo = f"{s.speedup_geomean:.2f}x" if s.speedup_geomean else "–"
         lines.append(
-            f"| {name} | {s.kernels} | {s.answered} | {rate:.2f} | {s.accepted / s.kernels:.2f} | {s.unsafe} | {geo} |"
+            f"| {name} | {s.kernels} | {s.answered} | {rate:.2f} | {s.accepted / s.kernels:.2f} | {s.unsafe} | {geo} "
+            f"| {s.errors} |"
         )
     return "\n".join(lines)
 
