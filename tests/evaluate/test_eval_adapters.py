@@ -1,0 +1,51 @@
+"""Stage adapters and the kernel hook on stand-in objects (the stages themselves are tested by their owners)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from ompgpt.evaluate.adapters import _analysis_pragma, _CountingPredictor
+from ompgpt.evaluate.kernels import KernelScores, _classify, markdown
+from ompgpt.evaluate.records import EvalItem, Prediction
+
+
+def _la(verdict: str, pragma: str | None = None, private=(), reductions=()) -> SimpleNamespace:
+    return SimpleNamespace(verdict=verdict, pragma=pragma, private=list(private), reductions=list(reductions))
+
+
+def test_analysis_pragma_mapping() -> None:
+    assert _analysis_pragma(None) == "none"
+    assert _analysis_pragma(_la("unknown")) == "none"
+    assert _analysis_pragma(_la("serial")) == "none"
+    assert _analysis_pragma(_la("parallel", "#pragma omp parallel for private(j)")) == "parallel for private(j)"
+    built = _analysis_pragma(_la("parallel", None, ["t", "j"], ["+:s"]))
+    assert built == "parallel for private(t, j) reduction(+:s)"
+
+
+def test_counting_predictor_turns_crashes_into_no_answer() -> None:
+    def one(item: EvalItem) -> tuple[Prediction, str]:
+        if item.code == "boom":
+            raise RuntimeError("stage bug")
+        return Prediction("parallel for"), "parallel"
+
+    predictor = _CountingPredictor(one)
+    out = predictor([EvalItem("a", "for(;;)", None), EvalItem("b", "boom", None)])
+    assert out == [Prediction("parallel for"), Prediction(None)]
+    assert predictor.note() == "verdicts: crash 1, parallel 1"
+
+
+def _result(failed: str | None, reason: str = "", speedup: float | None = None) -> SimpleNamespace:
+    return SimpleNamespace(failed_check=failed, reason=reason, accepted=failed is None, speedup=speedup)
+
+
+def test_kernel_classification_and_table() -> None:
+    scores = KernelScores(kernels=5, answered=4)
+    _classify(_result(None, speedup=2.0), scores)
+    _classify(_result(None, speedup=8.0), scores)
+    _classify(_result("race", "data race on s"), scores)
+    _classify(_result("static", "does not compile with gcc"), scores)
+    assert (scores.compiled, scores.accepted, scores.unsafe) == (3, 2, 1)
+    assert scores.speedup_geomean == 4.0
+    table = markdown({"x": scores, "y": "unavailable: no model"})
+    assert "| x | 5 | 4 | 0.75 | 0.40 | 1 | 4.00x | 0 |" in table
+    assert "| y | unavailable: no model |" in table
