@@ -151,6 +151,7 @@ def augment(
     synthetic_budget_s: float | None = None,
     seed: int = 0,
     silver_from: Path | None = None,
+    confirm_serial: bool = False,
     log=print,
 ) -> dict:
     """Build ``out`` from ``data_dir`` plus the requested sources; returns what ``mix.json`` holds."""
@@ -165,7 +166,9 @@ def augment(
     if "synthetic" in sources and synthetic_n > 0:
         from ompgpt.data.synthetic import synthetic_records
 
-        synthetic, synth_info = synthetic_records(synthetic_n, forbidden, test, seed, synthetic_budget_s, log)
+        synthetic, synth_info = synthetic_records(
+            synthetic_n, forbidden, test, seed, synthetic_budget_s, log, confirm_serial
+        )
     if "silver" in sources and silver_from is None:
         all_silver, silver_info = _silver(corpus, human, forbidden, test, silver_budget_s, None, counts, log)
     silver = mix_silver(all_silver, len(human["train"]), len(synthetic), counts)

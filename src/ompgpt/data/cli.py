@@ -41,6 +41,11 @@ def _configure_augment(sub) -> None:
     aug.add_argument("--silver-budget", type=float, help="seconds for silver labelling (files not reached: counted)")
     aug.add_argument("--synthetic-budget", type=float, default=1800.0, help="seconds for synthetic verification")
     aug.add_argument("--seed", type=int, default=0, help="seed of the synthetic generator")
+    aug.add_argument(
+        "--confirm-serial",
+        action="store_true",
+        help="label a synthetic serial loop only if the verifier rejects 'parallel for'",
+    )
     aug.add_argument("--silver-from", type=Path, help="reuse the silver records of an earlier augment output folder")
     aug.add_argument("--benchmarks", type=Path, default=Path(DEFAULT_BENCHMARKS), help="MonoCoder test loops")
     aug.add_argument("--no-decontaminate", action="store_true", help="skip test-set removal (toy corpora only)")
@@ -88,6 +93,7 @@ def _run_augment(args: argparse.Namespace) -> int:
             synthetic_budget_s=args.synthetic_budget,
             seed=args.seed,
             silver_from=args.silver_from,
+            confirm_serial=args.confirm_serial,
             log=lambda m: print(m, file=sys.stderr),
         )
     except FileNotFoundError as exc:
