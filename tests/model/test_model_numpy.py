@@ -68,3 +68,21 @@ def test_numpy_and_torch_greedy_decoding_agree(trained_model_dir):
             ids.append(tok)
             states = prompt.grammar.advance(states, decoder.strings[tok])
         assert decoder.text(ids[len(prompt.ids) :]) == expected
+
+
+def test_tree_scoring_equals_scoring_each_text_in_full(random_model_dir):
+    """score_texts runs all candidates as one token tree; it must equal running prompt + text one by one."""
+    from ompgpt.model.numpy_gpt import log_softmax
+
+    decoder = PragmaDecoder.load(random_model_dir)
+    prompt = decoder.prompt(LoopInput(SAMPLE_LOOPS[1][1], SAMPLE_LOOPS[1][0]))
+    first, cache = decoder.prefill([prompt.ids])
+    texts = ["none<|endofpragma|>", "omp parallel for", "omp parallel for simd", "omp parallel for reduction(+:sum)"]
+    totals, after = decoder.score_texts(first[0], cache, texts)
+    for text, total, nxt in zip(texts, totals, after, strict=True):
+        ids = decoder.tok.encode(text)
+        logp = log_softmax(decoder.model.forward(np.array([prompt.ids + ids]))[0][0])
+        n = len(prompt.ids)
+        expected = sum(logp[n - 1 + k, t] for k, t in enumerate(ids))
+        assert total == pytest.approx(expected, abs=1e-3)
+        np.testing.assert_allclose(nxt, logp[-1], atol=1e-3)
