@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import sys
 
 #: subcommand -> (module, one-line help)
@@ -29,26 +28,36 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _available(name: str) -> bool:
-    return importlib.util.find_spec(COMMANDS[name][0]) is not None
+def _selected(argv: list[str]) -> str | None:
+    """The subcommand named on the command line (the first word that is one), without parsing anything else."""
+    return next((arg for arg in argv if arg in COMMANDS), None)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser, with the options of the selected subcommand only: importing every stage to describe every
+    option would cost a second of start-up for ``ompgpt --help``."""
     parser = argparse.ArgumentParser(prog="ompgpt", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    chosen = _selected(sys.argv[1:] if argv is None else argv)
     for name, (module_name, help_text) in COMMANDS.items():
-        if not _available(name):
+        if name != chosen:
+            sub.add_parser(name, help=help_text, add_help=False)
             continue
         module = importlib.import_module(module_name)
-        cmd = sub.add_parser(name, help=help_text, description=(module.__doc__ or help_text).strip())
+        cmd = sub.add_parser(
+            name,
+            help=help_text,
+            description=(module.__doc__ or help_text).strip(),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         module.configure(cmd)
         cmd.set_defaults(_module=module)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if args.version:
         from ompgpt import __version__

@@ -56,9 +56,15 @@ def test_usage_errors_exit_2():
 
 
 def test_every_command_has_help():
-    from ompgpt.cli import COMMANDS, _available
+    from ompgpt.cli import COMMANDS
 
     for name in COMMANDS:
-        if _available(name):
-            proc = subprocess.run([sys.executable, "-m", "ompgpt.cli", name, "--help"], capture_output=True, text=True)
-            assert proc.returncode == 0 and "usage: ompgpt" in proc.stdout, name
+        proc = subprocess.run([sys.executable, "-m", "ompgpt.cli", name, "--help"], capture_output=True, text=True)
+        assert proc.returncode == 0 and f"usage: ompgpt {name}" in proc.stdout, name
+
+
+def test_top_level_help_imports_no_stage():
+    code = "import sys; from ompgpt.cli import build_parser; build_parser(['--help']); print(sorted(sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    for heavy in ("tree_sitter", "numpy", "torch", "ompgpt.analysis", "ompgpt.source"):
+        assert f"'{heavy}'" not in out, heavy

@@ -34,8 +34,15 @@ def verify_file(result: FileResult, options) -> None:
             loop.action, loop.pragma = "none", None
             loop.reasons.append("not verified: no runnable program")
         return
+    from ompgpt.report.config import compile_flags
+
+    flags = compile_flags(Path(result.path))
     config = VerifyConfig(
-        build_cmd=options.build, run_cmd=options.run, rtol=options.config.rtol, atol=options.config.atol
+        build_cmd=options.build,
+        run_cmd=options.run,
+        rtol=options.config.rtol,
+        atol=options.config.atol,
+        extra_flags=tuple(flags.as_args()) if flags else (),
     )
     for loop in todo:
         pragma = loop.pragma or loop.candidate
