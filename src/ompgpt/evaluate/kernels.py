@@ -28,6 +28,7 @@ class KernelScores:
     accepted: int = 0
     unsafe: int = 0
     errors: int = 0  # the verify stage raised
+    unsafe_cases: list[str] = field(default_factory=list)  # "kernel: pragma (check: reason)"
     speedups: list[float] = field(default_factory=list)
 
     @property
@@ -59,12 +60,17 @@ def kernel_items(directory: Path = KERNEL_DIR) -> tuple[list, list[EvalItem]]:
     return kernels, items
 
 
-def _classify(result, scores: KernelScores) -> None:
+def _classify(result, scores: KernelScores, kernel_name: str = "") -> None:
     failed, reason = result.failed_check, result.reason or ""
     compiled = failed != "edit" and not any(reason.startswith(p) for p in _NOT_BUILT)
     scores.compiled += compiled
     scores.accepted += result.accepted
-    scores.unsafe += compiled and failed in {"differential", "race"}
+    if compiled and failed in {"differential", "race"}:
+        scores.unsafe += 1
+        pragma = getattr(getattr(result, "candidate", None), "pragma", "?")
+        scores.unsafe_cases.append(
+            f"{kernel_name}: `{pragma}` ({failed}: {reason.splitlines()[0][:100] if reason else ''})"
+        )
     if result.accepted and result.speedup:
         scores.speedups.append(result.speedup)
 
@@ -83,7 +89,7 @@ def score_kernels(kernels, pragmas: list[str | None], config=None) -> KernelScor
         except Exception:  # the verify stage failing on one kernel must not lose the whole table
             scores.errors += 1
             continue
-        _classify(result, scores)
+        _classify(result, scores, kernel.name)
     return scores
 
 
@@ -102,7 +108,8 @@ def markdown(rows: dict[str, KernelScores | str]) -> str:
             f"| {name} | {s.kernels} | {s.answered} | {rate:.2f} | {s.accepted / s.kernels:.2f} | {s.unsafe} | {geo} "
             f"| {s.errors} |"
         )
-    return "\n".join(lines)
+    cases = [f"- {name}: {case}" for name, s in rows.items() if not isinstance(s, str) for case in s.unsafe_cases]
+    return "\n".join(lines) + ("\n\nUnsafe answers:\n\n" + "\n".join(cases) if cases else "")
 
 
 def quick_config():
