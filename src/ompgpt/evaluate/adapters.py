@@ -116,9 +116,9 @@ def _analyze(item: EvalItem, no_alias: bool):
     """The analysis of the item's loop: in its whole file when the item knows it (kernel suite), else as a snippet
     (whose free names the analysis assumes declared before the loop and dead after it)."""
     core = _import("ompgpt.analysis")
-    if item.meta.get("path") and item.meta.get("line"):
-        found = core.analyze_file(str(item.meta["path"]), core.AnalysisOptions(assume_no_alias=no_alias))
-        return next((la for la in found if la.line == item.meta["line"]), None)
+    if item.meta.get("source_file") and item.meta.get("source_line"):
+        found = core.analyze_file(str(item.meta["source_file"]), core.AnalysisOptions(assume_no_alias=no_alias))
+        return next((la for la in found if la.line == item.meta["source_line"]), None)
     options = core.AnalysisOptions(snippet=True, assume_no_alias=no_alias)
     return core.analyze_snippet(item.code, item.meta.get("lang"), options)
 

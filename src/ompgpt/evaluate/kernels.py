@@ -56,7 +56,9 @@ def kernel_items(directory: Path = KERNEL_DIR) -> tuple[list, list[EvalItem]]:
     for kernel in kernels:
         loops = [lp for lp in find_loops(read_source(kernel.path)) if lp.line == kernel.line]
         code = loops[0].text if loops else ""
-        items.append(EvalItem(f"kernel:{kernel.name}", code, None, {"path": str(kernel.path), "line": kernel.line}))
+        items.append(
+            EvalItem(f"kernel:{kernel.name}", code, None, {"source_file": str(kernel.path), "source_line": kernel.line})
+        )
     return kernels, items
 
 
