@@ -101,7 +101,7 @@ def plot_clause_f1(results: list[Result], path: Path) -> str:
         return "plots skipped: matplotlib is not installed (pip install matplotlib)"
     scored = [r for r in results if r.scores]
     groups = ["exact", "directive", *_features(results)]
-    fig, ax = plt.subplots(figsize=(max(6, 1.3 * len(groups)), 3.6))
+    fig, ax = plt.subplots(figsize=(max(6, 1.3 * len(groups)), 4.4))
     width = 0.8 / max(len(scored), 1)
     for i, r in enumerate(scored):
         values = [r.scores.exact, r.scores.directive, *(r.scores.clauses[f].f1 for f in groups[2:])]
@@ -109,7 +109,7 @@ def plot_clause_f1(results: list[Result], path: Path) -> str:
     ax.set_xticks([g + width * (len(scored) - 1) / 2 for g in range(len(groups))],
                   ["exact", "directive", *(f"{f} F1" for f in groups[2:])])  # fmt: skip
     ax.set_ylim(0, 1)
-    ax.legend(fontsize=8, ncols=2)
+    ax.legend(fontsize=8, ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.1), frameon=False)
     ax.set_title("Accuracy and per-clause F1 (clause presence)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
