@@ -96,6 +96,8 @@ def finetune_examples(texts: list[str], tok: OmpTokenizer, block_size: int) -> E
             continue
         split = ids.index(tok.end_of_loop_id) + 1
         prompt, target = ids[:split], ids[split:]
+        if len(target) > block_size // 2:
+            continue  # a pragma longer than half the window (huge map/private lists): nothing to learn in a cut
         room = block_size + 1 - len(target)
         if len(prompt) > room:
             prompt = prompt[: room // 2] + prompt[len(prompt) - (room - room // 2) :]
