@@ -14,3 +14,19 @@ def test_negative_offset_subscript_is_a_carried_dependence():
 def test_cpp_casts_are_not_calls_with_side_effects():
     res = analyze_snippet("for (int i = 0; i < n; ++i) img[i] = static_cast<float>((i * 37) % 256);", "cpp")
     assert res.verdict == "parallel", res.reasons
+
+
+def test_array_reduction_names_declared_arrays_whole_and_never_guesses_a_parameter_extent():
+    from ompgpt.analysis import analyze_file
+    from ompgpt.source import SourceFile
+
+    text = (
+        "long g[64];\n"
+        "void f(int n, const int *restrict x, long p[64]) {\n"
+        "  for (int i = 0; i < n; i++) g[x[i] % 64] += 1;\n"
+        "  for (int i = 0; i < n; i++) p[x[i] % 64] += 1;\n"
+        "}\n"
+    )
+    whole, section = analyze_file(SourceFile.from_text(text))
+    assert whole.reductions == ["+:g"] and whole.pragma.endswith("reduction(+:g)")
+    assert section.verdict != "parallel" and "p" in section.needs_atomic  # `long p[64]` is a pointer

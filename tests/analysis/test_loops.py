@@ -333,7 +333,7 @@ CASES = [
         "serial",
     ),
     Case(
-        "histogram_global", body("for (int i = 0; i < N; i++) hist[idx[i]] += 1;"), "parallel", set(), {"+:hist[:256]"}
+        "histogram_global", body("for (int i = 0; i < N; i++) hist[idx[i]] += 1;"), "parallel", set(), {"+:hist"}
     ),
     Case(
         "histogram_unknown_size",

@@ -522,9 +522,14 @@ def _test_array(fn, loop, key, rs: list[Resolved], flow, options, facts: _LoopFa
 
 
 def _extent(fn, loop, key: str) -> str | None:
+    """How a reduction clause names the array: the bare name for an array declared here (local or global: OpenMP
+    takes its size from the type, and clang 14 miscompiles array-section reductions of global arrays), a section
+    ``[:n]`` for an array parameter (a pointer in C), None when the extent is unknown."""
     info = fn.lookup(key, loop.node.start_byte)
     if info is None or not info.array or not info.dims or not all(info.dims):
         return None
+    if info.kind in ("local", "global") and not info.pointer:
+        return ""
     return "".join(f"[:{d}]" for d in info.dims)
 
 
