@@ -22,6 +22,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from ompgpt.data.build import publish_dir
 from ompgpt.data.decontam import load_test_set
 from ompgpt.data.format import NO_PRAGMA
 from ompgpt.data.sampling import _identity_hash, cap_by_repo
@@ -110,13 +111,9 @@ def _silver(corpus, human, forbidden, test, budget_s, silver_from, counts, log) 
 
 
 def _write(out: Path, data_dir: Path, train: list[dict], extra: dict[str, dict], rows: dict[str, list]) -> None:
-    """Write into a temporary folder beside ``out`` and swap it in (a failure leaves ``out`` as it was)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    try:
+    """Write the augmented folder all at once (see :func:`ompgpt.data.build.publish_dir`)."""
+
+    def fill(tmp: Path) -> None:
         for name in LINKED:
             if (data_dir / name).exists():
                 _link(data_dir / name, tmp / name)
@@ -125,15 +122,8 @@ def _write(out: Path, data_dir: Path, train: list[dict], extra: dict[str, dict],
             _write_jsonl(tmp / name, items)
         for name, obj in extra.items():
             (tmp / name).write_text(json.dumps(obj, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        if out.exists():
-            out.rename(old)
-        tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if old.exists() and not out.exists():
-            old.rename(out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+
+    publish_dir(out, fill)
 
 
 def _order(rec: dict) -> tuple:

@@ -172,19 +172,16 @@ def _write_jsonl(path: Path, rows: list[dict]) -> None:
             fh.write("\n")
 
 
-def write_atomic(out: Path, loops: dict[str, list], files: dict[str, list], stats: dict) -> None:
-    """Write into ``.<name>.tmp-<pid>`` beside ``out``, then swap it in; a failure leaves ``out`` as it was."""
+def publish_dir(out: Path, fill) -> None:
+    """Let ``fill(tmp)`` write a folder at ``.<name>.tmp-<pid>`` beside ``out``, then swap it in: a failure at any
+    point leaves ``out`` as it was, and readers never see a half-written folder."""
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
     old = out.parent / f".{out.name}.old-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     try:
         tmp.mkdir()
-        for split in SPLITS:
-            _write_jsonl(tmp / f"loops-{split}.jsonl", loops[split])
-            _write_jsonl(tmp / f"files-{split}.jsonl", files[split])
-        (tmp / "stats.json").write_text(json.dumps(stats, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        (tmp / "DATA-stats.md").write_text(render_markdown(stats), encoding="utf-8")
+        fill(tmp)
         if out.exists():
             out.rename(old)
         tmp.rename(out)
@@ -194,6 +191,19 @@ def write_atomic(out: Path, loops: dict[str, list], files: dict[str, list], stat
             old.rename(out)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def write_atomic(out: Path, loops: dict[str, list], files: dict[str, list], stats: dict) -> None:
+    """Write the splits, stats.json and DATA-stats.md into ``out`` all at once (see :func:`publish_dir`)."""
+
+    def fill(tmp: Path) -> None:
+        for split in SPLITS:
+            _write_jsonl(tmp / f"loops-{split}.jsonl", loops[split])
+            _write_jsonl(tmp / f"files-{split}.jsonl", files[split])
+        (tmp / "stats.json").write_text(json.dumps(stats, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        (tmp / "DATA-stats.md").write_text(render_markdown(stats), encoding="utf-8")
+
+    publish_dir(out, fill)
 
 
 def build(corpus: Path, out: Path, benchmarks: Path | None, jobs: int = 1, log=print) -> dict:
