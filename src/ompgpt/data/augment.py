@@ -22,7 +22,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from ompgpt.data.build import publish_dir
+from ompgpt.data.build import _write_jsonl, publish_dir
 from ompgpt.data.decontam import load_test_set
 from ompgpt.data.format import NO_PRAGMA
 from ompgpt.data.sampling import _identity_hash, cap_by_repo
@@ -77,13 +77,6 @@ def _link(src: Path, dst: Path) -> None:
         os.link(src, dst)
     except OSError:
         shutil.copy2(src, dst)
-
-
-def _write_jsonl(path: Path, rows: list[dict]) -> None:
-    with open(path, "w", encoding="utf-8") as fh:
-        for rec in rows:
-            fh.write(json.dumps({k: v for k, v in rec.items() if not k.startswith("_")}, ensure_ascii=False))
-            fh.write("\n")
 
 
 def _silver(corpus, human, forbidden, test, budget_s, silver_from, counts, log) -> tuple[list[dict], dict]:
