@@ -55,7 +55,7 @@ def annotate_file(path: Path, options: AnnotateOptions) -> FileResult:
     """Decide every loop of one file and compute its new text. Never raises for bad input: errors are recorded."""
     from ompgpt.report.engine import decide_file
     from ompgpt.source import SourceError, read_source, scan
-    from ompgpt.source.edit import set_loop_pragma
+    from ompgpt.source.edit import set_loop_pragmas
 
     result = FileResult(path=str(path))
     try:
@@ -74,11 +74,9 @@ def annotate_file(path: Path, options: AnnotateOptions) -> FileResult:
         from ompgpt.report.verification import verify_file
 
         verify_file(result, options)
-    text = source.text
-    by_line = {(lp.line, lp.column): lp for lp in file_scan.loops}
-    for loop in sorted(result.loops, key=lambda r: (r.line, r.column), reverse=True):
-        if loop.action == "insert":
-            text = set_loop_pragma(text, by_line[(loop.line, loop.column)], loop.pragma)
+    by_place = {(lp.line, lp.column): lp for lp in file_scan.loops}
+    inserts = [(by_place[(r.line, r.column)], r.pragma) for r in result.loops if r.action == "insert"]
+    text = set_loop_pragmas(source.text, inserts)
     result.updated = text if text != source.text else None
     return result
 

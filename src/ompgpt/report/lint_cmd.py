@@ -24,16 +24,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _fixed_text(file_scan, findings) -> str:
-    from ompgpt.source.edit import set_loop_pragma
+    from ompgpt.source.edit import set_loop_pragmas
 
-    text = file_scan.parsed.source.text
     fixes = {(f.line, f.column): f.fix for f in findings if f.fix is not None}
-    for loop in sorted(file_scan.loops, key=lambda lp: lp.line, reverse=True):
-        site = loop.pragma_site
-        if site is not None and (site.line, site.column) in fixes:
-            new = fixes[(site.line, site.column)]
-            text = set_loop_pragma(text, loop, new or None)
-    return text
+    changes = [
+        (loop, fixes[(loop.pragma_site.line, loop.pragma_site.column)] or None)
+        for loop in file_scan.loops
+        if loop.pragma_site is not None and (loop.pragma_site.line, loop.pragma_site.column) in fixes
+    ]
+    return set_loop_pragmas(file_scan.parsed.source.text, changes)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -90,6 +90,13 @@ def set_loop_pragma(text: str, loop: Loop, pragma: str | None) -> str:
     return insert_pragma(text, loop.line, pragma, loop.column)
 
 
+def set_loop_pragmas(text: str, changes: list[tuple[Loop, str | None]]) -> str:
+    """Apply several :func:`set_loop_pragma` edits, last loop first, so the line numbers of the others stay valid."""
+    for loop, pragma in sorted(changes, key=lambda change: (change[0].line, change[0].column), reverse=True):
+        text = set_loop_pragma(text, loop, pragma)
+    return text
+
+
 def strip_omp_pragmas(source: SourceFile | str, lang: str = "c") -> tuple[str, list[RemovedPragma]]:
     """The serial version of a file: every OpenMP pragma removed. Returns the text and what was removed."""
     src = source if isinstance(source, SourceFile) else SourceFile.from_text(source, lang)
