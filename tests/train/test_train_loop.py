@@ -110,3 +110,26 @@ def test_torchrun_ddp_matches_one_process_with_the_same_global_batch(sample_data
     b = load_file(str(tmp_path / "ddp" / "export" / "weights.safetensors"))
     for key in a:
         np.testing.assert_allclose(a[key], b[key], atol=1e-5, err_msg=key)
+
+
+def test_fit_minutes_shortens_the_schedule_to_the_time_budget(sample_data, tmp_path, monkeypatch):
+    import ompgpt.train.loop as loop
+
+    clock = {"t": 1000.0}
+
+    def one_second_per_step(step, loss):
+        clock["t"] += 1.0
+
+    monkeypatch.setattr(loop.time, "monotonic", lambda: clock["t"])
+    result = train(_opts(sample_data, tmp_path, max_steps=500, fit_minutes=1.0), on_step=one_second_per_step)
+    assert not result.interrupted
+    assert 50 <= result.step <= 60  # 60 steps fit in a minute: the 500-step schedule was cut to that, then finished
+    state = json.loads((tmp_path / "ckpt" / "state.json").read_text())
+    assert state["total_steps"] == result.step
+
+
+def test_a_given_tokenizer_is_used_instead_of_training_one(sample_data, tmp_path):
+    first = train(_opts(sample_data, tmp_path / "a", max_steps=1))
+    given = first.export_dir / "tokenizer.json"
+    second = train(_opts(sample_data, tmp_path / "b", max_steps=1, tokenizer=given, vocab_size=300))
+    assert (second.export_dir / "tokenizer.json").read_bytes() == given.read_bytes()

@@ -23,6 +23,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-steps", type=int, help="length of the LR schedule (default: --epochs passes)")
     parser.add_argument("--epochs", type=float, default=1.0)
     parser.add_argument("--max-minutes", type=float, help="stop and checkpoint after this long (resumable)")
+    parser.add_argument(
+        "--fit-minutes", type=float, help="shorten the LR schedule to end within this long (measured step time)"
+    )
+    parser.add_argument("--tokenizer", type=Path, help="use this tokenizer.json instead of training a new one")
     parser.add_argument("--batch-size", type=int, default=16, help="per process")
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--warmup-steps", type=int, default=100)
@@ -54,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     opts = TrainOptions(
         data=args.data, out=args.out, stage=args.stage, init=args.init, size=args.size, max_steps=args.max_steps,
-        epochs=args.epochs, max_minutes=args.max_minutes, batch_size=args.batch_size, lr=args.lr,
+        epochs=args.epochs, max_minutes=args.max_minutes,
+        fit_minutes=args.fit_minutes, tokenizer=args.tokenizer, batch_size=args.batch_size, lr=args.lr,
         warmup_steps=args.warmup_steps, dropout=args.dropout, eval_every=args.eval_every,
         ckpt_every=args.ckpt_every, log_every=args.log_every, seed=args.seed, vocab_size=args.vocab_size,
         dtype=args.dtype, compile=args.compile, device=args.device, export_dtype=args.export_dtype,

@@ -44,6 +44,8 @@ class TrainOptions:
     max_steps: int | None = None  # schedule length; default: ``epochs`` passes over the data
     epochs: float = 1.0
     max_minutes: float | None = None  # stop (and checkpoint) after this long; resume continues the schedule
+    fit_minutes: float | None = None  # shorten the LR schedule so it ends within this long (measured step time)
+    tokenizer: Path | None = None  # use this tokenizer.json instead of training one (comparable runs share one)
     batch_size: int = 16
     lr: float = 1e-3
     min_lr_ratio: float = 0.1
@@ -131,7 +133,9 @@ def prepare_tokenizer(opts: TrainOptions, dist: Dist) -> OmpTokenizer:
     """Reuse the run's tokenizer (resume) or the init model's; otherwise train one on the training texts."""
     path = opts.out / TOKENIZER_FILE
     if not path.exists() and dist.main:
-        if opts.init is not None:
+        if opts.tokenizer is not None:
+            shutil.copyfile(opts.tokenizer, path)
+        elif opts.init is not None:
             shutil.copyfile(opts.init / TOKENIZER_FILE, path)
         else:
             texts = stage_texts(opts.data, "pretrain", "train")
@@ -233,6 +237,39 @@ def export_model(model: GPT, tok: OmpTokenizer, directory: Path, dtype: str = "f
     return directory
 
 
+# -- time-fitted schedule -----------------------------------------------------------------------------------------
+class ScheduleFitter:
+    """Shortens the LR schedule so a run ends within ``minutes``: a schedule cut by a deadline never decays its LR.
+
+    Seconds per step are measured after a few warm-up steps (the first CUDA steps are slow) and re-measured at growing
+    intervals; the schedule only ever shrinks, and the estimate includes validation and checkpoint time.
+    """
+
+    CHECKS = (25, 100, 400, 1600)
+
+    def __init__(self, minutes: float | None, first_step: int):
+        self.deadline = time.monotonic() + 60 * minutes if minutes else None
+        self.first_step = first_step
+        self.ref: tuple[int, float] | None = None
+
+    def fit(self, step: int, total: int, dist: Dist) -> int:
+        if self.deadline is None:
+            return total
+        done = step - self.first_step
+        if done == 5:
+            self.ref = (step, time.monotonic())
+        if self.ref is None or done not in self.CHECKS:
+            return total
+        now = time.monotonic()
+        per_step = (now - self.ref[1]) / max(step - self.ref[0], 1)
+        fitted = min(total, max(step + 1, step + int(0.97 * (self.deadline - now) / max(per_step, 1e-9))))
+        if dist.world > 1:  # every rank must stop at the same step
+            t = torch.tensor([fitted], dtype=torch.int64, device="cuda" if torch.cuda.is_available() else "cpu")
+            torch.distributed.all_reduce(t, op=torch.distributed.ReduceOp.MIN)
+            fitted = int(t.item())
+        return fitted
+
+
 # -- progress ------------------------------------------------------------------------------------------------------
 class Progress:
     """One status line: overwritten in place on a terminal, plain lines every ``log_every`` steps otherwise."""
@@ -324,6 +361,7 @@ def train(opts: TrainOptions, on_step: Callable[[int, float], None] | None = Non
         )
     fwd = torch.compile(model) if opts.compile else model
     deadline = time.monotonic() + 60 * opts.max_minutes if opts.max_minutes else None
+    fitter = ScheduleFitter(opts.fit_minutes, step)
     stop = {"signal": False}
     previous = _install_stop_handler(stop)
     losses: list[float] = []
@@ -352,6 +390,10 @@ def train(opts: TrainOptions, on_step: Callable[[int, float], None] | None = Non
             opt.step()
             step += 1
             losses.append(loss.item())
+            fitted = fitter.fit(step, total, dist)
+            if fitted < total:
+                progress.message(f"step {step}: schedule fitted to {opts.fit_minutes:g} min: {total} -> {fitted} steps")
+                total = progress.total = fitted
             progress.update(step - 1, losses[-1], lr, int((x != tok.pad_id).sum()) * dist.world, deadline)
             if on_step is not None:
                 on_step(step, losses[-1])
