@@ -332,9 +332,7 @@ CASES = [
         body("double s = 0;\nfor (int i = 0; i < N; i++) { s += a[i]; s *= 2; }\nout[0] = s;"),
         "serial",
     ),
-    Case(
-        "histogram_global", body("for (int i = 0; i < N; i++) hist[idx[i]] += 1;"), "parallel", set(), {"+:hist"}
-    ),
+    Case("histogram_global", body("for (int i = 0; i < N; i++) hist[idx[i]] += 1;"), "parallel", set(), {"+:hist"}),
     Case(
         "histogram_unknown_size",
         "void f(int *h, const int *ix, int n) { for (int i = 0; i < n; i++) h[ix[i]]++; }",
