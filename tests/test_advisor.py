@@ -91,3 +91,31 @@ def test_bad_mode():
     loop, an = _loop("for (int i = 0; i < 1000; i++) s += a[i];")
     with pytest.raises(ValueError):
         advise(loop, an, mode="yolo")
+
+
+def test_orphaned_for_is_promoted_outside_a_parallel_region():
+    loop, an = _loop("for (int i = 0; i < 1000; i++) s += a[i];")
+    d = advise(loop, an, [("for nowait", 0.8)])
+    assert d.pragma == "#pragma omp parallel for reduction(+:s)"
+    assert any("promoted to 'parallel for'" in r for r in d.reasons)
+
+
+def test_for_stays_a_worksharing_loop_inside_a_parallel_region():
+    text = PRELUDE + "void f(void) {\n#pragma omp parallel\n{\nfor (int i = 0; i < 1000; i++) a[i] = b[i];\n}\n}\n"
+    file_scan = scan(SourceFile.from_text(text, "c"))
+    loop = file_scan.loops[0]
+    assert loop.in_parallel_region
+    d = advise(loop, analyze_loop(loop, file_scan, AnalysisOptions()), [("for", 0.8)])
+    assert d.pragma == "#pragma omp for"
+
+
+def test_given_a_pragma_is_needed_the_advisor_answers_even_for_a_serial_loop():
+    from ompgpt.advisor import advise_given
+
+    loop, an = _loop("for (int i = 1; i < 1000; i++) { t = a[i - 1]; a[i] = t + 1; }")
+    assert advise(loop, an, [("none", 0.7), ("for", 0.2)]).pragma is None
+    d = advise_given(loop, an, [("none", 0.7), ("for", 0.2)])
+    assert d.pragma == "#pragma omp parallel for private(t)" and d.needs_verification
+    assert advise_given(loop, an, []).pragma == "#pragma omp parallel for private(t)"
+    loop, an = _loop("for (int i = 0; i < 1000; i++) s += a[i];")
+    assert advise_given(loop, an, [("none", 0.9)]).pragma == "#pragma omp parallel for reduction(+:s)"

@@ -5,6 +5,9 @@ candidate, and a proven-parallel loop gets the analysis's data-sharing clauses (
 lastprivate, reduction) whatever the candidate said, keeping the candidate's other choices (``simd``,
 ``schedule``...). Where analysis could not decide (``unknown``) the model's candidate is kept but marked as needing
 verification; in ``safe`` mode it is only used once execution has verified it (``verified=True``).
+
+A worksharing ``for`` candidate for a loop outside any parallel region (annotate only decides such loops; a snippet
+without context counts as one) would run on one thread, so it is promoted to the combined ``parallel for``.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass, field
 from ompgpt.source.pragma import Clause, Pragma, PragmaError, parse_pragma
 
 MODES = ("safe", "suggest")
+_PROMOTED = {("for",): ("parallel", "for"), ("for", "simd"): ("parallel", "for", "simd")}
 _SHARING = frozenset({"private", "firstprivate", "lastprivate", "reduction", "collapse", "shared", "linear"})
 
 
@@ -41,6 +45,8 @@ def advise(
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     existing = _existing(loop)
     parsed, notes = _candidates(candidates)
+    if not getattr(loop, "in_parallel_region", False):
+        parsed = [(_promote_orphan(p, notes), prob) for p, prob in parsed]
     if analysis.verdict == "serial":
         return _serial(analysis, existing, parsed, notes)
     if analysis.verdict == "parallel":
@@ -76,6 +82,19 @@ def _candidates(candidates) -> tuple[list[tuple[Pragma, float]], list[str]]:
             continue
         out.append((pragma, prob))
     return out, notes
+
+
+def _promote_orphan(pragma: Pragma, notes: list[str]) -> Pragma:
+    """``for`` / ``for simd`` become ``parallel for`` / ``parallel for simd`` (dropping ``nowait``, which the
+    combined construct does not take): outside a parallel region a worksharing loop has one thread to share."""
+    if pragma.directive not in _PROMOTED:
+        return pragma
+    clauses = tuple(c for c in pragma.clauses if c.name != "nowait")
+    promoted = Pragma(_PROMOTED[pragma.directive], clauses, pragma.directive_arg)
+    notes.append(
+        f"no enclosing parallel region: model candidate '{pragma.canonical()}' promoted to '{promoted.canonical()}'"
+    )
+    return promoted
 
 
 def _serial(analysis, existing, parsed, notes) -> Decision:
@@ -207,3 +226,19 @@ def _add_known_clauses(cand: Pragma, analysis) -> str:
         if var not in have and "[" not in var:
             extra.append(Clause("reduction", None, (var,), op))
     return Pragma(cand.directive, (*cand.clauses, *extra), cand.directive_arg).canonical(prefix=True)
+
+
+def advise_given(loop, analysis, candidates: Sequence[tuple[str, float]] = ()) -> Decision:
+    """The best pragma for a loop known to need one: a user asking "which pragma here?", or a benchmark made only
+    of parallelized loops (MonoCoder's). The advisor's own decision where it makes one; otherwise (a serial or
+    undecided verdict, or a model that prefers ``none``) the model's best directive, or ``parallel for``, with the
+    clauses the analysis found, always flagged for verification."""
+    decision = advise(loop, analysis, candidates, mode="suggest")
+    if decision.pragma is not None:
+        return decision
+    parsed, notes = _candidates(candidates)
+    base = parsed[0][0] if parsed else _parse("omp parallel for")
+    if not getattr(loop, "in_parallel_region", False):
+        base = _promote_orphan(base, notes)
+    reasons = [*decision.reasons, *notes, "the loop is known to need a pragma: best directive kept despite that"]
+    return Decision("insert", _add_known_clauses(base, analysis), 0.3, "model" if parsed else "none", reasons, True)

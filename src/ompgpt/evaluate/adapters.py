@@ -51,7 +51,7 @@ def _to_prediction(cands) -> Prediction:
     return Prediction(_strip_omp(cands[0].pragma), float(cands[0].probability), alts)
 
 
-def _model_predictor(options, mode: str) -> Predictor:
+def _model_predictor(options, mode: str, given: bool = False) -> Predictor:
     decoder = load_decoder(options)
     chain = _import("ompgpt.model.chain")
     loop_input = _import("ompgpt.model.decode").LoopInput
@@ -62,7 +62,8 @@ def _model_predictor(options, mode: str) -> Predictor:
         for start in range(0, len(items), BATCH):
             batch = items[start : start + BATCH]
             loops = [loop_input(it.code, str(it.meta.get("context", ""))) for it in batch]
-            out.extend(_to_prediction(cands) for cands in decode(decoder, loops))
+            convert = _to_given_prediction if given else _to_prediction
+            out.extend(convert(cands) for cands in decode(decoder, loops))
         return out
 
     return predict
@@ -74,6 +75,11 @@ def model_oneshot(options) -> Predictor:
 
 def model_chain(options) -> Predictor:
     return _model_predictor(options, "chain")
+
+
+def model_chain_given(options) -> Predictor:
+    """Chain-of-OMP told that every loop needs a pragma: its best candidate other than ``none``."""
+    return _model_predictor(options, "chain", given=True)
 
 
 def _analysis_pragma(la) -> str:
@@ -145,7 +151,17 @@ def analysis_noalias(options) -> Predictor:
 
 def advisor(options) -> Predictor:
     """The advisor's decision from the model's chain-of-OMP candidates and the analysis (``suggest`` mode)."""
-    advise = getattr(_import("ompgpt.advisor"), "advise", None)
+    return _advisor_predictor(options, given=False)
+
+
+def advisor_given(options) -> Predictor:
+    """The advisor told that every loop needs a pragma (``advise_given``): the MonoCoder task's framing."""
+    return _advisor_predictor(options, given=True)
+
+
+def _advisor_predictor(options, given: bool) -> Predictor:
+    advisor_module = _import("ompgpt.advisor")
+    advise = getattr(advisor_module, "advise_given" if given else "advise", None)
     if advise is None:
         raise Unavailable("ompgpt.advisor has no advise() yet")
     decoder = load_decoder(options)
@@ -156,9 +172,18 @@ def advisor(options) -> Predictor:
         cands = chain.chain_of_omp(decoder, [loop_input(item.code, str(item.meta.get("context", "")))])[0]
         la = _analyze(item, no_alias=False)
         if la is None:
-            return _to_prediction(cands), "no loop"
-        decision = advise(None, la, [(c.pragma, c.probability) for c in cands], mode="suggest")
+            return (_to_given_prediction(cands) if given else _to_prediction(cands)), "no loop"
+        pairs = [(c.pragma, c.probability) for c in cands]
+        decision = advise(None, la, pairs) if given else advise(None, la, pairs, mode="suggest")
         pragma = decision.pragma.removeprefix("#pragma").strip() if decision.pragma else "none"
         return Prediction(_strip_omp(pragma), decision.confidence), f"{la.verdict}/{decision.source}"
 
     return _CountingPredictor(one)
+
+
+def _to_given_prediction(cands) -> Prediction:
+    """The best candidate that is a pragma (``parallel for`` when the model offered none)."""
+    pragmas = [c for c in cands if c.pragma != "none"]
+    if not pragmas:
+        return Prediction("parallel for", 0.0)
+    return Prediction(_strip_omp(pragmas[0].pragma), float(pragmas[0].probability))

@@ -118,7 +118,13 @@ SPECS: dict[str, PredictorSpec] = {
         PredictorSpec("analysis-noalias", "ompgpt static analysis, --assume-no-alias", _adapter("analysis_noalias")),
         PredictorSpec("oneshot", "ompgpt model, one-shot beam", _adapter("model_oneshot")),
         PredictorSpec("chain", "ompgpt model, chain-of-OMP", _adapter("model_chain")),
+        PredictorSpec(
+            "chain-given", "ompgpt model, chain-of-OMP, told a pragma is needed", _adapter("model_chain_given")
+        ),
         PredictorSpec("advisor", "ompgpt advisor (model + analysis)", _adapter("advisor")),
+        PredictorSpec(
+            "advisor-given", "ompgpt advisor (model + analysis), told a pragma is needed", _adapter("advisor_given")
+        ),
         PredictorSpec("gcc", "GCC auto-parallelizer (-ftree-parallelize-loops)", _gcc),
     ]
 }

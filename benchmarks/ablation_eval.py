@@ -1,0 +1,118 @@
+"""Score trained models side by side (the training-signal ablation of issue #9, or any set of model folders).
+
+For each model and dataset, chain-of-OMP runs once per loop and four predictions are read from it: ``chain`` (the
+model alone, which may answer ``none``), ``chain-given`` (its best pragma other than ``none``), ``advisor`` (model +
+analysis, ``suggest`` mode) and ``advisor-given`` (``advise_given``: told the loop needs a pragma, the MonoCoder
+task's framing). The always-``parallel for`` baseline is scored beside them. Metrics: ``ompgpt.evaluate.metrics``.
+
+    python benchmarks/ablation_eval.py --model human=runs/gpu1/human --model shipped=src/ompgpt/model/weights \\
+        --monocoder-limit 500 --jobs 2 --json runs/ablation-eval.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+from ompgpt.advisor import advise, advise_given
+from ompgpt.evaluate import datasets, metrics
+from ompgpt.evaluate.adapters import _analyze, _strip_omp, _to_given_prediction
+from ompgpt.model.chain import chain_of_omp
+from ompgpt.model.decode import LoopInput, PragmaDecoder
+
+PREDICTIONS = ("chain", "chain-given", "advisor", "advisor-given")
+
+
+def _pragma_text(decision) -> str:
+    return _strip_omp(decision.pragma.removeprefix("#pragma").strip()) if decision.pragma else "none"
+
+
+def predict_all(model_dir: str, dataset: str, limit: int | None) -> dict:
+    """Labels and the four predictions per item, plus seconds spent in the model."""
+    items = datasets.load(dataset, limit=limit)
+    decoder = PragmaDecoder.load(model_dir)
+    out: dict[str, list] = {name: [] for name in PREDICTIONS}
+    model_seconds = 0.0
+    for item in items:
+        t0 = time.perf_counter()
+        cands = chain_of_omp(decoder, [LoopInput(item.code, str(item.meta.get("context", "")))])[0]
+        model_seconds += time.perf_counter() - t0
+        top = cands[0].pragma if cands else None
+        out["chain"].append(_strip_omp(top) if top else None)
+        out["chain-given"].append(_to_given_prediction(cands).pragma)
+        la = _analyze(item, no_alias=False)
+        pairs = [(c.pragma, c.probability) for c in cands]
+        if la is None:
+            out["advisor"].append(out["chain"][-1])
+            out["advisor-given"].append(out["chain-given"][-1])
+            continue
+        out["advisor"].append(_pragma_text(advise(None, la, pairs, mode="suggest")))
+        out["advisor-given"].append(_pragma_text(advise_given(None, la, pairs)))
+    return {
+        "labels": [it.label for it in items],
+        "predictions": out,
+        "model_ms_per_loop": 1000 * model_seconds / len(items),
+    }
+
+
+def _row(name: str, scores: metrics.Scores) -> dict:
+    c = scores.clauses
+    return {"predictor": name, "n": scores.n, "exact": scores.exact, "directive": scores.directive,
+            "private_f1": c["private"].f1, "reduction_f1": c["reduction"].f1,
+            "needs_precision": scores.needs.precision, "needs_recall": scores.needs.recall,
+            "needs_accuracy": scores.needs.accuracy}  # fmt: skip
+
+
+def _job(args: tuple[str, str, str, int | None]) -> tuple[str, str, dict]:
+    name, model_dir, dataset, limit = args
+    return name, dataset, predict_all(model_dir, dataset, limit)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", action="append", required=True, help="NAME=FOLDER (repeatable)")
+    ap.add_argument("--datasets", default="monocoder,heldout")
+    ap.add_argument("--monocoder-limit", type=int, default=500, help="first N MonoCoder loops (0: all 2,593)")
+    ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--json", type=Path, help="write every row here")
+    args = ap.parse_args()
+    models = dict(m.split("=", 1) for m in args.model)
+    jobs = [(name, path, ds, (args.monocoder_limit or None) if ds == "monocoder" else None)
+            for ds in args.datasets.split(",") for name, path in models.items()]  # fmt: skip
+    t0 = time.monotonic()
+    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        results = list(pool.map(_job, jobs))
+    rows = []
+    for ds in args.datasets.split(","):
+        per_ds = [(n, r) for n, d, r in results if d == ds]
+        labels = per_ds[0][1]["labels"]
+        baseline = metrics.score((lab, "parallel for") for lab in labels)
+        rows.append({"dataset": ds, "model": "-", **_row("baseline (always parallel for)", baseline)})
+        for name, res in per_ds:
+            for pred in PREDICTIONS:
+                scores = metrics.score(zip(res["labels"], res["predictions"][pred], strict=True))
+                rows.append({"dataset": ds, "model": name, **_row(pred, scores),
+                             "model_ms_per_loop": round(res["model_ms_per_loop"], 1)})  # fmt: skip
+    print("| dataset | model | predictor | n | exact | directive | private F1 | reduction F1 | needs-pragma acc |")
+    print("|---|---|---|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        scores = " | ".join(f"{r[k]:.3f}" for k in ("exact", "directive", "private_f1", "reduction_f1", "needs_accuracy"))
+        print(f"| {r['dataset']} | {r['model']} | {r['predictor']} | {r['n']} | {scores} |")
+    print(
+        f"\n{len(jobs)} model x dataset runs in {time.monotonic() - t0:.0f} s with --jobs {args.jobs}", file=sys.stderr
+    )
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
