@@ -104,7 +104,9 @@ def main() -> int:
     print("| dataset | model | predictor | n | exact | directive | private F1 | reduction F1 | needs-pragma acc |")
     print("|---|---|---|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        scores = " | ".join(f"{r[k]:.3f}" for k in ("exact", "directive", "private_f1", "reduction_f1", "needs_accuracy"))
+        scores = " | ".join(
+            f"{r[k]:.3f}" for k in ("exact", "directive", "private_f1", "reduction_f1", "needs_accuracy")
+        )
         print(f"| {r['dataset']} | {r['model']} | {r['predictor']} | {r['n']} | {scores} |")
     print(
         f"\n{len(jobs)} model x dataset runs in {time.monotonic() - t0:.0f} s with --jobs {args.jobs}", file=sys.stderr
