@@ -647,6 +647,16 @@ CASES = [
     Case("while_style_for", body("int i = 0;\nfor (; i < N;) { a[i] = 0; i++; }"), "unknown"),
     Case("iv_modified", body("for (int i = 0; i < N; i++) { a[i] = 0; i++; }"), "!parallel"),
     Case("bound_modified", body("int m = N;\nfor (int i = 0; i < m; i++) { a[i] = 0; m--; }"), "!parallel"),
+    Case(
+        "bound_shadowed_in_body",
+        body("int m = N;\nfor (int i = 0; i < m; i++) { int m = i * 2; a[i] = m; }"),
+        "parallel",
+    ),
+    Case(
+        "bound_modified_before_shadow",
+        body("int m = N;\nfor (int i = 0; i < m; i++) { m--; { int m = 1; a[i] = m; } }"),
+        "!parallel",
+    ),
     Case("float_iv", body("for (double x = 0; x < 1; x += 0.1) a[0] += x;"), "!parallel"),
     Case(
         "omp_critical_inside",

@@ -263,6 +263,7 @@ def _check_header(fn: FunctionInfo, loop: Loop, ls: LoopS, facts: _LoopFacts) ->
         facts.blockers.append(f"non-canonical loop header: {h.problem or ls.kind}")
         return
     written_vars, written_mem = written_keys(ls)
+    written_vars = _outer_writes(ls) & written_vars
     if h.var in written_vars:
         pos = next(a.pos for a in ls.flat if a.key == h.var and a.kind & WRITE)
         facts.blockers.append(f"the induction variable {h.var} is modified in the body at {_at(pos)}")
@@ -275,6 +276,21 @@ def _check_header(fn: FunctionInfo, loop: Loop, ls: LoopS, facts: _LoopFacts) ->
     info = fn.lookup(h.var, loop.node.start_byte + 1)
     if info is not None and not info.pointer and any(t in info.type_text.split() for t in _FLOAT_TYPES):
         facts.blockers.append(f"the induction variable {h.var} has floating-point type")
+
+
+def _outer_writes(ls: LoopS) -> set[str]:
+    """Variables the body writes before declaring its own variable of that name: the header (outside the body's
+    scope) sees only those. ``for (y = start; y <= stop; y++) { int start, stop; stop = ...; }`` leaves the
+    bound alone. (A write after a shadowing declaration in a sibling block would be missed; not seen in practice.)"""
+    shadowed_at: dict[str, tuple] = {}
+    for acc in ls.flat:
+        if acc.decl and (acc.key not in shadowed_at or acc.pos < shadowed_at[acc.key]):
+            shadowed_at[acc.key] = acc.pos
+    return {
+        acc.key
+        for acc in ls.flat
+        if acc.kind & WRITE and not acc.memory and (acc.key not in shadowed_at or acc.pos < shadowed_at[acc.key])
+    }
 
 
 def _check_calls(ls: LoopS, facts: _LoopFacts) -> None:
