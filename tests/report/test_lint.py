@@ -95,3 +95,16 @@ def test_clean_file_exits_zero(tmp_path: Path, capsys):
     )
     assert main(["lint", str(path)]) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_directories_honour_the_configured_exclude_globs(tmp_path: Path, capsys):
+    racy = "void f(double *a, int n) {\n#pragma omp parallel for\n  for (int i = 1; i < n; i++) a[i] = a[i - 1];\n}\n"
+    (tmp_path / "src").mkdir()
+    (tmp_path / "third_party").mkdir()
+    (tmp_path / "src" / "mine.c").write_text(racy)
+    (tmp_path / "third_party" / "theirs.c").write_text(racy)
+    (tmp_path / ".ompgpt.toml").write_text('exclude = ["third_party/**"]\n')
+    assert main(["lint", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "mine.c:2:" in out and "theirs.c" not in out
+    assert main(["lint", str(tmp_path / "third_party" / "theirs.c")]) == 1  # a file named explicitly is linted

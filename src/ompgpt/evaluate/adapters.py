@@ -26,7 +26,7 @@ def _import(module: str):
 def _model_dir(options) -> Path:
     if options.model_dir is not None:
         return Path(options.model_dir)
-    return Path(_import("ompgpt.model").__file__).parent / "weights"
+    return _import("ompgpt.model").WEIGHTS_DIR
 
 
 def load_decoder(options):

@@ -9,3 +9,8 @@
 
 Kept free of imports so ``ompgpt --help`` stays fast.
 """
+
+from pathlib import Path
+
+#: the shipped model (weights.safetensors, config.json, tokenizer.json): the one place that names its folder
+WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"

@@ -15,7 +15,9 @@ import re
 import sys
 from pathlib import Path
 
-DEFAULT_MODEL_DIR = Path(__file__).parent / "weights"
+from ompgpt.model import WEIGHTS_DIR
+
+DEFAULT_MODEL_DIR = WEIGHTS_DIR
 _LOOP = re.compile(r"\bfor\s*\(")
 
 

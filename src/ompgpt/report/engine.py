@@ -11,9 +11,10 @@ import os
 from functools import cache
 from pathlib import Path
 
+from ompgpt.model import WEIGHTS_DIR
 from ompgpt.report.results import LoopResult
 
-MODEL_DIR = Path(__file__).resolve().parents[1] / "model" / "weights"
+MODEL_DIR = WEIGHTS_DIR
 
 
 @cache

@@ -1,6 +1,7 @@
 """Check the existing OpenMP pragmas of C/C++ files: races from carried dependences, missing private or reduction
 clauses, reductions on variables that are never updated, private values needed after the loop, loops too small to
-pay off, and malformed pragmas.
+pay off, and malformed pragmas. Directories are walked with the include/exclude globs of the nearest
+``[tool.ompgpt]`` / ``.ompgpt.toml``, as ``ompgpt annotate`` does; files named on the command line are always read.
 
 Diagnostics read ``file:line:col: level[CODE]: message [fix: ...]`` (codes in the README). ``--fix`` applies the
 fixes in place (atomically, keeping FILE.ompgpt.bak); ``--diff`` prints them as a unified diff instead.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -38,17 +40,24 @@ def _fixed_text(file_scan, findings) -> str:
 def run(args: argparse.Namespace) -> int:
     import json
 
+    from ompgpt.report.annotate import collect_files
     from ompgpt.report.atomic import write_with_backup
+    from ompgpt.report.config import ConfigError, find_config
     from ompgpt.report.lint import CODES, lint_scan
     from ompgpt.report.output import unified_diff
     from ompgpt.report.results import FileResult
     from ompgpt.report.sarif import Finding, to_sarif
     from ompgpt.source import SourceError, read_source, scan
-    from ompgpt.source.files import iter_source_files
 
     select = set(args.select.split(",")) if args.select else set(CODES)
+    try:  # the same [tool.ompgpt] / .ompgpt.toml as annotate: include/exclude globs, assume-no-alias
+        config = find_config(Path(args.paths[0]))
+    except ConfigError as exc:
+        print(f"ompgpt lint: error: {exc}", file=sys.stderr)
+        return 2
+    no_alias = args.assume_no_alias or config.assume_no_alias
     errors, all_findings = 0, []
-    for path in iter_source_files(args.paths):
+    for path in collect_files(args.paths, config):
         try:
             source = read_source(path)
         except SourceError as exc:
@@ -56,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
             errors += 1
             continue
         file_scan = scan(source)
-        findings = [f for f in lint_scan(file_scan, args.assume_no_alias) if f.code in select]
+        findings = [f for f in lint_scan(file_scan, no_alias) if f.code in select]
         all_findings.extend(findings)
         if args.sarif:
             continue
