@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
+
 from ompgpt.evaluate.adapters import _analysis_pragma, _CountingPredictor
 from ompgpt.evaluate.kernels import KernelScores, _classify, markdown
 from ompgpt.evaluate.records import EvalItem, Prediction
@@ -49,3 +51,25 @@ def test_kernel_classification_and_table() -> None:
     table = markdown({"x": scores, "y": "unavailable: no model"})
     assert "| x | 5 | 4 | 0.75 | 0.40 | 1 | 4.00x | 0 |" in table
     assert "| y | unavailable: no model |" in table
+
+
+@pytest.mark.parametrize("accepted", [True, False])
+def test_advisor_verify_inserts_an_unproven_candidate_only_when_execution_accepts_it(monkeypatch, accepted) -> None:
+    from ompgpt.evaluate import adapters
+    from ompgpt.evaluate.kernels import kernel_items
+    from ompgpt.evaluate.predictors import Options
+
+    kernels, items = kernel_items()
+    item = next(it for k, it in zip(kernels, items, strict=True) if k.name == "ptr_params.c")  # verdict: unknown
+    asked: list[str | None] = []
+
+    def fake_verify(item, pragma):
+        asked.append(pragma)
+        return accepted
+
+    monkeypatch.setattr(adapters, "_verified", fake_verify)
+    predict = adapters.advisor_verify(Options())
+    [prediction] = predict([item])
+    assert asked and asked[0] and "parallel for" in asked[0]  # the advisor's own candidate went to verification
+    assert (prediction.pragma != "none") is accepted
+    assert predict.note() == f"verdicts: unknown/{'verified' if accepted else 'rejected by verify'} 1"

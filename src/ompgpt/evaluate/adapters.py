@@ -187,3 +187,40 @@ def _to_given_prediction(cands) -> Prediction:
     if not pragmas:
         return Prediction("parallel for", 0.0)
     return Prediction(_strip_omp(pragmas[0].pragma), float(pragmas[0].probability))
+
+
+def advisor_verify(options) -> Predictor:
+    """The tool's safe path (``annotate --verify``): the advisor in ``safe`` mode, where a candidate the analysis
+    cannot prove is inserted only once ``ompgpt.verify`` accepts it by execution. That needs a runnable program, so
+    only items that carry their source file (the kernel suite) can be verified; a bare snippet gets the safe,
+    unverified answer (``none`` unless the analysis proves the loop parallel)."""
+    advise = _import("ompgpt.advisor").advise
+    decoder = load_decoder(options)
+    chain = _import("ompgpt.model.chain")
+    loop_input = _import("ompgpt.model.decode").LoopInput
+
+    def one(item: EvalItem) -> tuple[Prediction, str]:
+        cands = chain.chain_of_omp(decoder, [loop_input(item.code, str(item.meta.get("context", "")))])[0]
+        la = _analyze(item, no_alias=False)
+        if la is None:
+            return Prediction("none"), "no loop"
+        pairs = [(c.pragma, c.probability) for c in cands]
+        decision = advise(None, la, pairs, mode="safe")
+        outcome = decision.source
+        if decision.needs_verification and item.meta.get("source_file"):
+            accepted = _verified(item, advise(None, la, pairs, mode="suggest").pragma)
+            decision = advise(None, la, pairs, mode="safe", verified=accepted)
+            outcome = "verified" if accepted else "rejected by verify"
+        pragma = decision.pragma.removeprefix("#pragma").strip() if decision.pragma else "none"
+        return Prediction(_strip_omp(pragma), decision.confidence), f"{la.verdict}/{outcome}"
+
+    return _CountingPredictor(one)
+
+
+def _verified(item: EvalItem, pragma: str | None) -> bool:
+    """Whether ``ompgpt.verify`` accepts ``pragma`` on the item's loop in its own program (default checks)."""
+    if not pragma:
+        return False
+    api = _import("ompgpt.verify.api")
+    candidate = _import("ompgpt.verify.model").Candidate(int(item.meta["source_line"]), pragma)
+    return bool(api.verify_candidates(Path(item.meta["source_file"]), [candidate])[0].accepted)

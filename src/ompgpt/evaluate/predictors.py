@@ -125,6 +125,11 @@ SPECS: dict[str, PredictorSpec] = {
         PredictorSpec(
             "advisor-given", "ompgpt advisor (model + analysis), told a pragma is needed", _adapter("advisor_given")
         ),
+        PredictorSpec(
+            "advisor-verify",
+            "ompgpt advisor, safe mode, model candidates verified by execution",
+            _adapter("advisor_verify"),
+        ),
         PredictorSpec("gcc", "GCC auto-parallelizer (-ftree-parallelize-loops)", _gcc),
     ]
 }
