@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ompgpt.data.format import END_OF_PRAGMA, loop_prompt
+from ompgpt.data.normalize import normalize_loop_code
 from ompgpt.model.grammar import PragmaGrammar, State, TokenMasker, TokenTrie, loop_identifiers
 from ompgpt.model.numpy_gpt import KVCache, NumpyGPT, log_softmax
 from ompgpt.model.tokenizer import OmpTokenizer
@@ -76,13 +77,17 @@ class PragmaDecoder:
 
     # -- prompts -------------------------------------------------------------------------------------------------
     def prompt(self, loop: LoopInput) -> Prompt:
-        """Encode a loop; drop the context, then cut the loop's middle, when it does not fit the window."""
+        """Encode a loop; drop the context, then cut the loop's middle, when it does not fit the window.
+
+        The code is normalized as the training records were (``normalize_loop_code``: no trailing blanks, common
+        indent removed), so a pasted or benchmark snippet reads like the loops the model learned from."""
         limit = self.model.cfg.block_size - self.max_new_tokens
         warnings: list[str] = []
-        ids = self.tok.encode(loop_prompt(loop.code, loop.context))
+        code = normalize_loop_code(loop.code)
+        ids = self.tok.encode(loop_prompt(code, loop.context))
         if len(ids) > limit and loop.context.strip():
             warnings.append("context dropped: loop and context exceed the model window")
-            ids = self.tok.encode(loop_prompt(loop.code))
+            ids = self.tok.encode(loop_prompt(code))
         if len(ids) > limit:
             warnings.append(f"loop truncated from the middle: {len(ids)} tokens > {limit}")
             head = limit // 2
