@@ -8,6 +8,8 @@ losses and benchmark scores compare directly:
     synthetic   + the verified synthetic loops (the whole augmented training set)
     pretrained  whole-file language-model pre-training, then fine-tune as ``synthetic``
     large       the ``pretrained`` recipe at ``--large-size`` (the shipping candidate when it wins on validation)
+    large-ctxdrop  as ``large`` (same pre-trained model), but half the fine-tuning records lose their context, so
+                the model also learns to read bare loops (benchmark snippets, ``ompgpt suggest`` on stdin)
 
 Built for a GPU (about 8 minutes on one H100/H200 with ``--minutes 6.5``); ``--smoke`` runs the same path on a CPU in
 a minute with a tiny model and a slice of the data. Each arm's schedule is fitted to its share of ``--minutes``
@@ -28,6 +30,7 @@ import os
 import shutil
 import sys
 import time
+import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,13 +40,14 @@ from ompgpt.train.loop import TrainOptions, train  # noqa: E402
 
 SHIPPED_TOKENIZER = ROOT / "src" / "ompgpt" / "model" / "weights" / "tokenizer.json"
 ARM_SOURCES = {"human": {"human"}, "silver": {"human", "analysis"}, "synthetic": None}  # None: every record
+CTXDROP = "synthetic-ctxdrop"
 PART_BYTES = 15 * 2**20
 
 
 def stage_data(files: Path, loops: Path, work: Path, limit: int | None) -> dict[str, Path]:
     """One data folder per arm: whole files for pre-training, loop records filtered by ``source`` for the others."""
     work.mkdir(parents=True, exist_ok=True)
-    dirs = {"pretrain": work / "pretrain", **{arm: work / arm for arm in ARM_SOURCES}}
+    dirs = {"pretrain": work / "pretrain", CTXDROP: work / CTXDROP, **{arm: work / arm for arm in ARM_SOURCES}}
     for d in dirs.values():
         shutil.rmtree(d, ignore_errors=True)
         d.mkdir()
@@ -52,11 +56,17 @@ def stage_data(files: Path, loops: Path, work: Path, limit: int | None) -> dict[
         for arm, sources in ARM_SOURCES.items():
             keep = sources if split == "train" else None  # one (human) validation split for every arm
             _copy_lines(loops / f"loops-{split}.jsonl", dirs[arm] / f"loops-{split}.jsonl", limit, keep)
+        _copy_lines(loops / f"loops-{split}.jsonl", dirs[CTXDROP] / f"loops-{split}.jsonl", limit,
+                    drop_context=split == "train")  # fmt: skip
     return dirs
 
 
-def _copy_lines(src: Path, dst: Path, limit: int | None, sources: set[str] | None = None) -> None:
-    if limit is None and sources is None:
+def _copy_lines(
+    src: Path, dst: Path, limit: int | None, sources: set[str] | None = None, drop_context: bool = False
+) -> None:
+    """Copy JSON lines, keeping only records from ``sources``; ``drop_context`` empties the context of every other
+    record (chosen by a hash of its code, so reruns pick the same half)."""
+    if limit is None and sources is None and not drop_context:
         os.symlink(src.resolve(), dst)
         return
     kept = 0
@@ -64,6 +74,10 @@ def _copy_lines(src: Path, dst: Path, limit: int | None, sources: set[str] | Non
         for line in fin:
             if sources is not None and json.loads(line).get("source", "human") not in sources:
                 continue
+            if drop_context:
+                record = json.loads(line)
+                if zlib.crc32(record["code"].encode()) % 2 == 0:
+                    line = json.dumps({**record, "context": ""}) + "\n"
             fout.write(line)
             kept += 1
             if limit is not None and kept >= limit:
@@ -109,6 +123,10 @@ def main() -> int:
     ap.add_argument("--size", default="small")
     ap.add_argument("--large-size", default="medium", help="'' to skip the larger model")
     ap.add_argument("--arms", default="pretrained,human,silver,synthetic,large")
+    ap.add_argument("--pretrain-minutes", type=float, help="override the pre-training share of --minutes")
+    ap.add_argument("--large-pretrain-minutes", type=float, help="override the large pre-training share")
+    ap.add_argument("--ft-minutes", type=float, help="override each fine-tuning share")
+    ap.add_argument("--ft-epochs", type=float, default=4.0)
     ap.add_argument("--smoke", action="store_true", help="tiny model, 300 rows per file: checks the path on a CPU")
     args = ap.parse_args()
 
@@ -116,14 +134,16 @@ def main() -> int:
     size, large = ("tiny", "tiny") if args.smoke else (args.size, args.large_size)
     dirs = stage_data(args.files, args.loops, args.out / "data", limit)
     args.report.mkdir(parents=True, exist_ok=True)
-    arms = [a for a in args.arms.split(",") if a and not (a == "large" and not large)]
+    arms = [a for a in args.arms.split(",") if a and not (a.startswith("large") and not large)]
     # time shares: pre-training gets the most; each fine-tune a tenth (they converge in a few epochs)
-    share = {"pretrain": 0.30, "ft": 0.10, "large-pretrain": 0.22}
     minutes = args.minutes
+    budget = {"pretrain": args.pretrain_minutes or 0.30 * minutes, "ft": args.ft_minutes or 0.10 * minutes,
+              "large-pretrain": args.large_pretrain_minutes or 0.22 * minutes}  # fmt: skip
     common = dict(tokenizer=SHIPPED_TOKENIZER, log_every=50, ckpt_every=10**9, eval_batches=20, seed=1337)
     pre = dict(stage="pretrain", batch_size=4 if args.smoke else 128, lr=2e-3, warmup_steps=100, epochs=8,
                eval_every=400, dropout=0.0)  # fmt: skip
-    ft = dict(stage="finetune", batch_size=8 if args.smoke else 64, warmup_steps=50, epochs=4, dropout=0.1)
+    ft = dict(stage="finetune", batch_size=8 if args.smoke else 64, warmup_steps=50, epochs=args.ft_epochs,
+              dropout=0.1)  # fmt: skip
     ft_eval = max(1, 27_000 // ft["batch_size"])  # about once per epoch of the full augmented set
     summary: dict = {"started": time.strftime("%Y-%m-%d %H:%M:%S"), "minutes": minutes, "smoke": args.smoke}
     out = args.out
@@ -131,25 +151,28 @@ def main() -> int:
     def finetune(name: str, data: Path, init: Path | None, size_name: str) -> None:
         lr = 5e-4 if init is not None else 1e-3
         opts = TrainOptions(data=data, out=out / name, init=init, size=size_name, lr=lr, eval_every=ft_eval,
-                            fit_minutes=share["ft"] * minutes, **ft, **common)  # fmt: skip
+                            fit_minutes=budget["ft"], **ft, **common)  # fmt: skip
         run_arm(name, opts, args.report, summary)
 
     if "pretrained" in arms:
-        lm = TrainOptions(data=dirs["pretrain"], out=out / "lm", size=size, fit_minutes=share["pretrain"] * minutes,
+        lm = TrainOptions(data=dirs["pretrain"], out=out / "lm", size=size, fit_minutes=budget["pretrain"],
                           **pre, **common)  # fmt: skip
         run_arm("lm", lm, args.report, summary)
         finetune("pretrained", dirs["synthetic"], out / "lm" / "best", size)
     for arm in ("human", "silver", "synthetic"):
         if arm in arms:
             finetune(arm, dirs[arm], None, size)
-    if "large" in arms:
+    if "large" in arms or "large-ctxdrop" in arms:
         (out / "lm-large").mkdir(parents=True, exist_ok=True)
         if (out / "lm" / "tokens").exists():  # same data, tokenizer and window: reuse the tokenized corpus
             shutil.copytree(out / "lm" / "tokens", out / "lm-large" / "tokens", dirs_exist_ok=True)
         lm = TrainOptions(data=dirs["pretrain"], out=out / "lm-large", size=large,
-                          fit_minutes=share["large-pretrain"] * minutes, **pre, **common)  # fmt: skip
+                          fit_minutes=budget["large-pretrain"], **pre, **common)  # fmt: skip
         run_arm("lm-large", lm, args.report, summary)
-        finetune("large", dirs["synthetic"], out / "lm-large" / "best", large)
+        if "large" in arms:
+            finetune("large", dirs["synthetic"], out / "lm-large" / "best", large)
+        if "large-ctxdrop" in arms:
+            finetune("large-ctxdrop", dirs[CTXDROP], out / "lm-large" / "best", large)
     for name in ("lm", "lm-large"):  # the pre-trained-only models are not worth the transfer
         for f in args.report.glob(f"{name}.safetensors*"):
             f.unlink()
