@@ -69,9 +69,16 @@ def test_directive_scores_pick_the_exact_head(trained_model_dir):
     first, cache = decoder.prefill([decoder.prompt(LOOPS[12]).ids])  # "parallel for simd"
     from ompgpt.model.chain import _Row
 
-    scores = directive_scores(decoder, _Row(decoder.prompt(LOOPS[12]), first[0], cache))
-    assert set(scores) == set(HEADS)
+    from ompgpt.model.chain import CPU_HEADS
+
+    row = _Row(decoder.prompt(LOOPS[12]), first[0], cache)
+    scores = directive_scores(decoder, row)
+    assert set(scores) == set(CPU_HEADS) and not any("target" in h or "teams" in h for h in scores)
     assert max(scores, key=scores.get) == "omp parallel for simd"
+    with_offload = directive_scores(decoder, row, HEADS)
+    assert set(with_offload) == set(HEADS)
+    assert max(with_offload, key=with_offload.get) == "omp parallel for simd"
+    assert with_offload["omp parallel for simd"] == pytest.approx(scores["omp parallel for simd"], abs=1e-6)
 
 
 def test_suggest_command_on_stdin_and_jsonl(trained_model_dir, tmp_path, monkeypatch, capsys):

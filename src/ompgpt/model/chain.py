@@ -29,9 +29,16 @@ CLAUSE_ORDER = (
 )  # fmt: skip
 
 
+#: accelerator-offload directive words: ompgpt parallelizes for the CPU (and verifies there), so heads with them
+#: are scored only on request (``ChainOptions.offload``); leaving them out also shrinks the decision's token tree
+OFFLOAD_WORDS = frozenset({"target", "teams", "distribute"})
+CPU_HEADS = tuple(h for h in HEADS if not OFFLOAD_WORDS & set(h.split()))
+
+
 @dataclass
 class ChainOptions:
     n_directives: int = 3  # directives (besides ``none``) expanded into full pragmas
+    offload: bool = False  # also consider target/teams/distribute directives
     min_directive_prob: float = 0.02  # ...if at least this likely among the directive choices
     fill_beam: int = 2  # beam width when the model fills a clause's arguments
 
@@ -60,7 +67,7 @@ def chain_of_omp(
     return [_chain_one(decoder, row, options) for row in rows]
 
 
-def directive_scores(decoder: PragmaDecoder, row: _Row) -> dict[str, float]:
+def directive_scores(decoder: PragmaDecoder, row: _Row, heads: tuple[str, ...] = CPU_HEADS) -> dict[str, float]:
     """log P(the head is exactly this) for ``none`` and each ``omp <directive>``: the step the 20 ms budget is for.
 
     ``omp d`` is exact when what follows ends the directive (end marker or a clause), not a longer directive such
@@ -68,35 +75,53 @@ def directive_scores(decoder: PragmaDecoder, row: _Row) -> dict[str, float]:
     can start ``simd`` or ``schedule``); the ambiguous mass is split using the longer heads' own scores, which are
     computed anyway (heads end at word boundaries, so their token sequences are prefixes of one another).
     """
-    totals, after = decoder.score_texts(row.first_logp, row.cache, list(HEADS))
-    prefix = dict(zip(HEADS, totals, strict=True))
+    totals, after = decoder.score_texts(row.first_logp, row.cache, list(heads))
+    prefix = dict(zip(heads, totals, strict=True))
     masker = decoder.masker(row.prompt.grammar)
     scores: dict[str, float] = {}
-    for head, total, nxt in zip(HEADS, totals, after, strict=True):
+    for head, total, nxt in zip(heads, totals, after, strict=True):
         if head == NO_PRAGMA:
             scores[head] = float(total + nxt[decoder.end_id])
             continue
-        ends = masker.allowed(frozenset({("after", head[len("omp ") :], frozenset())}))
-        extends = masker.allowed(frozenset({("head", "", frozenset(), head)}))
+        only_end, only_ext, both = _head_split(masker, head)
         p = np.exp(nxt.astype(np.float64))
-        pure_end = p[np.setdiff1d(ends, extends, assume_unique=True)].sum()
-        pure_ext = p[np.setdiff1d(extends, ends, assume_unique=True)].sum()
-        ambiguous = p[np.intersect1d(ends, extends, assume_unique=True)].sum()
-        longer = sum(np.exp(prefix[h] - total) for h in _next_heads(head))
+        pure_end, pure_ext, ambiguous = p[only_end].sum(), p[only_ext].sum(), p[both].sum()
+        longer = sum(np.exp(prefix[h] - total) for h in _next_heads(head, heads))
         end_mass = pure_end + max(0.0, ambiguous - max(0.0, longer - pure_ext))
         scores[head] = float(total + np.log(end_mass)) if end_mass > 0 else -np.inf
     return scores
 
 
-def _next_heads(head: str) -> list[str]:
+def _head_split(masker, head: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Next-token ids after ``head`` that only end it, only extend it to a longer head, or may do either.
+
+    The sets depend on the grammar alone (not the loop's identifiers) when the masker's trie shares them, so the
+    split is then cached on the trie: set differences per head per loop were ~10 % of the directive decision."""
+    end_state = frozenset({("after", head[len("omp ") :], frozenset())})
+    ext_state = frozenset({("head", "", frozenset(), head)})
+    splits = masker.trie.__dict__.setdefault("_head_splits", {})
+    if head in splits:
+        return splits[head]
+    ends, extends = masker.allowed(end_state), masker.allowed(ext_state)
+    split = (
+        np.setdiff1d(ends, extends, assume_unique=True),
+        np.setdiff1d(extends, ends, assume_unique=True),
+        np.intersect1d(ends, extends, assume_unique=True),
+    )
+    if end_state in masker.trie.shared and ext_state in masker.trie.shared:
+        splits[head] = split
+    return split
+
+
+def _next_heads(head: str, heads: tuple[str, ...] = HEADS) -> list[str]:
     """Heads one or more words longer than ``head`` with no other head in between (``omp parallel`` ->
     ``omp parallel for``, not ``omp parallel for simd``)."""
-    longer = [h for h in HEADS if h.startswith(head + " ")]
+    longer = [h for h in heads if h.startswith(head + " ")]
     return [h for h in longer if not any(h.startswith(m + " ") for m in longer)]
 
 
 def _chain_one(decoder: PragmaDecoder, row: _Row, options: ChainOptions) -> list[Candidate]:
-    scores = directive_scores(decoder, row)
+    scores = directive_scores(decoder, row, HEADS if options.offload else CPU_HEADS)
     heads = sorted(scores, key=lambda h: -scores[h])
     norm = np.logaddexp.reduce(np.array(list(scores.values())))
     texts = []

@@ -123,12 +123,13 @@ class NumpyGPT:
         key_valid = valid if cache is None else np.concatenate([cache.valid, valid], axis=1)
         causal = np.concatenate([np.ones((T, past), dtype=bool), local], axis=1)  # (T, S)
         mask = causal[None, None] & key_valid[:, None, None, :]  # (B, 1, T, S)
+        bias = np.where(mask, np.float32(0.0), _NEG)  # additive, built once for every layer
         x = self.wte[tokens]
         new_k, new_v = [], []
         for i, layer in enumerate(self.layers):
             pk = None if cache is None else cache.k[i]
             pv = None if cache is None else cache.v[i]
-            attn, k, v = self._attention(rms_norm(x, layer["norm1"], self.cfg.norm_eps), layer, cos, sin, mask, pk, pv)
+            attn, k, v = self._attention(rms_norm(x, layer["norm1"], self.cfg.norm_eps), layer, cos, sin, bias, pk, pv)
             x = x + attn
             h = gelu_tanh(rms_norm(x, layer["norm2"], self.cfg.norm_eps) @ layer["fc"])
             x = x + h @ layer["mlp_proj"]
@@ -143,7 +144,7 @@ class NumpyGPT:
         angles = positions[:, None, :, None].astype(np.float32) * self.inv_freq  # (B, 1, T, D/2)
         return np.cos(angles), np.sin(angles)
 
-    def _attention(self, x, layer, cos, sin, mask, past_k, past_v):
+    def _attention(self, x, layer, cos, sin, bias, past_k, past_v):
         B, T, C = x.shape
         H, D = self.cfg.n_head, self.cfg.head_dim
         q, k, v = (x @ layer["qkv"]).reshape(B, T, 3, H, D).transpose(2, 0, 3, 1, 4)
@@ -151,11 +152,13 @@ class NumpyGPT:
         if past_k is not None:
             k = np.concatenate([past_k, k], axis=2)
             v = np.concatenate([past_v, v], axis=2)
-        scores = (q @ k.transpose(0, 1, 3, 2)) * np.float32(1.0 / np.sqrt(D))
-        scores = np.where(mask, scores, _NEG)
-        scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
-        weights = scores / scores.sum(axis=-1, keepdims=True)
-        y = (weights @ v).transpose(0, 2, 1, 3).reshape(B, T, C)
+        scores = q @ k.transpose(0, 1, 3, 2)
+        scores *= np.float32(1.0 / np.sqrt(D))
+        scores += bias
+        scores -= scores.max(axis=-1, keepdims=True)
+        np.exp(scores, out=scores)
+        scores /= scores.sum(axis=-1, keepdims=True)
+        y = (scores @ v).transpose(0, 2, 1, 3).reshape(B, T, C)
         return y @ layer["proj"], k, v
 
 
