@@ -28,6 +28,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     build.add_argument("--no-decontaminate", action="store_true", help="skip test-set removal (for toy corpora only)")
     build.add_argument("--stats-md", type=Path, help="also write the markdown statistics to this file")
+    build.add_argument(
+        "--augment",
+        type=Path,
+        metavar="DIR",
+        help="then add silver and synthetic loops as 'ompgpt data augment' does, writing DIR (one command)",
+    )
+    build.add_argument("--synthetic", type=int, default=200, help="with --augment: synthetic loops to verify")
+    build.add_argument("--synthetic-budget", type=float, default=1800.0, help="with --augment: seconds for those")
+    build.add_argument("--confirm-serial", action="store_true", help="with --augment: see 'ompgpt data augment'")
     _configure_augment(sub)
 
 
@@ -70,7 +79,16 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.stats_md is not None:
         args.stats_md.write_text(render_markdown(stats), encoding="utf-8")
-    return 1 if stats["input"]["rejected"] else 0
+    code = 1 if stats["input"]["rejected"] else 0
+    if args.augment is not None:
+        augment_args = argparse.Namespace(
+            data=args.out, corpus=args.corpus, out=args.augment, augment="silver,synthetic",
+            synthetic=args.synthetic, silver_budget=None, synthetic_budget=args.synthetic_budget, seed=0,
+            silver_from=None, confirm_serial=args.confirm_serial, benchmarks=args.benchmarks,
+            no_decontaminate=args.no_decontaminate,
+        )  # fmt: skip
+        code = max(code, _run_augment(augment_args))
+    return code
 
 
 def _run_augment(args: argparse.Namespace) -> int:
