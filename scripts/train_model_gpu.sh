@@ -9,9 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=${1:-../shared/corpus}
 
-ompgpt data build --corpus "$corpus" --out out/data --jobs 2
-ompgpt data augment --data out/data --corpus "$corpus" --out out/data-aug --synthetic 250 --synthetic-budget 1800 \
-  --confirm-serial
+ompgpt data build --corpus "$corpus" --out out/data --jobs 2 --augment out/data-aug --synthetic 250 --confirm-serial
 python scripts/ablation_train.py --files out/data --loops out/data-aug --out runs/gpu --report runs/gpu/report \
   --arms pretrained --pretrain-minutes 1.89 --ft-minutes 0.63
 cp runs/gpu/pretrained/best/weights.safetensors runs/gpu/pretrained/best/config.json \
