@@ -67,9 +67,7 @@ def test_memorized_model_recovers_every_sample_pragma(trained_model_dir):
 def test_directive_scores_pick_the_exact_head(trained_model_dir):
     decoder = PragmaDecoder.load(trained_model_dir)
     first, cache = decoder.prefill([decoder.prompt(LOOPS[12]).ids])  # "parallel for simd"
-    from ompgpt.model.chain import _Row
-
-    from ompgpt.model.chain import CPU_HEADS
+    from ompgpt.model.chain import CPU_HEADS, _Row
 
     row = _Row(decoder.prompt(LOOPS[12]), first[0], cache)
     scores = directive_scores(decoder, row)
