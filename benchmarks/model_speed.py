@@ -83,7 +83,7 @@ def bench_infer(size: str, tok, reps: int) -> dict:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "model"))
     from conftest import random_weights  # the test helper: weights with the trainer's names and shapes
 
-    from ompgpt.model.chain import _Row, chain_of_omp, directive_scores, one_shot
+    from ompgpt.model.chain import chain_of_omp, decide_directive, one_shot
     from ompgpt.model.config import GPTConfig
     from ompgpt.model.decode import LoopInput, PragmaDecoder
     from ompgpt.model.numpy_gpt import NumpyGPT
@@ -94,10 +94,8 @@ def bench_infer(size: str, tok, reps: int) -> dict:
     loops = [LoopInput(code, ctx) for ctx, code, _ in SAMPLE_LOOPS]
     prompt_tokens = [len(decoder.prompt(lp).ids) for lp in loops]
 
-    def directive(loop: LoopInput) -> None:
-        prompt = decoder.prompt(loop)
-        first, cache = decoder.prefill([prompt.ids])
-        directive_scores(decoder, _Row(prompt, first[0], cache))
+    def directive(loop: LoopInput) -> None:  # what chain_of_omp does first for one loop
+        decide_directive(decoder, loop)
 
     directive(loops[0])  # builds the shared token masks once, as a long-running process would
     lat, cpu = [], []  # wall and CPU ms: CPU time is what the code costs when the cores are shared

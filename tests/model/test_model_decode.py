@@ -3,6 +3,7 @@
 import json
 import math
 
+import numpy as np
 import pytest
 
 from ompgpt.cli import main
@@ -119,3 +120,23 @@ def test_suggest_file_line_uses_the_loop_finder(random_model_dir, tmp_path, caps
     assert capsys.readouterr().out.strip()
     assert main(["suggest", "--model", str(random_model_dir), f"{src}:1"]) == 1
     assert "no for loop" in capsys.readouterr().err
+
+
+def test_one_pass_directive_decision_matches_prefill_then_tree(trained_model_dir):
+    from ompgpt.model.chain import CPU_HEADS, _Row, decide_directive
+
+    decoder = PragmaDecoder.load(trained_model_dir)
+    for loop in LOOPS[:6]:
+        row, fused = decide_directive(decoder, loop)
+        prompt = decoder.prompt(loop)
+        first, cache = decoder.prefill([prompt.ids])
+        separate = directive_scores(decoder, _Row(prompt, first[0], cache), CPU_HEADS)
+        assert fused.keys() == separate.keys()
+        assert all(fused[h] == pytest.approx(separate[h], abs=1e-4) for h in fused)
+        np.testing.assert_allclose(row.first_logp, first[0], atol=1e-4)
+        np.testing.assert_allclose(row.cache.k[-1], cache.k[-1], atol=1e-5)
+        assert int(row.cache.next_pos[0]) == len(prompt.ids) and row.cache.length == len(prompt.ids)
+    # one loop at a time (the fused path) and a batch (prefill, then one tree per loop) give the same answers
+    single = [chain_of_omp(decoder, [loop])[0][0].pragma for loop in LOOPS]
+    batched = [c[0].pragma for c in chain_of_omp(decoder, LOOPS)]
+    assert single == batched == EXPECTED

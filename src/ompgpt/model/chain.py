@@ -61,10 +61,25 @@ def chain_of_omp(
     decoder: PragmaDecoder, loops: list[LoopInput], options: ChainOptions | None = None
 ) -> list[list[Candidate]]:
     options = options or ChainOptions()
+    heads = HEADS if options.offload else CPU_HEADS
+    if len(loops) == 1:  # the latency path: prompt and directive tree in one forward pass
+        row, scores = decide_directive(decoder, loops[0], heads)
+        return [_chain_one(decoder, row, options, scores)]
     prompts = [decoder.prompt(loop) for loop in loops]
     first_logp, cache = decoder.prefill([p.ids for p in prompts])
     rows = [_Row(p, first_logp[b], cache.select([b])) for b, p in enumerate(prompts)]
-    return [_chain_one(decoder, row, options) for row in rows]
+    return [_chain_one(decoder, row, options, directive_scores(decoder, row, heads)) for row in rows]
+
+
+def decide_directive(
+    decoder: PragmaDecoder, loop: LoopInput, heads: tuple[str, ...] = CPU_HEADS
+) -> tuple[_Row, dict[str, float]]:
+    """The directive decision for one loop (``directive_scores``) with the prompt's prefill in the same forward
+    pass; also returns the prompt's row for the clause steps that follow."""
+    prompt = decoder.prompt(loop)
+    first, cache, totals, after = decoder.prefill_scores(prompt.ids, list(heads))
+    row = _Row(prompt, first, cache)
+    return row, _scores_from(decoder, row, heads, totals, after)
 
 
 def directive_scores(decoder: PragmaDecoder, row: _Row, heads: tuple[str, ...] = CPU_HEADS) -> dict[str, float]:
@@ -76,6 +91,11 @@ def directive_scores(decoder: PragmaDecoder, row: _Row, heads: tuple[str, ...] =
     computed anyway (heads end at word boundaries, so their token sequences are prefixes of one another).
     """
     totals, after = decoder.score_texts(row.first_logp, row.cache, list(heads))
+    return _scores_from(decoder, row, heads, totals, after)
+
+
+def _scores_from(decoder: PragmaDecoder, row: _Row, heads, totals: np.ndarray, after: np.ndarray) -> dict[str, float]:
+    """``directive_scores`` from the heads' totals and next-token log-probs."""
     prefix = dict(zip(heads, totals, strict=True))
     masker = decoder.masker(row.prompt.grammar)
     scores: dict[str, float] = {}
@@ -120,8 +140,7 @@ def _next_heads(head: str, heads: tuple[str, ...] = HEADS) -> list[str]:
     return [h for h in longer if not any(h.startswith(m + " ") for m in longer)]
 
 
-def _chain_one(decoder: PragmaDecoder, row: _Row, options: ChainOptions) -> list[Candidate]:
-    scores = directive_scores(decoder, row, HEADS if options.offload else CPU_HEADS)
+def _chain_one(decoder: PragmaDecoder, row: _Row, options: ChainOptions, scores: dict[str, float]) -> list[Candidate]:
     heads = sorted(scores, key=lambda h: -scores[h])
     norm = np.logaddexp.reduce(np.array(list(scores.values())))
     texts = []

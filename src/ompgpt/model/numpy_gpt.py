@@ -97,6 +97,7 @@ class NumpyGPT:
         valid: np.ndarray | None = None,
         all_logits: bool = True,
         tree: tuple[np.ndarray, np.ndarray] | None = None,
+        logits_from: int | None = None,
     ) -> tuple[np.ndarray, KVCache]:
         """Run ``tokens`` (B, T) after ``cache``; ``valid`` (B, T) is False on padding (left or right).
 
@@ -107,6 +108,8 @@ class NumpyGPT:
         ``next_pos + depth[t]`` and attends to the cache and to the tokens ``visible[t]`` (T, T) marks (its
         ancestors and itself). Many continuations sharing prefixes are then scored in one pass with no repeated
         work; the returned cache is not meaningful for further decoding.
+
+        ``logits_from`` (with ``all_logits``) projects only positions ``logits_from:`` onto the vocabulary.
         """
         tokens = np.asarray(tokens, dtype=np.int64)
         B, T = tokens.shape
@@ -135,7 +138,8 @@ class NumpyGPT:
             x = x + h @ layer["mlp_proj"]
             new_k.append(k)
             new_v.append(v)
-        x = rms_norm(x if all_logits else x[:, -1], self.norm_f, self.cfg.norm_eps)
+        x = x[:, logits_from or 0 :] if all_logits else x[:, -1]
+        x = rms_norm(x, self.norm_f, self.cfg.norm_eps)
         logits = x @ self.head_t
         next_pos = start + valid.sum(axis=1)
         return logits, KVCache(k=new_k, v=new_v, valid=key_valid, next_pos=next_pos)
