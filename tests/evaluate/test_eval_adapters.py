@@ -42,12 +42,13 @@ def _result(failed: str | None, reason: str = "", speedup: float | None = None) 
 
 def test_kernel_classification_and_table() -> None:
     scores = KernelScores(kernels=5, answered=4)
-    _classify(_result(None, speedup=2.0), scores)
-    _classify(_result(None, speedup=8.0), scores)
+    _classify(_result(None, speedup=2.0), scores, "a.c")
+    _classify(_result(None, speedup=8.0), scores, "b.c")
     _classify(_result("race", "data race on s"), scores)
     _classify(_result("static", "does not compile with gcc"), scores)
     assert (scores.compiled, scores.accepted, scores.unsafe) == (3, 2, 1)
     assert scores.speedup_geomean == 4.0
+    assert scores.speedup_by_kernel == {"a.c": 2.0, "b.c": 8.0}
     table = markdown({"x": scores, "y": "unavailable: no model"})
     assert "| x | 5 | 4 | 0.75 | 0.40 | 1 | 4.00x | 0 |" in table
     assert "| y | unavailable: no model |" in table
@@ -73,3 +74,14 @@ def test_advisor_verify_inserts_an_unproven_candidate_only_when_execution_accept
     assert asked and asked[0] and "parallel for" in asked[0]  # the advisor's own candidate went to verification
     assert (prediction.pragma != "none") is accepted
     assert predict.note() == f"verdicts: unknown/{'verified' if accepted else 'rejected by verify'} 1"
+
+
+def test_kernel_speedup_plot(tmp_path) -> None:
+    pytest.importorskip("matplotlib")
+    from ompgpt.evaluate.report import plot_kernel_speedups
+
+    path = tmp_path / "speedups.png"
+    speedups = {"analysis": {"a.c": 1.8, "b.c": 0.9}, "advisor": {"a.c": 1.7}}
+    assert plot_kernel_speedups(speedups, path) == f"wrote {path}"
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "skipped" in plot_kernel_speedups({"analysis": {}}, tmp_path / "none.png")

@@ -74,9 +74,9 @@ def run(args: argparse.Namespace) -> int:
     if args.kernels:
         from ompgpt.evaluate.kernels import run_kernels
 
-        print(
-            "### Kernel suite (ompgpt.verify)\n\n" + run_kernels(names, options, args.kernel_limit, args.quick) + "\n"
-        )
+        plot = args.out / "eval-kernel-speedups.png" if args.out else None
+        table = run_kernels(names, options, args.kernel_limit, args.quick, plot)
+        print("### Kernel suite (ompgpt.verify)\n\n" + table + "\n")
     for message in messages:
         print(message, file=sys.stderr)
     return 0

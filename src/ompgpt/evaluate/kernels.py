@@ -30,6 +30,7 @@ class KernelScores:
     errors: int = 0  # the verify stage raised
     unsafe_cases: list[str] = field(default_factory=list)  # "kernel: pragma (check: reason)"
     speedups: list[float] = field(default_factory=list)
+    speedup_by_kernel: dict[str, float] = field(default_factory=dict)  # accepted and timed, for the plot
 
     @property
     def speedup_geomean(self) -> float | None:
@@ -75,6 +76,7 @@ def _classify(result, scores: KernelScores, kernel_name: str = "") -> None:
         )
     if result.accepted and result.speedup:
         scores.speedups.append(result.speedup)
+        scores.speedup_by_kernel[kernel_name] = result.speedup
 
 
 def score_kernels(kernels, pragmas: list[str | None], config=None) -> KernelScores:
@@ -120,8 +122,11 @@ def quick_config():
     return model.VerifyConfig(threads=(2, 3), schedules=("static,1", "dynamic,1"), timing_check=False)
 
 
-def run_kernels(names: list[str], options, limit: int | None = None, quick: bool = False) -> str:
-    """The kernel-suite table for the predictors ``names`` (recorded peers have no answers here)."""
+def run_kernels(
+    names: list[str], options, limit: int | None = None, quick: bool = False, plot: Path | None = None
+) -> str:
+    """The kernel-suite table for the predictors ``names`` (recorded peers have no answers here); with ``plot``,
+    also a bar chart of the speedup of every accepted pragma per kernel."""
     from ompgpt.evaluate.predictors import SPECS
 
     try:
@@ -141,4 +146,10 @@ def run_kernels(names: list[str], options, limit: int | None = None, quick: bool
             rows[name] = f"unavailable: {exc}"
             continue
         rows[name] = score_kernels(kernels, [p.pragma for p in predictions], config)
-    return markdown(rows)
+    table = markdown(rows)
+    if plot is not None:
+        from ompgpt.evaluate.report import plot_kernel_speedups
+
+        speedups = {n: s.speedup_by_kernel for n, s in rows.items() if isinstance(s, KernelScores)}
+        table += "\n\n" + plot_kernel_speedups(speedups, plot)
+    return table

@@ -136,3 +136,27 @@ def plot_latency(rows: list[dict], path: Path) -> str:
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return f"wrote {path}"
+
+
+def plot_kernel_speedups(speedups: dict[str, dict[str, float]], path: Path) -> str:
+    """Grouped bars: speedup over the serial build per kernel (accepted, timed pragmas only) per predictor."""
+    plt = _pyplot()
+    if plt is None:
+        return "plots skipped: matplotlib is not installed (pip install matplotlib)"
+    kernels = sorted({k for per in speedups.values() for k in per})
+    if not kernels:
+        return "kernel speedup plot skipped: no accepted, timed pragma"
+    fig, ax = plt.subplots(figsize=(max(6, 0.35 * len(kernels) * max(len(speedups), 1)), 4.4))
+    width = 0.8 / max(len(speedups), 1)
+    for i, (name, per) in enumerate(speedups.items()):
+        xs = [k + i * width for k, kernel in enumerate(kernels) if kernel in per]
+        ax.bar(xs, [per[kernel] for kernel in kernels if kernel in per], width, label=name)
+    ax.axhline(1.0, color="grey", linewidth=0.8)
+    ax.set_xticks([k + width * (len(speedups) - 1) / 2 for k in range(len(kernels))], kernels, rotation=90, fontsize=7)
+    ax.set_ylabel("speedup vs serial")
+    ax.set_title("Kernel suite: speedup of verified pragmas")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return f"wrote {path}"
