@@ -146,7 +146,7 @@ def plot_kernel_speedups(speedups: dict[str, dict[str, float]], path: Path) -> s
     kernels = sorted({k for per in speedups.values() for k in per})
     if not kernels:
         return "kernel speedup plot skipped: no accepted, timed pragma"
-    fig, ax = plt.subplots(figsize=(max(6, 0.35 * len(kernels) * max(len(speedups), 1)), 4.4))
+    fig, ax = plt.subplots(figsize=(min(16, max(6, 0.1 * len(kernels) * max(len(speedups), 1))), 4.8))
     width = 0.8 / max(len(speedups), 1)
     for i, (name, per) in enumerate(speedups.items()):
         xs = [k + i * width for k, kernel in enumerate(kernels) if kernel in per]
