@@ -24,15 +24,11 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 from ompgpt.advisor import advise, advise_given
 from ompgpt.evaluate import datasets, metrics
-from ompgpt.evaluate.adapters import _analyze, _strip_omp, _to_given_prediction
+from ompgpt.evaluate.adapters import _analyze, _strip_omp, _to_given_prediction, decision_pragma
 from ompgpt.model.chain import chain_of_omp
 from ompgpt.model.decode import LoopInput, PragmaDecoder
 
 PREDICTIONS = ("chain", "chain-given", "advisor", "advisor-given")
-
-
-def _pragma_text(decision) -> str:
-    return _strip_omp(decision.pragma.removeprefix("#pragma").strip()) if decision.pragma else "none"
 
 
 def predict_all(model_dir: str, dataset: str, limit: int | None) -> dict:
@@ -54,8 +50,8 @@ def predict_all(model_dir: str, dataset: str, limit: int | None) -> dict:
             out["advisor"].append(out["chain"][-1])
             out["advisor-given"].append(out["chain-given"][-1])
             continue
-        out["advisor"].append(_pragma_text(advise(None, la, pairs, mode="suggest")))
-        out["advisor-given"].append(_pragma_text(advise_given(None, la, pairs)))
+        out["advisor"].append(decision_pragma(advise(None, la, pairs, mode="suggest")))
+        out["advisor-given"].append(decision_pragma(advise_given(None, la, pairs)))
     return {
         "labels": [it.label for it in items],
         "predictions": out,

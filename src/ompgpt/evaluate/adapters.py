@@ -44,6 +44,11 @@ def _strip_omp(pragma: str) -> str:
     return pragma[len("omp ") :] if pragma.startswith("omp ") else pragma
 
 
+def _bare_pragma(text: str) -> str:
+    """``#pragma omp parallel for ...`` as the predictions write it: ``parallel for ...``."""
+    return _strip_omp(text.removeprefix("#pragma").strip())
+
+
 def _to_prediction(cands) -> Prediction:
     if not cands:
         return Prediction(None)
@@ -89,7 +94,7 @@ def _analysis_pragma(la) -> str:
     if la is None or la.verdict != "parallel":
         return "none"
     if la.pragma:
-        return _strip_omp(la.pragma.removeprefix("#pragma").strip())
+        return _bare_pragma(la.pragma)
     clauses = [f"private({', '.join(la.private)})"] if la.private else []
     clauses += [f"reduction({r})" for r in la.reductions]
     return " ".join(["parallel for", *clauses])
@@ -164,21 +169,35 @@ def _advisor_predictor(options, given: bool) -> Predictor:
     advise = getattr(advisor_module, "advise_given" if given else "advise", None)
     if advise is None:
         raise Unavailable("ompgpt.advisor has no advise() yet")
-    decoder = load_decoder(options)
-    chain = _import("ompgpt.model.chain")
-    loop_input = _import("ompgpt.model.decode").LoopInput
+    candidates = _chain_candidates(options)
 
     def one(item: EvalItem) -> tuple[Prediction, str]:
-        cands = chain.chain_of_omp(decoder, [loop_input(item.code, str(item.meta.get("context", "")))])[0]
+        cands = candidates(item)
         la = _analyze(item, no_alias=False)
         if la is None:
             return (_to_given_prediction(cands) if given else _to_prediction(cands)), "no loop"
         pairs = [(c.pragma, c.probability) for c in cands]
         decision = advise(None, la, pairs) if given else advise(None, la, pairs, mode="suggest")
-        pragma = decision.pragma.removeprefix("#pragma").strip() if decision.pragma else "none"
-        return Prediction(_strip_omp(pragma), decision.confidence), f"{la.verdict}/{decision.source}"
+        return Prediction(decision_pragma(decision), decision.confidence), f"{la.verdict}/{decision.source}"
 
     return _CountingPredictor(one)
+
+
+def _chain_candidates(options) -> Callable[[EvalItem], list]:
+    """One item's chain-of-OMP candidates, from the model the options name (loaded once)."""
+    decoder = load_decoder(options)
+    chain = _import("ompgpt.model.chain")
+    loop_input = _import("ompgpt.model.decode").LoopInput
+
+    def candidates(item: EvalItem) -> list:
+        return chain.chain_of_omp(decoder, [loop_input(item.code, str(item.meta.get("context", "")))])[0]
+
+    return candidates
+
+
+def decision_pragma(decision) -> str:
+    """An advisor decision as a prediction text: the pragma without ``#pragma omp``, or ``none``."""
+    return _bare_pragma(decision.pragma) if decision.pragma else "none"
 
 
 def _to_given_prediction(cands) -> Prediction:
@@ -195,12 +214,10 @@ def advisor_verify(options) -> Predictor:
     only items that carry their source file (the kernel suite) can be verified; a bare snippet gets the safe,
     unverified answer (``none`` unless the analysis proves the loop parallel)."""
     advise = _import("ompgpt.advisor").advise
-    decoder = load_decoder(options)
-    chain = _import("ompgpt.model.chain")
-    loop_input = _import("ompgpt.model.decode").LoopInput
+    candidates = _chain_candidates(options)
 
     def one(item: EvalItem) -> tuple[Prediction, str]:
-        cands = chain.chain_of_omp(decoder, [loop_input(item.code, str(item.meta.get("context", "")))])[0]
+        cands = candidates(item)
         la = _analyze(item, no_alias=False)
         if la is None:
             return Prediction("none"), "no loop"
@@ -211,8 +228,7 @@ def advisor_verify(options) -> Predictor:
             accepted = _verified(item, advise(None, la, pairs, mode="suggest").pragma)
             decision = advise(None, la, pairs, mode="safe", verified=accepted)
             outcome = "verified" if accepted else "rejected by verify"
-        pragma = decision.pragma.removeprefix("#pragma").strip() if decision.pragma else "none"
-        return Prediction(_strip_omp(pragma), decision.confidence), f"{la.verdict}/{outcome}"
+        return Prediction(decision_pragma(decision), decision.confidence), f"{la.verdict}/{outcome}"
 
     return _CountingPredictor(one)
 

@@ -94,6 +94,13 @@ def _pyplot():
     return plt
 
 
+def _save(plt, fig, path: Path) -> str:
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return f"wrote {path}"
+
+
 def plot_clause_f1(results: list[Result], path: Path) -> str:
     """Grouped bars: per-clause F1 (plus exact and directive) per available predictor."""
     plt = _pyplot()
@@ -111,10 +118,7 @@ def plot_clause_f1(results: list[Result], path: Path) -> str:
     ax.set_ylim(0, 1)
     ax.legend(fontsize=8, ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.1), frameon=False)
     ax.set_title("Accuracy and per-clause F1 (clause presence)")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return f"wrote {path}"
+    return _save(plt, fig, path)
 
 
 def plot_latency(rows: list[dict], path: Path) -> str:
@@ -132,10 +136,7 @@ def plot_latency(rows: list[dict], path: Path) -> str:
     ax.set_ylabel("ms per loop (median, p95)")
     ax.set_title("Suggestion latency, CPU, one thread")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return f"wrote {path}"
+    return _save(plt, fig, path)
 
 
 def plot_kernel_speedups(speedups: dict[str, dict[str, float]], path: Path) -> str:
@@ -156,7 +157,4 @@ def plot_kernel_speedups(speedups: dict[str, dict[str, float]], path: Path) -> s
     ax.set_ylabel("speedup vs serial")
     ax.set_title("Kernel suite: speedup of verified pragmas")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return f"wrote {path}"
+    return _save(plt, fig, path)
