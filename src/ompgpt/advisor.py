@@ -44,9 +44,7 @@ def advise(
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     existing = _existing(loop)
-    parsed, notes = _candidates(candidates)
-    if not getattr(loop, "in_parallel_region", False):
-        parsed = [(_promote_orphan(p, notes), prob) for p, prob in parsed]
+    parsed, notes = _usable_candidates(loop, candidates)
     if analysis.verdict == "serial":
         return _serial(analysis, existing, parsed, notes)
     if analysis.verdict == "parallel":
@@ -82,6 +80,14 @@ def _candidates(candidates) -> tuple[list[tuple[Pragma, float]], list[str]]:
             continue
         out.append((pragma, prob))
     return out, notes
+
+
+def _usable_candidates(loop, candidates) -> tuple[list[tuple[Pragma, float]], list[str]]:
+    """``_candidates``, with worksharing ``for`` promoted when the loop is outside any parallel region."""
+    parsed, notes = _candidates(candidates)
+    if not getattr(loop, "in_parallel_region", False):
+        parsed = [(_promote_orphan(p, notes), prob) for p, prob in parsed]
+    return parsed, notes
 
 
 def _promote_orphan(pragma: Pragma, notes: list[str]) -> Pragma:
@@ -236,9 +242,7 @@ def advise_given(loop, analysis, candidates: Sequence[tuple[str, float]] = ()) -
     decision = advise(loop, analysis, candidates, mode="suggest")
     if decision.pragma is not None:
         return decision
-    parsed, notes = _candidates(candidates)
+    parsed, notes = _usable_candidates(loop, candidates)
     base = parsed[0][0] if parsed else _parse("omp parallel for")
-    if not getattr(loop, "in_parallel_region", False):
-        base = _promote_orphan(base, notes)
     reasons = [*decision.reasons, *notes, "the loop is known to need a pragma: best directive kept despite that"]
     return Decision("insert", _add_known_clauses(base, analysis), 0.3, "model" if parsed else "none", reasons, True)

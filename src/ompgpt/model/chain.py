@@ -38,9 +38,9 @@ CPU_HEADS = tuple(h for h in HEADS if not OFFLOAD_WORDS & set(h.split()))
 @dataclass
 class ChainOptions:
     n_directives: int = 3  # directives (besides ``none``) expanded into full pragmas
-    offload: bool = False  # also consider target/teams/distribute directives
     min_directive_prob: float = 0.02  # ...if at least this likely among the directive choices
     fill_beam: int = 2  # beam width when the model fills a clause's arguments
+    offload: bool = False  # also consider target/teams/distribute directives
 
 
 @dataclass
@@ -119,7 +119,7 @@ def _head_split(masker, head: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     split is then cached on the trie: set differences per head per loop were ~10 % of the directive decision."""
     end_state = frozenset({("after", head[len("omp ") :], frozenset())})
     ext_state = frozenset({("head", "", frozenset(), head)})
-    splits = masker.trie.__dict__.setdefault("_head_splits", {})
+    splits = masker.trie.head_splits
     if head in splits:
         return splits[head]
     ends, extends = masker.allowed(end_state), masker.allowed(ext_state)

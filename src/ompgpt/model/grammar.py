@@ -273,6 +273,8 @@ class TokenTrie:
                 node.setdefault("", []).append(idx)  # "" holds the ids ending at this node
         # masks that never looked at a loop identifier, shared by every loop's masker
         self.shared: dict[frozenset[State], np.ndarray] = {}
+        # per directive head: next-token ids that only end it, only extend it, or may do either (ompgpt.model.chain)
+        self.head_splits: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
 
 class TokenMasker:
