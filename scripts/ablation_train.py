@@ -44,20 +44,35 @@ CTXDROP = "synthetic-ctxdrop"
 PART_BYTES = 15 * 2**20
 
 
-def stage_data(files: Path, loops: Path, work: Path, limit: int | None) -> dict[str, Path]:
-    """One data folder per arm: whole files for pre-training, loop records filtered by ``source`` for the others."""
+#: the data folders each arm reads
+ARM_DATA = {
+    "pretrained": ("pretrain", "synthetic"),
+    "human": ("human",),
+    "silver": ("silver",),
+    "synthetic": ("synthetic",),
+    "large": ("pretrain", "synthetic"),
+    "large-ctxdrop": ("pretrain", CTXDROP),
+}
+
+
+def stage_data(files: Path, loops: Path, work: Path, limit: int | None, arms: list[str]) -> dict[str, Path]:
+    """The data folders ``arms`` read: whole files for pre-training, loop records filtered by ``source`` (or with
+    half their contexts dropped) for fine-tuning."""
     work.mkdir(parents=True, exist_ok=True)
-    dirs = {"pretrain": work / "pretrain", CTXDROP: work / CTXDROP, **{arm: work / arm for arm in ARM_SOURCES}}
+    dirs = {name: work / name for arm in arms for name in ARM_DATA[arm]}
     for d in dirs.values():
         shutil.rmtree(d, ignore_errors=True)
         d.mkdir()
     for split in ("train", "validation"):
-        _copy_lines(files / f"files-{split}.jsonl", dirs["pretrain"] / f"files-{split}.jsonl", limit)
+        if "pretrain" in dirs:
+            _copy_lines(files / f"files-{split}.jsonl", dirs["pretrain"] / f"files-{split}.jsonl", limit)
         for arm, sources in ARM_SOURCES.items():
-            keep = sources if split == "train" else None  # one (human) validation split for every arm
-            _copy_lines(loops / f"loops-{split}.jsonl", dirs[arm] / f"loops-{split}.jsonl", limit, keep)
-        _copy_lines(loops / f"loops-{split}.jsonl", dirs[CTXDROP] / f"loops-{split}.jsonl", limit,
-                    drop_context=split == "train")  # fmt: skip
+            if arm in dirs:
+                keep = sources if split == "train" else None  # one (human) validation split for every arm
+                _copy_lines(loops / f"loops-{split}.jsonl", dirs[arm] / f"loops-{split}.jsonl", limit, keep)
+        if CTXDROP in dirs:
+            _copy_lines(loops / f"loops-{split}.jsonl", dirs[CTXDROP] / f"loops-{split}.jsonl", limit,
+                        drop_context=split == "train")  # fmt: skip
     return dirs
 
 
@@ -132,9 +147,12 @@ def main() -> int:
 
     limit = 300 if args.smoke else None
     size, large = ("tiny", "tiny") if args.smoke else (args.size, args.large_size)
-    dirs = stage_data(args.files, args.loops, args.out / "data", limit)
-    args.report.mkdir(parents=True, exist_ok=True)
     arms = [a for a in args.arms.split(",") if a and not (a.startswith("large") and not large)]
+    unknown = sorted(set(arms) - set(ARM_DATA))
+    if unknown:
+        ap.error(f"unknown arm(s) {unknown}; choose from {', '.join(ARM_DATA)}")
+    dirs = stage_data(args.files, args.loops, args.out / "data", limit, arms)
+    args.report.mkdir(parents=True, exist_ok=True)
     # time shares: pre-training gets the most; each fine-tune a tenth (they converge in a few epochs)
     minutes = args.minutes
     budget = {"pretrain": args.pretrain_minutes or 0.30 * minutes, "ft": args.ft_minutes or 0.10 * minutes,
