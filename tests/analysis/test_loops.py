@@ -663,8 +663,36 @@ CASES = [
         body("double s = 0;\nfor (int i = 0; i < N; i++) {\n#pragma omp critical\ns += a[i];\n}"),
         "unknown",
     ),
+    Case(
+        "omp_atomic_update_inside",
+        body("int h[16] = {0};\nfor (int i = 0; i < N; i++) {\n#pragma omp atomic\nh[b[i] & 15] += 1;\n}"),
+        "parallel",
+        reductions=set(),
+    ),
+    Case(
+        "omp_atomic_and_plain_read",  # a plain read of the atomically updated scalar races with the updates
+        body("int s = 0;\nfor (int i = 0; i < N; i++) {\n#pragma omp atomic\ns += b[i];\na[i] = s;\n}"),
+        "!parallel",
+    ),
+    Case(
+        "omp_atomic_capture_slot",  # which slot each iteration gets depends on the order: not proven
+        body(
+            "int used = 0;\nfor (int i = 0; i < N; i++) {\nint k;\n#pragma omp atomic capture\nk = used++;\n"
+            "a[k] = i;\n}"
+        ),
+        "unknown",
+    ),
     Case("small_trip", body("for (int i = 0; i < 4; i++) a[i] = 0;"), "parallel", pragma=False),
     # ---- C++
+    Case(
+        "cpp_vector_constructed_in_body",  # most vexing parse: `std::vector<double> t(m)` is a local, not a prototype
+        "#include <vector>\nvoid f(double *out, const double *x, int n, int m) {\n"
+        "for (int i = 0; i < n; i++) { std::vector<double> t(m); t[0] = x[i]; out[i] = t[0]; } }",
+        "parallel",
+        full=True,
+        lang="cpp",
+        no_alias=True,
+    ),
     Case(
         "cpp_vector_ref",
         "#include <vector>\nvoid f(std::vector<double>& v) {\nfor (size_t i = 0; i < v.size(); i++) v[i] *= 2; }",

@@ -8,6 +8,7 @@ shown independent across iterations. A proven loop-carried dependence gives ``se
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import asdict, dataclass, field
 
 from ompgpt.analysis import dependence as D
@@ -237,7 +238,11 @@ def _analyze_unsafe(ctx: FileContext, file_scan: FileScan, index: int, options: 
     if ls.errors:
         facts.blockers.append("part of the loop body could not be parsed (macro or unsupported syntax)")
     for omp in ls.omps:
-        facts.blockers.append(f"the body already contains '#pragma {omp.text}' at {_at(omp.pos)}")
+        if ir.atomic_form(omp.text) != "update":  # an atomic update is safe in any order (see ir.Access.atomic)
+            facts.blockers.append(f"the body already contains '#pragma {omp.text}' at {_at(omp.pos)}")
+    ls, synchronized = _without_atomic(ls)
+    for key in sorted(synchronized):
+        facts.notes.append(f"{key} is only updated under '#pragma omp atomic': no race, and the order does not matter")
     locals_ = {a.key for a in ls.flat if a.decl}
     refs = {a.key for a in ls.flat if a.decl and a.handle == "ref"}
     for acc in ls.flat:
@@ -245,7 +250,7 @@ def _analyze_unsafe(ctx: FileContext, file_scan: FileScan, index: int, options: 
             facts.blockers.append(f"write through the reference {acc.key} at {_at(acc.pos)}")
             break
     elementwise = _elementwise_bases(fn, loop, ls, locals_)
-    flow = Walker(ls, elementwise).run()
+    flow = Walker(ls, elementwise, synchronized).run()
     for kind, pos in flow.early_exits:
         facts.blockers.append(f"'{kind}' at {_at(pos)} leaves the loop early")
     _check_calls(ls, facts)
@@ -255,6 +260,18 @@ def _analyze_unsafe(ctx: FileContext, file_scan: FileScan, index: int, options: 
         facts.assumptions.append("snippet: undeclared names are declared before the loop and dead after it")
     _fill(res, ls, flow, locals_, facts, options)
     return res
+
+
+def _without_atomic(ls: LoopS) -> tuple[LoopS, frozenset[str]]:
+    """The loop with its atomically updated locations left out, and their keys. A location counts only when every
+    access to it in the loop is an atomic update; one plain read or write elsewhere races with them, so then all
+    its accesses stay and the ordinary tests see the conflict."""
+    atomic = {a.key for a in ls.flat if a.atomic}
+    synchronized = frozenset(k for k in atomic if all(a.atomic for a in ls.flat if a.key == k))
+    if not synchronized:
+        return ls, synchronized
+    kept = [a for a in ls.flat if not (a.atomic and a.key in synchronized)]
+    return dataclasses.replace(ls, flat=kept), synchronized
 
 
 def _check_header(fn: FunctionInfo, loop: Loop, ls: LoopS, facts: _LoopFacts) -> None:

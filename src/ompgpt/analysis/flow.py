@@ -59,9 +59,14 @@ def canonical_iv(loop: LoopS) -> str | None:
 
 
 class Walker:
-    def __init__(self, loop: LoopS, elementwise: frozenset[str] = frozenset()):
+    def __init__(
+        self, loop: LoopS, elementwise: frozenset[str] = frozenset(), synchronized: frozenset[str] = frozenset()
+    ):
         self.loop = loop
+        self.synchronized = synchronized  # keys only ever updated by ``omp atomic``: no dependence through them
         self.written_vars, self.written_mem = written_keys(loop)
+        if synchronized:  # atomically updated: left out of the accesses, but their values still change
+            self.written_vars = self.written_vars | synchronized
         self.elementwise = elementwise
         self.result = FlowResult()
         self.ivs: list[str] = [loop.header.var] if loop.header.var else []
@@ -170,6 +175,8 @@ class Walker:
 
     # ---------------------------------------------------------------- accesses
     def access(self, acc: Access, state: set[str]) -> None:
+        if acc.atomic and acc.key in self.synchronized:
+            return
         if (
             acc.memory
             and acc.base in self.elementwise

@@ -69,6 +69,7 @@ class Access:
     indirect: bool = False  # a subscript reads memory, e.g. a[idx[i]]
     via: str | None = None  # "call f" when the access happens inside a called function
     handle: str | None = None  # declaration of a "ptr", "ref" or "auto" variable (may reach shared memory)
+    atomic: bool = False  # the location an ``omp atomic`` update/capture statement updates
 
     @property
     def memory(self) -> bool:
@@ -107,6 +108,17 @@ class Alias:
 
 def array_dims_absent(dims) -> bool:
     return not dims
+
+
+_ATOMIC_FORMS = ("read", "write", "update", "capture", "compare")
+
+
+def atomic_form(pragma_text: str) -> str | None:
+    """``update``, ``capture``, ``read``, ``write`` or ``compare`` for an ``omp atomic`` pragma, else None."""
+    words = pragma_text.replace(",", " ").split()
+    if words[:2] != ["omp", "atomic"]:
+        return None
+    return next((w for w in words[2:] if w in _ATOMIC_FORMS), "update")
 
 
 @dataclass(slots=True)
@@ -247,12 +259,16 @@ class Builder:
         self._stack: list[object] = []  # enclosing LoopS/Switch, for break/continue owners
         self._loop_stack: list[LoopS] = []
         self._aliases: dict[str, Alias] = {}  # body-local pointers/references bound to an element
+        self._atomic_next: str | None = None  # form of an ``omp atomic`` pragma waiting for its statement
+        self._collect: list[list[Access]] = []  # accesses of the statements being watched
 
     # ---------------------------------------------------------------- helpers
     def text(self, node: tree_sitter.Node) -> str:
         return self.data[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
 
     def _note_access(self, acc: Access) -> None:
+        for sink in self._collect:
+            sink.append(acc)
         for loop in self._loop_stack:
             loop.flat.append(acc)
             loop.work += 1
@@ -266,6 +282,31 @@ class Builder:
     def stmt(self, node: tree_sitter.Node | None):
         if node is None:
             return Seq([])
+        if self._atomic_next is not None and node.type not in ("comment", "preproc_call"):
+            return self._atomic_statement(node)
+        return self._stmt(node)
+
+    def _atomic_statement(self, node: tree_sitter.Node):
+        """The statement an ``omp atomic`` pragma governs. For the update and capture forms the location both
+        read and written (``x`` in ``x += e``, ``v = x++``, ``{v = x; x += e;}``) is marked ``atomic``: threads
+        cannot race on it and, the update being commutative, its final value does not depend on the order.
+        Other operands (``e``, ``v``) stay ordinary accesses; the read/write forms mark nothing."""
+        form, self._atomic_next = self._atomic_next, None
+        sink: list[Access] = []
+        self._collect.append(sink)
+        try:
+            out = self._stmt(node)
+        finally:
+            self._collect.pop()
+        if form in ("update", "capture"):
+            read = {a.key for a in sink if a.kind & READ}
+            written = {a.key for a in sink if a.kind & WRITE and not a.decl}
+            for acc in sink:
+                if acc.key in read & written:
+                    acc.atomic = True
+        return out
+
+    def _stmt(self, node: tree_sitter.Node):
         t = node.type
         method = _STMT.get(t)
         if method is not None:
@@ -294,6 +335,7 @@ class Builder:
             if child.type == "comment":
                 continue
             items.append(self.stmt(child))
+        self._atomic_next = None  # a pragma closing a block governs nothing
         return Seq(items)
 
     def expression_statement(self, node):
@@ -330,6 +372,7 @@ class Builder:
         name_node = decl
         dims = []
         handle = None
+        constructed = False
         type_node = owner.child_by_field_name("type") if owner is not None else None
         if type_node is not None and type_node.type in ("placeholder_type_specifier", "auto", "decltype"):
             handle = "auto"  # might deduce a pointer
@@ -343,7 +386,14 @@ class Builder:
                 if size is not None:
                     dims.append(size)
             if name_node.type == "function_declarator":
-                return  # a prototype
+                ctor_args = self._constructor_args(name_node)
+                if ctor_args is None:
+                    return  # a prototype
+                for arg in ctor_args:
+                    acc = Access(self.text(arg), self.text(arg), READ, pos_of(arg))
+                    ev.acc.append(acc)
+                    self._note_access(acc)
+                constructed = True  # a write, as ``T x(3)``
             inner = name_node.child_by_field_name("declarator")
             if inner is None:
                 inner = next((c for c in name_node.named_children if c.type in _DECLARATOR_TYPES), None)
@@ -358,6 +408,8 @@ class Builder:
         if value is not None:
             self._expr(value, ev)
             acc = Access(name, name, WRITE, pos_of(name_node), decl=True, value=self.poly(value))
+        elif constructed:
+            acc = Access(name, name, WRITE, pos_of(name_node), decl=True)
         else:
             # objects with constructors (C++ ``T x(args);``) are initialised too; a bare scalar is not
             acc = Access(name, name, DECL, pos_of(name_node), decl=True)
@@ -373,6 +425,23 @@ class Builder:
                 watched = alias.symbols | ({name} if alias.mode != "exact" else set())
                 if self._never_reassigned(decl, watched):
                     self._aliases[name] = alias
+
+    def _constructor_args(self, fdecl) -> list | None:
+        """C++'s most vexing parse: in a body, ``std::vector<T> v(n);`` parses as a prototype of ``v`` taking an
+        ``n``. When every "parameter" is a bare name (no declarator, not a builtin type) it is an object built from
+        those variables; the names are returned as identifier nodes to read. A real prototype gives None."""
+        params = fdecl.child_by_field_name("parameters")
+        if params is None or not params.named_children:
+            return None
+        names = []
+        for param in params.named_children:
+            type_node = param.child_by_field_name("type")
+            if param.type != "parameter_declaration" or param.child_by_field_name("declarator") is not None:
+                return None
+            if type_node is None or type_node.type != "type_identifier" or param.named_child_count != 1:
+                return None
+            names.append(type_node)
+        return names
 
     def _alias_of(self, value, handle: str, ev: Ev) -> Alias | None:
         """What a pointer/reference declared as ``T *p = &a[e]`` / ``T *p = a + e`` / ``T *row = m[i]`` /
@@ -539,6 +608,7 @@ class Builder:
                 text = self.text(arg).strip()
                 if text.startswith("omp"):
                     omp = Omp(text, pos_of(node))
+                    self._atomic_next = atomic_form(text)
                     for loop in self._loop_stack:
                         loop.omps.append(omp)
                     return omp
