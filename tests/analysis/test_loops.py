@@ -682,6 +682,17 @@ CASES = [
         ),
         "unknown",
     ),
+    Case(
+        "rand_r_local_seed",  # rand_r keeps its state in the seed it is given: a per-iteration seed is safe
+        body("for (int i = 0; i < N; i++) { unsigned int seed = i; a[i] = rand_r(&seed) % 100; }"),
+        "parallel",
+    ),
+    Case(
+        "rand_r_shared_seed",
+        body("unsigned int seed = 1;\nfor (int i = 0; i < N; i++) a[i] = rand_r(&seed);"),
+        "serial",
+    ),
+    Case("rand_hidden_state", body("for (int i = 0; i < N; i++) a[i] = rand();"), "serial"),
     Case("small_trip", body("for (int i = 0; i < 4; i++) a[i] = 0;"), "parallel", pragma=False),
     # ---- C++
     Case(
@@ -689,6 +700,26 @@ CASES = [
         "#include <vector>\nvoid f(double *out, const double *x, int n, int m) {\n"
         "for (int i = 0; i < n; i++) { std::vector<double> t(m); t[0] = x[i]; out[i] = t[0]; } }",
         "parallel",
+        full=True,
+        lang="cpp",
+        no_alias=True,
+    ),
+    Case(
+        "cpp_container_cleared_each_iteration",  # clear() resets it: nothing crosses iterations, it can be private
+        "#include <vector>\nvoid f(std::vector<int>& tmp, const int *x, long *out, int n, int m) {\n"
+        "for (int i = 0; i < n; i++) { tmp.clear();\n"
+        "for (int k = 0; k < m; k++) tmp.push_back(x[i * m + k]);\nout[i] = tmp.size(); } }",
+        "parallel",
+        lastprivate={"tmp"},  # a reference parameter: the caller sees its last value
+        full=True,
+        lang="cpp",
+        no_alias=True,
+    ),
+    Case(
+        "cpp_container_kept_across_iterations",
+        "#include <vector>\nvoid f(std::vector<int>& tmp, const int *x, long *out, int n) {\n"
+        "for (int i = 0; i < n; i++) { tmp.push_back(x[i]); out[i] = tmp.size(); } }",
+        "serial",
         full=True,
         lang="cpp",
         no_alias=True,

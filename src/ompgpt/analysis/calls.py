@@ -29,7 +29,11 @@ strlen strcmp strncmp memcmp atoi atof atol strtod strtol
 PURE_FUNCTIONS = _words(_MATH)
 
 #: functions writing to the memory their first argument points to (memset-like), reading the others
-WRITES_FIRST_ARG = frozenset({"memset", "memcpy", "memmove", "strcpy", "strncpy", "strcat", "sprintf", "snprintf"})
+WRITES_FIRST_ARG = frozenset(
+    {"memset", "memcpy", "memmove", "strcpy", "strncpy", "strcat", "sprintf", "snprintf"}
+    # reentrant generators: their whole state is the buffer the first argument points to (a local seed is safe)
+    | {"rand_r", "erand48", "nrand48", "jrand48"}
+)
 
 #: I/O: output order is part of the program's behaviour
 IO_FUNCTIONS = _words(
@@ -37,7 +41,7 @@ IO_FUNCTIONS = _words(
     fopen fclose fflush perror write read print println"""
 )
 #: hidden shared state whose sequence depends on call order
-RNG_FUNCTIONS = _words("rand srand random srandom drand48 erand48 lrand48 mrand48 rand_r")
+RNG_FUNCTIONS = _words("rand srand random srandom drand48 lrand48 mrand48")
 #: leave the program or the function: an early exit
 EXIT_FUNCTIONS = _words("exit abort _exit quick_exit longjmp")
 #: thread-safe allocation: fine in a parallel loop
@@ -54,6 +58,9 @@ READONLY_METHODS = _words(
 MUTATING_METHODS = _words(
     "push_back emplace_back pop_back insert erase clear resize reserve push emplace pop append assign swap"
 )
+#: mutating methods whose result does not depend on the object's old contents: a container cleared at the top of
+#: every iteration carries nothing across iterations, so it can be private
+RESETTING_METHODS = _words("clear assign setZero setOnes setConstant setIdentity")
 
 
 _CASTS = frozenset({"static_cast", "const_cast", "reinterpret_cast", "dynamic_cast", "bit_cast"})

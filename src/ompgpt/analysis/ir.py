@@ -1011,6 +1011,8 @@ class Builder:
         key, base, subs, memory, indirect = loc
         if method in call_table.READONLY_METHODS:
             kind = READ
+        elif method in call_table.RESETTING_METHODS:
+            kind = WRITE
         elif method in call_table.MUTATING_METHODS:
             kind = UPDATE
         else:
@@ -1020,7 +1022,7 @@ class Builder:
             ev.calls.append(call)
             self._note_call(call)
         acc = Access(key, base, kind, pos, subs=tuple(subs) if memory else None, indirect=indirect)
-        if kind == UPDATE:
+        if kind != READ:
             acc.via = f"call {method}"
         ev.acc.append(acc)
         self._note_access(acc)
