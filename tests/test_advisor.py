@@ -119,3 +119,26 @@ def test_given_a_pragma_is_needed_the_advisor_answers_even_for_a_serial_loop():
     assert advise_given(loop, an, []).pragma == "#pragma omp parallel for private(t)"
     loop, an = _loop("for (int i = 0; i < 1000; i++) s += a[i];")
     assert advise_given(loop, an, [("none", 0.9)]).pragma == "#pragma omp parallel for reduction(+:s)"
+
+
+def test_unknown_verdict_model_clauses_that_contradict_the_scalar_facts_are_dropped():
+    """Memory is undecided (indirect write), but the scalars are known: t is only read, so the model's private(t)
+    would leave it uninitialized; s is written before it is read, so reduction(+:s) would be wrong too."""
+    loop, an = _loop("for (int i = 0; i < 1000; i++) a[idx[i]] = b[i] * t;")
+    assert an.verdict == "unknown"
+    d = advise(loop, an, [("parallel for private(t) schedule(static)", 0.8)], mode="suggest")
+    assert d.pragma == "#pragma omp parallel for schedule(static)"
+    loop, an = _loop("for (int i = 0; i < 1000; i++) { s = b[i]; a[idx[i]] = s * 2; }")
+    d = advise(loop, an, [("parallel for reduction(+:s)", 0.8)], mode="suggest")
+    assert d.pragma == "#pragma omp parallel for private(s)"
+
+
+def test_unknown_calls_keep_the_models_private_clause():
+    """In a snippet, f(&t) may write t: the analysis cannot know that t is only read, so the model's private(t)
+    stays."""
+    from ompgpt.analysis import analyze_snippet
+
+    an = analyze_snippet("for (i = 0; i < n; i++) { f(&t); a[i] = b[i] * t; }", "c", AnalysisOptions(snippet=True))
+    assert an.verdict == "unknown" and an.unknown_calls == ["f"]
+    d = advise(None, an, [("parallel for private(t)", 0.8)], mode="suggest")
+    assert d.pragma == "#pragma omp parallel for private(t)"

@@ -13,7 +13,7 @@ without context counts as one) would run on one thread, so it is promoted to the
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ompgpt.source.pragma import Clause, Pragma, PragmaError, parse_pragma
 
@@ -221,17 +221,51 @@ def _unknown(analysis, existing, parsed, notes, mode, verified) -> Decision:
 
 
 def _add_known_clauses(cand: Pragma, analysis) -> str:
-    """Add private/reduction variables the analysis found (still valid facts when the verdict is unknown)."""
+    """The candidate with the analysis's scalar facts applied. They hold even when the verdict is unknown (they
+    come from the loop's own scalar accesses; calls and memory are what it could not decide): private and
+    reduction variables it found are added, and a model clause that contradicts them is dropped, because it would
+    be wrong, not merely redundant: privatizing a scalar the loop only reads leaves it uninitialized, and a
+    reduction of a variable the loop does not accumulate, or privatizing one it does, changes the result."""
+    private_kinds = {"private", "firstprivate", "lastprivate"}
+    want_private = set(analysis.private) | set(analysis.firstprivate) | set(analysis.lastprivate)
+    want_red = {var: op for op, var in (r.split(":", 1) for r in analysis.reductions) if "[" not in var}
+    read_only = _read_only_scalars(analysis)
+    clauses: list[Clause] = []
+    for clause in cand.clauses:
+        if clause.name in private_kinds:
+            keep = tuple(v for v in clause.items if v not in want_red and v not in read_only)
+        elif clause.name == "reduction":
+            op = clause.operator
+            keep = tuple(
+                v for v in clause.items
+                if "[" in v or (want_red.get(v, op) == op and v not in want_private and v not in read_only)
+            )  # fmt: skip
+        else:
+            clauses.append(clause)
+            continue
+        if keep:
+            clauses.append(replace(clause, items=keep))
+    fixed = Pragma(cand.directive, tuple(clauses), cand.directive_arg)
+    missing_private = want_private - fixed.variables("private") - fixed.variables("firstprivate")
+    missing_private -= fixed.variables("lastprivate")
     extra: list[Clause] = []
-    missing_private = set(analysis.private) - cand.variables("private") - cand.variables("firstprivate")
     if missing_private:
         extra.append(Clause("private", None, tuple(sorted(missing_private))))
-    have = {v for _, v in cand.reductions()}
-    for red in analysis.reductions:
-        op, var = red.split(":", 1)
-        if var not in have and "[" not in var:
-            extra.append(Clause("reduction", None, (var,), op))
-    return Pragma(cand.directive, (*cand.clauses, *extra), cand.directive_arg).canonical(prefix=True)
+    have = {v for _, v in fixed.reductions()}
+    for var, op in sorted(want_red.items()):
+        if var not in have:
+            extra.append(Clause("reduction", op, (var,)))
+    return Pragma(fixed.directive, (*fixed.clauses, *extra), fixed.directive_arg).canonical(prefix=True)
+
+
+def _read_only_scalars(analysis) -> set[str]:
+    """Plain variables the loop reads and never writes (shared, unchanged): no data-sharing clause but shared
+    suits them. Names with subscripts, members or pointers are memory, which the analysis may not see whole; and
+    none at all when the loop calls a function of unknown effect (``f(&x)`` may write ``x``)."""
+    if analysis.unknown_calls:
+        return set()
+    writes = set(analysis.writes) | set(analysis.locals)
+    return {r for r in analysis.reads if r.isidentifier() and r not in writes and r != analysis.induction_var}
 
 
 def advise_given(loop, analysis, candidates: Sequence[tuple[str, float]] = ()) -> Decision:

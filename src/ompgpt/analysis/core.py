@@ -86,6 +86,7 @@ class LoopAnalysis:
     locals: list[str] = field(default_factory=list)
     live_after: list[str] = field(default_factory=list)
     needs_atomic: list[str] = field(default_factory=list)
+    unknown_calls: list[str] = field(default_factory=list)  # callees of unknown effect (may write what they get)
     assumptions: list[str] = field(default_factory=list)
 
     @property
@@ -206,6 +207,7 @@ class _LoopFacts:
         self.lastprivate: set[str] = set()
         self.reductions: set[str] = set()
         self.needs_atomic: list[str] = []
+        self.unknown_calls: list[str] = []
         self.assumptions: list[str] = []
         self.live: set[str] = set()
 
@@ -328,6 +330,8 @@ def _check_calls(ls: LoopS, facts: _LoopFacts) -> None:
             facts.blockers.append(f"call to {call.name} at {where} leaves the program")
         else:
             facts.blockers.append(f"call to {call.name} at {where} has unknown side effects{detail}")
+            if call.name not in facts.unknown_calls:
+                facts.unknown_calls.append(call.name)
 
 
 def _elementwise_bases(fn: FunctionInfo, loop: Loop, ls: LoopS, locals_: set[str]) -> frozenset[str]:
@@ -663,6 +667,7 @@ def _fill(res: LoopAnalysis, ls: LoopS, flow, locals_, facts: _LoopFacts, option
     res.lastprivate = sorted(facts.lastprivate)
     res.reductions = sorted(facts.reductions)
     res.needs_atomic = facts.needs_atomic
+    res.unknown_calls = facts.unknown_calls
     res.assumptions = facts.assumptions
     res.live_after = sorted(facts.live)
     res.locals = sorted(locals_)
