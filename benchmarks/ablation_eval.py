@@ -18,6 +18,7 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import NamedTuple
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -31,32 +32,56 @@ from ompgpt.model.decode import LoopInput, PragmaDecoder
 PREDICTIONS = ("chain", "chain-given", "advisor", "advisor-given")
 
 
-def predict_all(model_dir: str, dataset: str, limit: int | None) -> dict:
-    """Labels and the four predictions per item, plus seconds spent in the model."""
+def predict_all(model_dir: str, dataset: str, limit: int | None, cache: Path | None = None) -> dict:
+    """Labels and the four predictions per item, plus milliseconds per loop spent in the model. With ``cache``
+    (a JSON file), the chain-of-OMP candidates are read from it when it holds this model's answers for these items
+    and written to it otherwise, so a change to the analysis or the advisor is rescored in seconds."""
     items = datasets.load(dataset, limit=limit)
-    decoder = PragmaDecoder.load(model_dir)
-    out: dict[str, list] = {name: [] for name in PREDICTIONS}
-    model_seconds = 0.0
-    for item in items:
+    all_cands, model_ms = _cached_candidates(cache, model_dir, items)
+    if all_cands is None:
+        decoder = PragmaDecoder.load(model_dir)
         t0 = time.perf_counter()
-        cands = chain_of_omp(decoder, [LoopInput(item.code, str(item.meta.get("context", "")))])[0]
-        model_seconds += time.perf_counter() - t0
-        top = cands[0].pragma if cands else None
-        out["chain"].append(_strip_omp(top) if top else None)
+        all_cands = [
+            [(c.pragma, c.probability) for c in chain_of_omp(decoder, [_loop_input(item)])[0]] for item in items
+        ]
+        model_ms = 1000 * (time.perf_counter() - t0) / len(items)
+        if cache is not None:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            key = {"model": str(Path(model_dir).resolve()), "items": [it.id for it in items]}
+            cache.write_text(json.dumps({**key, "model_ms_per_loop": model_ms, "candidates": all_cands}))
+    out: dict[str, list] = {name: [] for name in PREDICTIONS}
+    for item, pairs in zip(items, all_cands, strict=True):
+        cands = [Candidate(p, prob) for p, prob in pairs]
+        out["chain"].append(_strip_omp(pairs[0][0]) if pairs else None)
         out["chain-given"].append(_to_given_prediction(cands).pragma)
         la = _analyze(item, no_alias=False)
-        pairs = [(c.pragma, c.probability) for c in cands]
         if la is None:
             out["advisor"].append(out["chain"][-1])
             out["advisor-given"].append(out["chain-given"][-1])
             continue
         out["advisor"].append(decision_pragma(advise(None, la, pairs, mode="suggest")))
         out["advisor-given"].append(decision_pragma(advise_given(None, la, pairs)))
-    return {
-        "labels": [it.label for it in items],
-        "predictions": out,
-        "model_ms_per_loop": 1000 * model_seconds / len(items),
-    }
+    return {"labels": [it.label for it in items], "predictions": out, "model_ms_per_loop": model_ms}
+
+
+class Candidate(NamedTuple):
+    """What the scoring helpers read from a chain-of-OMP candidate."""
+
+    pragma: str
+    probability: float
+
+
+def _loop_input(item) -> LoopInput:
+    return LoopInput(item.code, str(item.meta.get("context", "")))
+
+
+def _cached_candidates(cache: Path | None, model_dir: str, items) -> tuple[list | None, float]:
+    if cache is None or not cache.exists():
+        return None, 0.0
+    data = json.loads(cache.read_text())
+    if data.get("model") != str(Path(model_dir).resolve()) or data.get("items") != [it.id for it in items]:
+        return None, 0.0
+    return data["candidates"], data["model_ms_per_loop"]
 
 
 def _row(name: str, scores: metrics.Scores) -> dict:
@@ -67,9 +92,10 @@ def _row(name: str, scores: metrics.Scores) -> dict:
             "needs_accuracy": scores.needs.accuracy}  # fmt: skip
 
 
-def _job(args: tuple[str, str, str, int | None]) -> tuple[str, str, dict]:
-    name, model_dir, dataset, limit = args
-    return name, dataset, predict_all(model_dir, dataset, limit)
+def _job(args: tuple[str, str, str, int | None, Path | None]) -> tuple[str, str, dict]:
+    name, model_dir, dataset, limit, cache_dir = args
+    cache = cache_dir / f"{name}-{dataset}-{limit or 'all'}.json" if cache_dir else None
+    return name, dataset, predict_all(model_dir, dataset, limit, cache)
 
 
 def main() -> int:
@@ -79,9 +105,13 @@ def main() -> int:
     ap.add_argument("--monocoder-limit", type=int, default=500, help="first N MonoCoder loops (0: all 2,593)")
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--json", type=Path, help="write every row here")
+    ap.add_argument(
+        "--candidates", type=Path, help="folder caching each model's chain-of-OMP candidates per dataset (reused "
+        "when model folder and items match; delete it after retraining a model in the same folder)"
+    )  # fmt: skip
     args = ap.parse_args()
     models = dict(m.split("=", 1) for m in args.model)
-    jobs = [(name, path, ds, (args.monocoder_limit or None) if ds == "monocoder" else None)
+    jobs = [(name, path, ds, (args.monocoder_limit or None) if ds == "monocoder" else None, args.candidates)
             for ds in args.datasets.split(",") for name, path in models.items()]  # fmt: skip
     t0 = time.monotonic()
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:

@@ -131,6 +131,10 @@ def test_unknown_verdict_model_clauses_that_contradict_the_scalar_facts_are_drop
     loop, an = _loop("for (int i = 0; i < 1000; i++) { s = b[i]; a[idx[i]] = s * 2; }")
     d = advise(loop, an, [("parallel for reduction(+:s)", 0.8)], mode="suggest")
     assert d.pragma == "#pragma omp parallel for private(s)"
+    loop, an = _loop("for (int i = 0; i < 1000; i++) { s += b[i]; a[idx[i]] = b[i]; }")
+    assert an.verdict == "unknown"
+    d = advise(loop, an, [("parallel for reduction(max:s) private(s)", 0.8)], mode="suggest")
+    assert d.pragma == "#pragma omp parallel for reduction(+:s)"
 
 
 def test_unknown_calls_keep_the_models_private_clause():

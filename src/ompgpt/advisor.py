@@ -250,11 +250,11 @@ def _add_known_clauses(cand: Pragma, analysis) -> str:
     missing_private -= fixed.variables("lastprivate")
     extra: list[Clause] = []
     if missing_private:
-        extra.append(Clause("private", None, tuple(sorted(missing_private))))
+        extra.append(Clause("private", items=tuple(sorted(missing_private))))
     have = {v for _, v in fixed.reductions()}
     for var, op in sorted(want_red.items()):
         if var not in have:
-            extra.append(Clause("reduction", op, (var,)))
+            extra.append(Clause("reduction", items=(var,), qualifier=op))
     return Pragma(fixed.directive, (*fixed.clauses, *extra), fixed.directive_arg).canonical(prefix=True)
 
 
