@@ -85,3 +85,18 @@ def test_kernel_speedup_plot(tmp_path) -> None:
     assert plot_kernel_speedups(speedups, path) == f"wrote {path}"
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "skipped" in plot_kernel_speedups({"analysis": {}}, tmp_path / "none.png")
+
+
+def test_given_model_predictors_always_answer_a_pragma() -> None:
+    """Told that every loop needs a pragma, one-shot and chain-of-OMP give their best non-``none`` candidate, even
+    for the fixture's loops labelled ``none`` (the shipped model answers ``none`` for some of them alone)."""
+    from ompgpt.evaluate import adapters
+    from ompgpt.evaluate.datasets import load
+    from ompgpt.evaluate.metrics import normalize
+    from ompgpt.evaluate.predictors import Options
+
+    items = [it for it in load("quick") if it.label == "none"] + load("quick", limit=3)
+    for make in (adapters.model_oneshot_given, adapters.model_chain_given):
+        predictions = make(Options())(items)
+        assert len(predictions) == len(items)
+        assert all(p.pragma and normalize(p.pragma) is not None for p in predictions)

@@ -78,6 +78,11 @@ def model_oneshot(options) -> Predictor:
     return _model_predictor(options, "oneshot")
 
 
+def model_oneshot_given(options) -> Predictor:
+    """One-shot beam search told that every loop needs a pragma: its best candidate other than ``none``."""
+    return _model_predictor(options, "oneshot", given=True)
+
+
 def model_chain(options) -> Predictor:
     return _model_predictor(options, "chain")
 

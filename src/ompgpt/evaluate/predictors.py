@@ -117,6 +117,9 @@ SPECS: dict[str, PredictorSpec] = {
         PredictorSpec("analysis", "ompgpt static analysis only", _adapter("analysis")),
         PredictorSpec("analysis-noalias", "ompgpt static analysis, --assume-no-alias", _adapter("analysis_noalias")),
         PredictorSpec("oneshot", "ompgpt model, one-shot beam", _adapter("model_oneshot")),
+        PredictorSpec(
+            "oneshot-given", "ompgpt model, one-shot beam, told a pragma is needed", _adapter("model_oneshot_given")
+        ),
         PredictorSpec("chain", "ompgpt model, chain-of-OMP", _adapter("model_chain")),
         PredictorSpec(
             "chain-given", "ompgpt model, chain-of-OMP, told a pragma is needed", _adapter("model_chain_given")
