@@ -1,9 +1,10 @@
 """Score trained models side by side (the training-signal ablation of issue #9, or any set of model folders).
 
-For each model and dataset, chain-of-OMP runs once per loop and four predictions are read from it: ``chain`` (the
-model alone, which may answer ``none``), ``chain-given`` (its best pragma other than ``none``), ``advisor`` (model +
-analysis, ``suggest`` mode) and ``advisor-given`` (``advise_given``: told the loop needs a pragma, the MonoCoder
-task's framing). The always-``parallel for`` baseline is scored beside them. Metrics: ``ompgpt.evaluate.metrics``.
+For each model and dataset, chain-of-OMP (or, with ``--decode oneshot``, one-shot beam search) runs once per loop
+and four predictions are read from it: ``chain`` (the model alone, which may answer ``none``), ``chain-given`` (its
+best pragma other than ``none``), ``advisor`` (model + analysis, ``suggest`` mode) and ``advisor-given``
+(``advise_given``: told the loop needs a pragma, the MonoCoder task's framing); the names stay ``chain...`` with
+``--decode oneshot``. The always-``parallel for`` baseline is scored beside them. Metrics: ``ompgpt.evaluate.metrics``.
 
     python benchmarks/ablation_eval.py --model human=runs/gpu1/human --model shipped=src/ompgpt/model/weights \\
         --monocoder-limit 500 --jobs 2 --json runs/ablation-eval.json
@@ -26,13 +27,15 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 from ompgpt.advisor import advise, advise_given
 from ompgpt.evaluate import datasets, metrics
 from ompgpt.evaluate.adapters import _analyze, _strip_omp, _to_given_prediction, decision_pragma
-from ompgpt.model.chain import chain_of_omp
+from ompgpt.model.chain import chain_of_omp, one_shot
 from ompgpt.model.decode import LoopInput, PragmaDecoder
 
 PREDICTIONS = ("chain", "chain-given", "advisor", "advisor-given")
 
 
-def predict_all(model_dir: str, dataset: str, limit: int | None, cache: Path | None = None) -> dict:
+def predict_all(
+    model_dir: str, dataset: str, limit: int | None, cache: Path | None = None, decode: str = "chain"
+) -> dict:
     """Labels and the four predictions per item, plus milliseconds per loop spent in the model. With ``cache``
     (a JSON file), the chain-of-OMP candidates are read from it when it holds this model's answers for these items
     and written to it otherwise, so a change to the analysis or the advisor is rescored in seconds."""
@@ -41,9 +44,8 @@ def predict_all(model_dir: str, dataset: str, limit: int | None, cache: Path | N
     if all_cands is None:
         decoder = PragmaDecoder.load(model_dir)
         t0 = time.perf_counter()
-        all_cands = [
-            [(c.pragma, c.probability) for c in chain_of_omp(decoder, [_loop_input(item)])[0]] for item in items
-        ]
+        run = chain_of_omp if decode == "chain" else one_shot
+        all_cands = [[(c.pragma, c.probability) for c in run(decoder, [_loop_input(item)])[0]] for item in items]
         model_ms = 1000 * (time.perf_counter() - t0) / len(items)
         if cache is not None:
             cache.parent.mkdir(parents=True, exist_ok=True)
@@ -92,10 +94,10 @@ def _row(name: str, scores: metrics.Scores) -> dict:
             "needs_accuracy": scores.needs.accuracy}  # fmt: skip
 
 
-def _job(args: tuple[str, str, str, int | None, Path | None]) -> tuple[str, str, dict]:
-    name, model_dir, dataset, limit, cache_dir = args
-    cache = cache_dir / f"{name}-{dataset}-{limit or 'all'}.json" if cache_dir else None
-    return name, dataset, predict_all(model_dir, dataset, limit, cache)
+def _job(args: tuple[str, str, str, int | None, Path | None, str]) -> tuple[str, str, dict]:
+    name, model_dir, dataset, limit, cache_dir, decode = args
+    cache = cache_dir / f"{name}-{decode}-{dataset}-{limit or 'all'}.json" if cache_dir else None
+    return name, dataset, predict_all(model_dir, dataset, limit, cache, decode)
 
 
 def main() -> int:
@@ -106,13 +108,17 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--json", type=Path, help="write every row here")
     ap.add_argument(
+        "--decode", choices=("chain", "oneshot"), default="chain", help="how the model's candidates are made"
+    )
+    ap.add_argument(
         "--candidates", type=Path, help="folder caching each model's chain-of-OMP candidates per dataset (reused "
         "when model folder and items match; delete it after retraining a model in the same folder)"
     )  # fmt: skip
     args = ap.parse_args()
     models = dict(m.split("=", 1) for m in args.model)
-    jobs = [(name, path, ds, (args.monocoder_limit or None) if ds == "monocoder" else None, args.candidates)
-            for ds in args.datasets.split(",") for name, path in models.items()]  # fmt: skip
+    limits = {ds: (args.monocoder_limit or None) if ds == "monocoder" else None for ds in args.datasets.split(",")}
+    jobs = [(name, path, ds, limit, args.candidates, args.decode)
+            for ds, limit in limits.items() for name, path in models.items()]  # fmt: skip
     t0 = time.monotonic()
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         results = list(pool.map(_job, jobs))
