@@ -693,6 +693,24 @@ CASES = [
         "serial",
     ),
     Case("rand_hidden_state", body("for (int i = 0; i < N; i++) a[i] = rand();"), "serial"),
+    Case(
+        "compaction_counter_as_subscript",  # out[k++] reads the running count: not a reduction of k
+        body("int k = 0;\nfor (int i = 0; i < N; i++) if (a[i] > 0) b[k++] = a[i];"),
+        "serial",
+        reductions=set(),
+    ),
+    Case(
+        "compound_update_value_used",
+        body("double s = 0;\nfor (int i = 0; i < N; i++) b[i] = (s += a[i]);"),
+        "serial",
+        reductions=set(),
+    ),
+    Case(
+        "count_and_sum_in_a_comma_statement",  # values discarded: both are reductions
+        body("double s = 0;\nint k = 0;\nfor (int i = 0; i < N; i++) { s += a[i], k++; }"),
+        "parallel",
+        reductions={"+:s", "+:k"},
+    ),
     Case("small_trip", body("for (int i = 0; i < 4; i++) a[i] = 0;"), "parallel", pragma=False),
     # ---- C++
     Case(

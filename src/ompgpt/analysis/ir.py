@@ -110,6 +110,21 @@ def array_dims_absent(dims) -> bool:
     return not dims
 
 
+def _value_used(node) -> bool:
+    """Is the value of this update expression used (``out[k++]``, ``a[i] = (s += x)``)? Then every iteration
+    sees the running value and the update is not a reduction, whose partial values are private to each thread."""
+    parent = node.parent
+    while parent is not None and parent.type == "parenthesized_expression":
+        node, parent = parent, parent.parent
+    if parent is None or parent.type == "expression_statement":
+        return False
+    if parent.type == "comma_expression":
+        return _value_used(parent) if node == parent.child_by_field_name("right") else False
+    if parent.type == "for_statement":
+        return parent.child_by_field_name("condition") == node
+    return True
+
+
 _ATOMIC_FORMS = ("read", "write", "update", "capture", "compare")
 
 
@@ -759,7 +774,7 @@ class Builder:
             start = len(ev.acc)
             self._expr(right, ev)
             red = _REDUCIBLE_COMPOUND.get(op)
-            if red is not None and self._mentions(ev, left, start):
+            if red is not None and (self._mentions(ev, left, start) or _value_used(node)):
                 red = None
         self._lvalue(left, ev, WRITE if op == "=" else UPDATE, red, value)
 
@@ -780,7 +795,7 @@ class Builder:
 
     def _update(self, node, ev: Ev) -> None:
         arg = node.child_by_field_name("argument")
-        self._lvalue(arg, ev, UPDATE, "+")
+        self._lvalue(arg, ev, UPDATE, None if _value_used(node) else "+")
 
     def _lvalue(self, node, ev: Ev, kind: int, op: str | None = None, value: Poly | None = None) -> None:
         while node.type == "parenthesized_expression" and node.named_child_count:
