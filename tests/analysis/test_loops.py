@@ -711,6 +711,15 @@ CASES = [
         "parallel",
         reductions={"+:s", "+:k"},
     ),
+    Case(
+        "math_out_parameters",  # modf/sincos store through their pointer arguments: shared ip, s, c need private
+        body(
+            "double ip, s, c;\nfor (int i = 0; i < N; i++) { a[i] = modf(b[i], &ip) + ip; sincos(b[i], &s, &c); "
+            "d[i] = s * c; }"
+        ),
+        "parallel",
+        private={"ip", "s", "c"},
+    ),
     Case("small_trip", body("for (int i = 0; i < 4; i++) a[i] = 0;"), "parallel", pragma=False),
     # ---- C++
     Case(

@@ -26,7 +26,13 @@ toupper tolower isalpha isdigit isspace isalnum isupper islower
 strlen strcmp strncmp memcmp atoi atof atol strtod strtol
 """
 #: functions that only read their arguments (and touch no shared state)
-PURE_FUNCTIONS = _words(_MATH)
+PURE_FUNCTIONS = _words(_MATH) | _words("assert conj real imag arg")
+#: pure functions that also store results through pointer arguments (by position): ``modf(x, &ip)`` writes ``ip``
+OUT_PARAMS: dict[str, tuple[int, ...]] = {
+    "frexp": (1,), "frexpf": (1,), "frexpl": (1,), "modf": (1,), "modff": (1,), "modfl": (1,),
+    "sincos": (1, 2), "sincosf": (1, 2), "remquo": (2,), "lgamma_r": (1,),
+    "strtod": (1,), "strtof": (1,), "strtol": (1,), "strtoul": (1,), "strtoll": (1,), "strtoull": (1,),
+}  # fmt: skip
 
 #: functions writing to the memory their first argument points to (memset-like), reading the others
 WRITES_FIRST_ARG = frozenset(

@@ -988,10 +988,17 @@ class Builder:
             summary = self.ctx.summary(name)
             if summary is not None:
                 kind = "local"
+        outputs = call_table.OUT_PARAMS.get(name.rsplit("::", 1)[-1], ())
         if kind == "memwrite" and args:
             for arg in args[1:]:
                 self._expr(arg, ev)
             self._arg_write(args[0], ev, None, pos, UPDATE, f"call {name}")
+        elif outputs:
+            for k, arg in enumerate(args):
+                if k in outputs and self.text(arg) not in ("NULL", "nullptr", "0"):
+                    self._arg_write(arg, ev, None, pos, WRITE, f"call {name}")
+                else:
+                    self._expr(arg, ev)
         elif summary is not None:
             self._local_call(name, summary, args, ev, pos)
         else:
