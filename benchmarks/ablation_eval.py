@@ -27,7 +27,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 from ompgpt.advisor import advise, advise_given
 from ompgpt.evaluate import datasets, metrics
 from ompgpt.evaluate.adapters import _analyze, _strip_omp, _to_given_prediction, decision_pragma
-from ompgpt.model.chain import chain_of_omp, one_shot
+from ompgpt.model.chain import ChainOptions, chain_of_omp, one_shot
 from ompgpt.model.decode import LoopInput, PragmaDecoder
 
 PREDICTIONS = ("chain", "chain-given", "advisor", "advisor-given")
@@ -44,7 +44,7 @@ def predict_all(
     if all_cands is None:
         decoder = PragmaDecoder.load(model_dir)
         t0 = time.perf_counter()
-        run = chain_of_omp if decode == "chain" else one_shot
+        run = DECODERS[decode]
         all_cands = [[(c.pragma, c.probability) for c in run(decoder, [_loop_input(item)])[0]] for item in items]
         model_ms = 1000 * (time.perf_counter() - t0) / len(items)
         if cache is not None:
@@ -64,6 +64,13 @@ def predict_all(
         out["advisor"].append(decision_pragma(advise(None, la, pairs, mode="suggest")))
         out["advisor-given"].append(decision_pragma(advise_given(None, la, pairs)))
     return {"labels": [it.label for it in items], "predictions": out, "model_ms_per_loop": model_ms}
+
+
+DECODERS = {
+    "chain": chain_of_omp,
+    "chain-directive": lambda decoder, loops: chain_of_omp(decoder, loops, ChainOptions(rank="directive")),
+    "oneshot": one_shot,
+}
 
 
 class Candidate(NamedTuple):
@@ -107,9 +114,7 @@ def main() -> int:
     ap.add_argument("--monocoder-limit", type=int, default=500, help="first N MonoCoder loops (0: all 2,593)")
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--json", type=Path, help="write every row here")
-    ap.add_argument(
-        "--decode", choices=("chain", "oneshot"), default="chain", help="how the model's candidates are made"
-    )
+    ap.add_argument("--decode", choices=tuple(DECODERS), default="chain", help="how the model's candidates are made")
     ap.add_argument(
         "--candidates", type=Path, help="folder caching each model's chain-of-OMP candidates per dataset (reused "
         "when model folder and items match; delete it after retraining a model in the same folder)"

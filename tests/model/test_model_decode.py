@@ -140,3 +140,18 @@ def test_one_pass_directive_decision_matches_prefill_then_tree(trained_model_dir
     single = [chain_of_omp(decoder, [loop])[0][0].pragma for loop in LOOPS]
     batched = [c[0].pragma for c in chain_of_omp(decoder, LOOPS)]
     assert single == batched == EXPECTED
+
+
+def test_chain_ranked_by_directive_keeps_the_first_steps_order(random_model_dir):
+    """With ``rank="directive"`` the filled pragmas are ordered (and weighted) by the step-1 directive decision,
+    so clauses accepted later cannot re-rank directives."""
+    from ompgpt.model.chain import ChainOptions, decide_directive
+
+    decoder = PragmaDecoder.load(random_model_dir)
+    for loop in LOOPS[:4]:
+        _, scores = decide_directive(decoder, loop)
+        cands = chain_of_omp(decoder, [loop], ChainOptions(rank="directive"))[0]
+        _check(cands)
+        for c in cands:
+            head = max((h for h in scores if c.pragma == h or c.pragma.startswith(h + " ")), key=len)
+            assert c.logprob == pytest.approx(scores[head])

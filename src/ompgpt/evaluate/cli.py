@@ -16,7 +16,7 @@ DEFAULT_PREDICTORS = "baseline,monocoder,monocoder-recovered,gpt35,analysis,anal
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--dataset", choices=("monocoder", "heldout", "quick"), default="monocoder",
+    parser.add_argument("--dataset", choices=("monocoder", "heldout", "validation", "quick"), default="monocoder",
                         help="items to score (default: the MonoCoder OpenMP test set)")  # fmt: skip
     parser.add_argument("--data", type=Path, help="dataset file (default: the dataset's usual path in a checkout)")
     parser.add_argument("--predictors", default=DEFAULT_PREDICTORS, help=f"comma list (default: {DEFAULT_PREDICTORS})")

@@ -20,6 +20,8 @@ FIXTURE_DIR = REPO_ROOT / "tests" / "evaluate" / "fixtures"
 DEFAULT_PATHS = {
     "monocoder": MONOCODER_DIR / "cpu-test.jsonl",
     "heldout": REPO_ROOT / "out" / "data" / "loops-test.jsonl",
+    # the validation repositories: for choosing between variants without looking at a test set
+    "validation": REPO_ROOT / "out" / "data" / "loops-validation.jsonl",
     "quick": FIXTURE_DIR / "quick.jsonl",
 }
 
@@ -57,5 +59,6 @@ def _loader(name: str) -> Callable[[Path, int | None], list[EvalItem]]:
 LOADERS: dict[str, Callable[[Path, int | None], list[EvalItem]]] = {
     "monocoder": _loader("monocoder"),
     "heldout": _loader("heldout"),
+    "validation": _loader("validation"),
     "quick": _loader("quick"),
 }

@@ -41,6 +41,7 @@ class ChainOptions:
     min_directive_prob: float = 0.02  # ...if at least this likely among the directive choices
     fill_beam: int = 2  # beam width when the model fills a clause's arguments
     offload: bool = False  # also consider target/teams/distribute directives
+    rank: str = "pragma"  # order candidates by the whole pragma's likelihood, or by their step-1 "directive" score
 
 
 @dataclass
@@ -143,15 +144,21 @@ def _next_heads(head: str, heads: tuple[str, ...] = HEADS) -> list[str]:
 def _chain_one(decoder: PragmaDecoder, row: _Row, options: ChainOptions, scores: dict[str, float]) -> list[Candidate]:
     heads = sorted(scores, key=lambda h: -scores[h])
     norm = np.logaddexp.reduce(np.array(list(scores.values())))
-    texts = []
+    texts, chosen = [], []
     for head in heads:
         if head == NO_PRAGMA:
             texts.append(NO_PRAGMA)
         elif len(texts) < options.n_directives + 1 and np.exp(scores[head] - norm) >= options.min_directive_prob:
             texts.append(_fill_clauses(decoder, row, head, options))
+        else:
+            continue
+        chosen.append(head)
         if len(texts) > options.n_directives and NO_PRAGMA in texts:
             break
-    totals, _ = decoder.score_texts(row.first_logp, row.cache, [t + END_OF_PRAGMA for t in texts])
+    if options.rank == "directive":  # the step-1 decision orders them; clauses do not re-rank directives
+        totals = [scores[h] for h in chosen]
+    else:
+        totals, _ = decoder.score_texts(row.first_logp, row.cache, [t + END_OF_PRAGMA for t in texts])
     return normalize([Candidate(t, 0.0, float(lp)) for t, lp in zip(texts, totals, strict=True)])
 
 
