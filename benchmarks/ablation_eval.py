@@ -13,22 +13,22 @@ best pragma other than ``none``), ``advisor`` (model + analysis, ``suggest`` mod
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import NamedTuple
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 from ompgpt.advisor import advise, advise_given
 from ompgpt.evaluate import datasets, metrics
-from ompgpt.evaluate.adapters import _analyze, _strip_omp, _to_given_prediction, decision_pragma
+from ompgpt.evaluate.adapters import _analyze, _strip_omp, _to_given_prediction, decision_pragma, item_loop_input
 from ompgpt.model.chain import ChainOptions, chain_of_omp, one_shot
-from ompgpt.model.decode import LoopInput, PragmaDecoder
+from ompgpt.model.decode import Candidate, PragmaDecoder
 
 PREDICTIONS = ("chain", "chain-given", "advisor", "advisor-given")
 
@@ -45,15 +45,16 @@ def predict_all(
         decoder = PragmaDecoder.load(model_dir)
         t0 = time.perf_counter()
         run = DECODERS[decode]
-        all_cands = [[(c.pragma, c.probability) for c in run(decoder, [_loop_input(item)])[0]] for item in items]
+        all_cands = [run(decoder, [item_loop_input(item)])[0] for item in items]
         model_ms = 1000 * (time.perf_counter() - t0) / len(items)
         if cache is not None:
             cache.parent.mkdir(parents=True, exist_ok=True)
-            key = {"model": str(Path(model_dir).resolve()), "items": [it.id for it in items]}
-            cache.write_text(json.dumps({**key, "model_ms_per_loop": model_ms, "candidates": all_cands}))
+            rows = [[dataclasses.astuple(c) for c in cands] for cands in all_cands]
+            cache.write_text(json.dumps({**_cache_key(model_dir, items), "model_ms_per_loop": model_ms,
+                                         "candidates": rows}))  # fmt: skip
     out: dict[str, list] = {name: [] for name in PREDICTIONS}
-    for item, pairs in zip(items, all_cands, strict=True):
-        cands = [Candidate(p, prob) for p, prob in pairs]
+    for item, cands in zip(items, all_cands, strict=True):
+        pairs = [(c.pragma, c.probability) for c in cands]
         out["chain"].append(_strip_omp(pairs[0][0]) if pairs else None)
         out["chain-given"].append(_to_given_prediction(cands).pragma)
         la = _analyze(item, no_alias=False)
@@ -73,24 +74,18 @@ DECODERS = {
 }
 
 
-class Candidate(NamedTuple):
-    """What the scoring helpers read from a chain-of-OMP candidate."""
-
-    pragma: str
-    probability: float
-
-
-def _loop_input(item) -> LoopInput:
-    return LoopInput(item.code, str(item.meta.get("context", "")))
+def _cache_key(model_dir: str, items) -> dict:
+    """What a cache must match to be reused: the model folder, the items, and the candidate layout."""
+    return {"format": 2, "model": str(Path(model_dir).resolve()), "items": [it.id for it in items]}
 
 
 def _cached_candidates(cache: Path | None, model_dir: str, items) -> tuple[list | None, float]:
     if cache is None or not cache.exists():
         return None, 0.0
     data = json.loads(cache.read_text())
-    if data.get("model") != str(Path(model_dir).resolve()) or data.get("items") != [it.id for it in items]:
+    if any(data.get(k) != v for k, v in _cache_key(model_dir, items).items()):
         return None, 0.0
-    return data["candidates"], data["model_ms_per_loop"]
+    return [[Candidate(*row) for row in rows] for rows in data["candidates"]], data["model_ms_per_loop"]
 
 
 def _row(name: str, scores: metrics.Scores) -> dict:

@@ -56,17 +56,21 @@ def _to_prediction(cands) -> Prediction:
     return Prediction(_strip_omp(cands[0].pragma), float(cands[0].probability), alts)
 
 
+def item_loop_input(item: EvalItem):
+    """The model's input for an item: its loop and the context the dataset gives (none for MonoCoder)."""
+    return _import("ompgpt.model.decode").LoopInput(item.code, str(item.meta.get("context", "")))
+
+
 def _model_predictor(options, mode: str, given: bool = False) -> Predictor:
     decoder = load_decoder(options)
     chain = _import("ompgpt.model.chain")
-    loop_input = _import("ompgpt.model.decode").LoopInput
     decode: Callable = chain.chain_of_omp if mode == "chain" else chain.one_shot
 
     def predict(items: list[EvalItem]) -> list[Prediction]:
         out: list[Prediction] = []
         for start in range(0, len(items), BATCH):
             batch = items[start : start + BATCH]
-            loops = [loop_input(it.code, str(it.meta.get("context", ""))) for it in batch]
+            loops = [item_loop_input(it) for it in batch]
             convert = _to_given_prediction if given else _to_prediction
             out.extend(convert(cands) for cands in decode(decoder, loops))
         return out
@@ -192,10 +196,9 @@ def _chain_candidates(options) -> Callable[[EvalItem], list]:
     """One item's chain-of-OMP candidates, from the model the options name (loaded once)."""
     decoder = load_decoder(options)
     chain = _import("ompgpt.model.chain")
-    loop_input = _import("ompgpt.model.decode").LoopInput
 
     def candidates(item: EvalItem) -> list:
-        return chain.chain_of_omp(decoder, [loop_input(item.code, str(item.meta.get("context", "")))])[0]
+        return chain.chain_of_omp(decoder, [item_loop_input(item)])[0]
 
     return candidates
 
