@@ -19,6 +19,7 @@ from ompgpt.source.pragma import Clause, Pragma, PragmaError, parse_pragma
 
 MODES = ("safe", "suggest")
 _PROMOTED = {("for",): ("parallel", "for"), ("for", "simd"): ("parallel", "for", "simd")}
+_PRIVATE_KINDS = ("private", "firstprivate", "lastprivate")
 _SHARING = frozenset({"private", "firstprivate", "lastprivate", "reduction", "collapse", "shared", "linear"})
 
 
@@ -119,7 +120,7 @@ def _with_analysis_clauses(base: Pragma, analysis) -> tuple[Pragma, list[str]]:
     changes = []
     if any(_default_none(c) for c in base.clauses):
         changes.append("dropped default(none)")
-    for name in ("private", "firstprivate", "lastprivate"):
+    for name in _PRIVATE_KINDS:
         have, want = base.variables(name), proven.variables(name)
         if have != want:
             changes.append(_diff(name, have, want))
@@ -226,13 +227,12 @@ def _add_known_clauses(cand: Pragma, analysis) -> str:
     reduction variables it found are added, and a model clause that contradicts them is dropped, because it would
     be wrong, not merely redundant: privatizing a scalar the loop only reads leaves it uninitialized, and a
     reduction of a variable the loop does not accumulate, or privatizing one it does, changes the result."""
-    private_kinds = {"private", "firstprivate", "lastprivate"}
     want_private = set(analysis.private) | set(analysis.firstprivate) | set(analysis.lastprivate)
     want_red = {var: op for op, var in (r.split(":", 1) for r in analysis.reductions) if "[" not in var}
     read_only = _read_only_scalars(analysis)
     clauses: list[Clause] = []
     for clause in cand.clauses:
-        if clause.name in private_kinds:
+        if clause.name in _PRIVATE_KINDS:
             keep = tuple(v for v in clause.items if v not in want_red and v not in read_only)
         elif clause.name == "reduction":
             op = clause.operator
@@ -246,8 +246,7 @@ def _add_known_clauses(cand: Pragma, analysis) -> str:
         if keep:
             clauses.append(replace(clause, items=keep))
     fixed = Pragma(cand.directive, tuple(clauses), cand.directive_arg)
-    missing_private = want_private - fixed.variables("private") - fixed.variables("firstprivate")
-    missing_private -= fixed.variables("lastprivate")
+    missing_private = want_private - set().union(*(fixed.variables(name) for name in _PRIVATE_KINDS))
     extra: list[Clause] = []
     if missing_private:
         extra.append(Clause("private", items=tuple(sorted(missing_private))))
