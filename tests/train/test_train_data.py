@@ -64,3 +64,19 @@ def test_token_cache_is_reused_and_invalidated(sample_data, tmp_path):
     assert all(np.array_equal(a, b) for a, b in zip(again.rows, first.rows, strict=True))
     load_examples(sample_data, "finetune", "train", tok, 64, tmp_path)  # another window size: rebuilt
     assert cache.stat().st_mtime_ns != stamp
+
+
+def test_length_buckets_cut_padding_and_still_cover_each_epoch_once():
+    lengths = np.random.default_rng(0).integers(30, 500, size=1000)
+    plain, bucketed = BatchOrder(1000, seed=5), BatchOrder(1000, seed=5, lengths=lengths, batch=16)
+
+    def padded_tokens(order: BatchOrder) -> int:
+        return sum(16 * int(lengths[order.take(16)].max()) for _ in range(1000 // 16))
+
+    assert padded_tokens(bucketed) < 0.6 * padded_tokens(plain)
+    epoch = BatchOrder(1000, seed=5, lengths=lengths, batch=16).take(1000)
+    assert sorted(epoch) == list(range(1000)) and epoch != sorted(epoch)
+    again = BatchOrder(1000, seed=5, lengths=lengths, batch=16)
+    again.take(48)
+    resumed = BatchOrder(1000, seed=5, lengths=lengths, batch=16, **again.state())
+    assert resumed.take(32) == epoch[48:80]

@@ -133,3 +133,19 @@ def test_a_given_tokenizer_is_used_instead_of_training_one(sample_data, tmp_path
     given = first.export_dir / "tokenizer.json"
     second = train(_opts(sample_data, tmp_path / "b", max_steps=1, tokenizer=given, vocab_size=300))
     assert (second.export_dir / "tokenizer.json").read_bytes() == given.read_bytes()
+
+
+def test_loss_counts_only_target_positions_like_full_logits():
+    from ompgpt.model.config import GPTConfig
+    from ompgpt.train.gpt import GPT, IGNORE_INDEX
+
+    torch.manual_seed(0)
+    model = GPT(GPTConfig(vocab_size=300, n_layer=2, n_head=2, n_embd=32, block_size=64)).eval()
+    idx = torch.randint(0, 300, (3, 20))
+    targets = torch.randint(0, 300, (3, 20))
+    targets[:, :12] = IGNORE_INDEX  # a fine-tuning row: loss on the last tokens only
+    targets[1, 15:] = IGNORE_INDEX
+    logits, _ = model(idx)
+    expected = torch.nn.functional.cross_entropy(logits.reshape(-1, 300), targets.reshape(-1), ignore_index=-100)
+    none, loss = model(idx, targets)
+    assert none is None and torch.allclose(loss, expected, atol=1e-6)

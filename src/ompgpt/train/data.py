@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -141,15 +141,40 @@ def _cache_key(data_dir: Path, stage: str, split: str, tok: OmpTokenizer, block_
 
 @dataclass
 class BatchOrder:
-    """Seeded per-epoch permutations; ``(epoch, index)`` is the whole state."""
+    """Seeded per-epoch permutations; ``(epoch, index)`` is the whole state.
+
+    With ``lengths`` (fine-tuning rows), each epoch is a random permutation cut into pools of ``pool`` batches of
+    ``batch`` rows; each pool is sorted by length and cut into batches, and the batches are shuffled. Rows are padded
+    to the longest in their batch, so random batches of loops (30 to 500 tokens) are mostly padding; bucketed ones
+    are not, and every row is still seen once per epoch in a seeded order.
+    """
 
     n: int
     seed: int
     epoch: int = 0
     index: int = 0
+    lengths: np.ndarray | None = None
+    batch: int = 1
+    pool: int = 32
+    _cached: tuple[int, np.ndarray] | None = field(default=None, repr=False, compare=False)
 
     def _perm(self, epoch: int) -> np.ndarray:
-        return np.random.default_rng([self.seed, epoch]).permutation(self.n)
+        if self._cached is not None and self._cached[0] == epoch:
+            return self._cached[1]
+        perm = np.random.default_rng([self.seed, epoch]).permutation(self.n)
+        if self.lengths is not None and self.batch > 1:
+            perm = self._bucketed(perm, np.random.default_rng([self.seed, epoch, 1]))
+        self._cached = (epoch, perm)
+        return perm
+
+    def _bucketed(self, perm: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Length-sorted pools cut into batches, full batches shuffled, the one partial batch last."""
+        size = self.batch * self.pool
+        pools = [perm[i : i + size] for i in range(0, len(perm), size)]
+        ordered = np.concatenate([p[np.argsort(self.lengths[p], kind="stable")] for p in pools])
+        full = len(ordered) // self.batch * self.batch
+        batches = ordered[:full].reshape(-1, self.batch)[rng.permutation(full // self.batch)]
+        return np.concatenate([batches.reshape(-1), ordered[full:]])
 
     def take(self, count: int) -> list[int]:
         out: list[int] = []

@@ -111,7 +111,11 @@ class GPT(nn.Module):
         return sum(p.numel() for p in self.parameters())
 
     def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None):
-        """Logits (B, T, V); with targets (IGNORE_INDEX where no loss), also the mean cross-entropy."""
+        """Logits (B, T, V) and no loss; with targets (IGNORE_INDEX where no loss), no logits and the mean loss.
+
+        With targets the tied head (8192-way, over half of a small model's FLOPs) runs only on the positions whose
+        target counts: in fine-tuning that is the ~10 pragma tokens of a row, not its whole loop, for the same loss.
+        """
         T = idx.shape[1]
         if self.cfg.block_size < T:
             raise ValueError(f"sequence of {T} tokens exceeds block_size {self.cfg.block_size}")
@@ -119,13 +123,13 @@ class GPT(nn.Module):
         x = F.dropout(self.wte(idx), self.cfg.dropout, self.training)
         for block in self.blocks:
             x = block(x, cos, sin)
-        logits = F.linear(self.norm_f(x), self.wte.weight)  # tied head
+        x = self.norm_f(x)
         if targets is None:
-            return logits, None
-        loss = F.cross_entropy(
-            logits.float().view(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=IGNORE_INDEX
-        )
-        return logits, loss
+            return F.linear(x, self.wte.weight), None  # tied head
+        flat_targets = targets.reshape(-1)
+        counted = flat_targets != IGNORE_INDEX
+        logits = F.linear(x.reshape(-1, x.shape[-1])[counted], self.wte.weight)
+        return None, F.cross_entropy(logits.float(), flat_targets[counted])
 
     def optimizer(self, lr: float, weight_decay: float, betas: tuple[float, float] = (0.9, 0.95)):
         """AdamW with decay on matrices only (norm gains are 1-D and keep their scale)."""

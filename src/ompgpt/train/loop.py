@@ -340,7 +340,8 @@ def train(opts: TrainOptions, on_step: Callable[[int, float], None] | None = Non
     global_batch = opts.batch_size * dist.world
     total = opts.max_steps or max(1, math.ceil(opts.epochs * len(train_data) / global_batch))
     opt = model.optimizer(opts.lr, opts.weight_decay)
-    order = BatchOrder(len(train_data), opts.seed)
+    lengths = np.array([len(r) for r in train_data.rows]) if opts.stage == "finetune" else None
+    order = BatchOrder(len(train_data), opts.seed, lengths=lengths, batch=global_batch)
     step, best_val = 0, float("inf")
     ckpt = find_checkpoint(opts.out)
     if ckpt is not None:
