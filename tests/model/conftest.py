@@ -56,6 +56,6 @@ def trained_model_dir(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("trained")
     data = write_sample_dataset(root / "data", repeat=2)
     opts = TrainOptions(data=data, out=root / "run", stage="finetune", size="tiny", batch_size=8, lr=6e-3,
-                        warmup_steps=5, max_steps=100, eval_every=10_000, ckpt_every=10_000, log_every=10_000,
+                        warmup_steps=5, max_steps=160, eval_every=10_000, ckpt_every=10_000, log_every=10_000,
                         vocab_size=400, threads=1, export_dtype="fp32")  # fmt: skip
     return train(opts).export_dir
