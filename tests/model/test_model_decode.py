@@ -132,9 +132,10 @@ def test_one_pass_directive_decision_matches_prefill_then_tree(trained_model_dir
         first, cache = decoder.prefill([prompt.ids])
         separate = directive_scores(decoder, _Row(prompt, first[0], cache), CPU_HEADS)
         assert fused.keys() == separate.keys()
-        # fp32 sums of several token log-probs: a sharply trained model and another BLAS thread count move them by
-        # ~1e-4; a wrong computation moves them by > 0.1
-        assert all(fused[h] == pytest.approx(separate[h], rel=1e-4, abs=1e-3) for h in fused)
+        # 1e-4 absolute, or relative for very unlikely heads: with 2 BLAS threads the memorized model's `omp parallel`
+        # scores -17.4861 fused vs -17.4851 in two passes (fp32 rounding in a far tail, 6e-5 relative); likely heads
+        # agree to 1e-5, and a wrong computation moves them by > 0.1
+        assert all(fused[h] == pytest.approx(separate[h], rel=1e-4, abs=1e-4) for h in fused)
         np.testing.assert_allclose(row.first_logp, first[0], atol=1e-4)
         np.testing.assert_allclose(row.cache.k[-1], cache.k[-1], atol=1e-5)
         assert int(row.cache.next_pos[0]) == len(prompt.ids) and row.cache.length == len(prompt.ids)
