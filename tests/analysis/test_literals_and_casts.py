@@ -30,3 +30,29 @@ def test_array_reduction_names_declared_arrays_whole_and_never_guesses_a_paramet
     whole, section = analyze_file(SourceFile.from_text(text))
     assert whole.reductions == ["+:g"] and whole.pragma.endswith("reduction(+:g)")
     assert section.verdict != "parallel" and "p" in section.needs_atomic  # `long p[64]` is a pointer
+
+
+def test_restrict_macro_in_a_body_declaration_keeps_the_pointer_a_local():
+    # ImageMagick declares row pointers `const Quantum *magick_restrict p;` in the loop body; unmasked, tree-sitter
+    # read `Quantum *magick_restrict` as a product, lost the declaration and the analysis called for private(p, q)
+    body = (
+        "for (y=0; y < (ssize_t) image->rows; y++)\n{\n"
+        "  const Quantum\n    *magick_restrict p;\n"
+        "  Quantum *MAGICK_RESTRICT q;\n"
+        "  ssize_t x;\n"
+        "  if (status == MagickFalse)\n    continue;\n"
+        "  p=GetCacheViewVirtualPixels(view,0,y,image->columns,1,exception);\n"
+        "  q=QueueCacheViewAuthenticPixels(view,0,y,image->columns,1,exception);\n"
+        "  for (x=0; x < 10; x++) q[x] = p[x];\n"
+        "}"
+    )
+    with_macro = analyze_snippet(body, "c")
+    with_keyword = analyze_snippet(
+        body.replace("magick_restrict", "restrict").replace("MAGICK_RESTRICT", "restrict"), "c"
+    )
+    assert {"p", "q"} <= set(with_macro.locals) and not {"p", "q"} & set(with_macro.private)
+    assert (with_macro.verdict, with_macro.private, with_macro.locals) == (
+        with_keyword.verdict,
+        with_keyword.private,
+        with_keyword.locals,
+    )

@@ -17,6 +17,7 @@ import tree_sitter
 from ompgpt.analysis import calls as call_table
 from ompgpt.analysis import poly as P
 from ompgpt.analysis.poly import Poly
+from ompgpt.source.parse import is_restrict_qualifier
 
 READ, WRITE, UPDATE = 1, 2, 3
 DECL = 4  # declaration without initializer: registers a local name
@@ -46,7 +47,6 @@ _REDUCIBLE_COMPOUND = {"+=": "+", "-=": "-", "*=": "*", "&=": "&", "|=": "|", "^
 _CHAIN_OPS = frozenset({"*", "&", "|", "^", "&&", "||"})
 _MAX_NAMES = frozenset({"max", "fmax", "fmaxf", "fmaxl", "MAX", "Max", "std::max", "std::fmax"})
 _MIN_NAMES = frozenset({"min", "fmin", "fminf", "fminl", "MIN", "Min", "std::min", "std::fmin"})
-_RESTRICT = frozenset({"restrict", "__restrict", "__restrict__"})
 
 
 @dataclass(slots=True)
@@ -1357,7 +1357,7 @@ def declarator_info(builder_text, decl, type_node, kind: str, scope: tuple[int, 
             info.pointer = True
             info.type_text += "*"
             inner_decl = node.child_by_field_name("declarator")
-            if any(builder_text(c) in _RESTRICT for c in node.children if c != inner_decl):
+            if any(is_restrict_qualifier(builder_text(c)) for c in node.children if c != inner_decl):
                 info.restrict = True
         elif t == "array_declarator":
             size = node.child_by_field_name("size")

@@ -19,7 +19,7 @@ from ompgpt.data.format import NO_PRAGMA
 from ompgpt.data.normalize import exact_key, exact_text, normalize_loop_code
 from ompgpt.data.wholefile import pragmas_after_loops
 from ompgpt.source.loops import FileScan, Loop, scan
-from ompgpt.source.parse import ParsedSource, _parser
+from ompgpt.source.parse import ParsedSource, _parser, masked_for_parsing
 from ompgpt.source.text import SourceFile
 
 MAX_LOOP_CHARS = 4000  # longer loops do not fit the model's 512-token block with their pragma; they are counted
@@ -53,7 +53,7 @@ def scan_source(source: SourceFile) -> FileScan:
     """
     data = source.text.encode("utf-8", errors="surrogateescape")
     blanked = _OMP_LINE.sub(lambda m: re.sub(rb"[^\r\n]", b" ", m.group()), data)
-    return scan(ParsedSource(source=source, data=data, tree=_parser(source.lang).parse(blanked)))
+    return scan(ParsedSource(source=source, data=data, tree=_parser(source.lang).parse(masked_for_parsing(blanked))))
 
 
 def process_file(record: dict, test: TestSet) -> FileResult:
