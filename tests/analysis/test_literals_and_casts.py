@@ -56,3 +56,15 @@ def test_restrict_macro_in_a_body_declaration_keeps_the_pointer_a_local():
         with_keyword.private,
         with_keyword.locals,
     )
+
+
+def test_a_snippet_scalar_written_but_never_read_is_its_result_not_a_private_temporary():
+    # `status = MagickFalse;` / `found = 1;` under a condition: the code after the loop reads it. Privatized (the
+    # old snippet assumption "undeclared names are dead after the loop"), the parallel loop would lose the write.
+    flag = analyze_snippet("for (int i = 0; i < n; i++) { if (a[i] < 0) { ok = 0; continue; } b[i] = a[i]; }", "c")
+    assert "ok" not in flag.private and flag.verdict != "parallel"
+    assert any("output dependence on ok" in r for r in flag.reasons)
+    last = analyze_snippet("for (int i = 0; i < n; i++) { last = a[i]; b[i] = 2 * a[i]; }", "c")
+    assert last.lastprivate == ["last"] and "last" not in last.private
+    temporary = analyze_snippet("for (int i = 0; i < n; i++) { t = a[i]; b[i] = t * t; }", "c")
+    assert temporary.private == ["t"]

@@ -16,7 +16,7 @@ from ompgpt.analysis import ir
 from ompgpt.analysis import poly as P
 from ompgpt.analysis.context import FileContext, FunctionInfo
 from ompgpt.analysis.flow import Resolved, Walker, canonical_iv, written_keys
-from ompgpt.analysis.ir import WRITE, LoopS
+from ompgpt.analysis.ir import READ, WRITE, LoopS
 from ompgpt.source.loops import FileScan, Loop, scan
 from ompgpt.source.parse import ParsedSource
 from ompgpt.source.pragma import PragmaError, parse_pragma
@@ -387,7 +387,7 @@ def _classify_scalars(fn, loop, ls, flow, locals_, options, facts: _LoopFacts) -
         if key not in flow.exposed:
             status[key] = "private"
             if not aggregate:
-                _private_scalar(fn, loop, key, writes, flow, options, facts)
+                _private_scalar(fn, loop, key, accs, flow, options, facts)
             continue
         status[key] = "serial"
         src = writes[-1]
@@ -418,8 +418,9 @@ def _classify_scalars(fn, loop, ls, flow, locals_, options, facts: _LoopFacts) -
         _aggregate(fn, loop, base, keys, status, flow, options, facts)
 
 
-def _private_scalar(fn, loop, key, writes, flow, options, facts: _LoopFacts) -> None:
-    if fn.live_after(key, loop.node, options.snippet):
+def _private_scalar(fn, loop, key, accs, flow, options, facts: _LoopFacts) -> None:
+    writes = [a for a in accs if a.kind & WRITE]
+    if fn.live_after(key, loop.node, options.snippet) or _snippet_output(fn, loop, key, accs, options):
         facts.live.add(key)
         if key in flow.defined_at_exit:
             facts.lastprivate.add(key)
@@ -439,6 +440,15 @@ def _private_scalar(fn, loop, key, writes, flow, options, facts: _LoopFacts) -> 
             )
     else:
         facts.private.add(key)
+
+
+def _snippet_output(fn, loop, key, accs, options) -> bool:
+    """In a snippet, an undeclared scalar the loop writes but never reads is what the loop leaves for the code
+    after it (``found = 1;``, ``status = MagickFalse;``, a last value): a temporary is read where it is written.
+    Assuming it dead, as for other undeclared names, would privatize it and lose the result."""
+    if not options.snippet or fn.lookup(key, loop.node.start_byte) is not None:
+        return False
+    return not any(a.kind & READ for a in accs)
 
 
 def _aggregate(fn, loop, base, keys, status, flow, options, facts: _LoopFacts) -> None:
