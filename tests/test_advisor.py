@@ -137,6 +137,18 @@ def test_unknown_verdict_model_clauses_that_contradict_the_scalar_facts_are_drop
     assert d.pragma == "#pragma omp parallel for reduction(+:s)"
 
 
+def test_a_models_reduction_of_a_flag_the_loop_only_assigns_is_dropped():
+    """`if (...) flag = 1;` combines nothing: reduction(&&:flag) would start each thread's copy at 1 and lose the
+    serial answer 0 (a finufft example's pragma is a plain `parallel for`)."""
+    from ompgpt.analysis import analyze_snippet
+
+    code = "for (int i = 0; i < n; i++) {\n  int ier = test(&opts);\n  if (ier != 0) overallstatus = 1;\n}"
+    an = analyze_snippet(code, "cpp")
+    assert an.verdict == "unknown" and "overallstatus" not in an.private
+    d = advise(None, an, [("parallel for reduction(&&:overallstatus)", 0.8)], mode="suggest")
+    assert d.pragma == "#pragma omp parallel for"
+
+
 def test_unknown_calls_keep_the_models_private_clause():
     """In a snippet, f(&t) may write t: the analysis cannot know that t is only read, so the model's private(t)
     stays."""

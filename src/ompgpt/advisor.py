@@ -226,10 +226,12 @@ def _add_known_clauses(cand: Pragma, analysis) -> str:
     come from the loop's own scalar accesses; calls and memory are what it could not decide): private and
     reduction variables it found are added, and a model clause that contradicts them is dropped, because it would
     be wrong, not merely redundant: privatizing a scalar the loop only reads leaves it uninitialized, and a
-    reduction of a variable the loop does not accumulate, or privatizing one it does, changes the result."""
+    reduction of a variable the loop does not accumulate (one it only reads, or only assigns, like a flag set with
+    ``status = 1``), or privatizing one it does, changes the result."""
     want_private = set(analysis.private) | set(analysis.firstprivate) | set(analysis.lastprivate)
     want_red = {var: op for op, var in (r.split(":", 1) for r in analysis.reductions) if "[" not in var}
     read_only = _read_only_scalars(analysis)
+    never_read = _write_only_scalars(analysis)
     clauses: list[Clause] = []
     for clause in cand.clauses:
         if clause.name in _PRIVATE_KINDS:
@@ -238,7 +240,8 @@ def _add_known_clauses(cand: Pragma, analysis) -> str:
             op = clause.operator
             keep = tuple(
                 v for v in clause.items
-                if "[" in v or (want_red.get(v, op) == op and v not in want_private and v not in read_only)
+                if "[" in v
+                or (want_red.get(v, op) == op and v not in want_private | read_only | never_read)
             )  # fmt: skip
         else:
             clauses.append(clause)
@@ -265,6 +268,13 @@ def _read_only_scalars(analysis) -> set[str]:
         return set()
     writes = set(analysis.writes) | set(analysis.locals)
     return {r for r in analysis.reads if r.isidentifier() and r not in writes and r != analysis.induction_var}
+
+
+def _write_only_scalars(analysis) -> set[str]:
+    """Plain variables the loop assigns and never reads (a flag, a last value): nothing to combine, so no
+    reduction; ``reduction(&&:ok)`` for ``if (...) ok = 1;`` would even lose the flag."""
+    reads = set(analysis.reads) | set(analysis.locals)
+    return {w for w in analysis.writes if w.isidentifier() and w not in reads and w != analysis.induction_var}
 
 
 def advise_given(loop, analysis, candidates: Sequence[tuple[str, float]] = ()) -> Decision:
