@@ -97,6 +97,20 @@ def test_clean_file_exits_zero(tmp_path: Path, capsys):
     assert capsys.readouterr().out == ""
 
 
+def test_names_declared_inside_the_parallel_region_are_private_already(tmp_path: Path, capsys):
+    """`t` is declared in the `parallel` block: every thread has its own, so `omp for` needs no private(t). `u`,
+    declared before the region, is shared and still reported."""
+    path = tmp_path / "region.c"
+    path.write_text(
+        "void f(int n, double *restrict a, double *restrict b) {\n  double u;\n#pragma omp parallel\n  {\n"
+        "    double t;\n#pragma omp for\n    for (int i = 0; i < n; i++) { t = a[i]; b[i] = t * 2; }\n"
+        "#pragma omp for\n    for (int i = 0; i < n; i++) { u = a[i]; b[i] = u * 2; }\n  }\n}\n"
+    )
+    assert main(["lint", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "'u' is written in every iteration" in out and "'t'" not in out
+
+
 def test_directories_honour_the_configured_exclude_globs(tmp_path: Path, capsys):
     racy = "void f(double *a, int n) {\n#pragma omp parallel for\n  for (int i = 1; i < n; i++) a[i] = a[i - 1];\n}\n"
     (tmp_path / "src").mkdir()

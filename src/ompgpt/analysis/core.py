@@ -245,7 +245,7 @@ def _analyze_unsafe(ctx: FileContext, file_scan: FileScan, index: int, options: 
     ls, synchronized = _without_atomic(ls)
     for key in sorted(synchronized):
         facts.notes.append(f"{key} is only updated under '#pragma omp atomic': no race, and the order does not matter")
-    locals_ = {a.key for a in ls.flat if a.decl}
+    locals_ = {a.key for a in ls.flat if a.decl} | _region_locals(fn, loop, ls)
     refs = {a.key for a in ls.flat if a.decl and a.handle == "ref"}
     for acc in ls.flat:
         if acc.key in refs and acc.kind & WRITE and not acc.decl:
@@ -262,6 +262,22 @@ def _analyze_unsafe(ctx: FileContext, file_scan: FileScan, index: int, options: 
         facts.assumptions.append("snippet: undeclared names are declared before the loop and dead after it")
     _fill(res, ls, flow, locals_, facts, options)
     return res
+
+
+def _region_locals(fn: FunctionInfo, loop: Loop, ls: LoopS) -> set[str]:
+    """Names the loop uses that are declared inside its enclosing parallel region, before the loop: each thread
+    has its own, so they are as private as the loop's own locals (``double t;`` at the top of a ``parallel`` block
+    needs no ``private(t)`` on the ``for`` inside it). Static locals are shared and stay out."""
+    span = getattr(loop, "parallel_region", None)
+    if span is None or loop.node is None:
+        return set()
+    at = loop.node.start_byte
+    found = set()
+    for acc in ls.flat:
+        info = fn.lookup(acc.base, at)
+        if info is not None and info.kind == "local" and not info.static and span[0] <= info.start < at:
+            found.add(acc.base)
+    return found
 
 
 def _without_atomic(ls: LoopS) -> tuple[LoopS, frozenset[str]]:

@@ -73,6 +73,7 @@ class Loop:
     text: str
     pragma_site: PragmaSite | None = None
     in_parallel_region: bool = False  # inside a parallel/teams construct that is not its own pragma
+    parallel_region: tuple[int, int] | None = None  # bytes of the innermost such construct (its names are private)
     in_omp_loop: bool = False  # an enclosing loop carries a loop pragma
     children: list[int] = field(default_factory=list)
     node: tree_sitter.Node | None = field(default=None, repr=False, compare=False)
@@ -511,9 +512,9 @@ def _attach(loops: list[Loop], nodes, sites: list[PragmaSite], index_of: dict[in
         elif (span := _chained_region(data, ordered, k)) is not None:
             regions.append((*span, None))
     for i, node in enumerate(nodes):
-        loops[i].in_parallel_region = any(
-            start <= node.start_byte < end and owner != i for start, end, owner in regions
-        )
+        enclosing = [(start, end) for start, end, owner in regions if start <= node.start_byte < end and owner != i]
+        loops[i].in_parallel_region = bool(enclosing)
+        loops[i].parallel_region = max(enclosing, default=None)
         if loops[i].parent is not None:
             loops[loops[i].parent].children.append(i)
     for loop in loops:
