@@ -26,7 +26,14 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 from ompgpt.advisor import advise, advise_given
 from ompgpt.evaluate import datasets, metrics
-from ompgpt.evaluate.adapters import _analyze, _strip_omp, _to_given_prediction, decision_pragma, item_loop_input
+from ompgpt.evaluate.adapters import (
+    _analyze,
+    _strip_omp,
+    _to_given_prediction,
+    decision_pragma,
+    item_loop_input,
+    item_place,
+)
 from ompgpt.model.chain import ChainOptions, chain_of_omp, one_shot
 from ompgpt.model.decode import Candidate, PragmaDecoder
 
@@ -62,8 +69,8 @@ def predict_all(
             out["advisor"].append(out["chain"][-1])
             out["advisor-given"].append(out["chain-given"][-1])
             continue
-        out["advisor"].append(decision_pragma(advise(None, la, pairs, mode="suggest")))
-        out["advisor-given"].append(decision_pragma(advise_given(None, la, pairs)))
+        out["advisor"].append(decision_pragma(advise(item_place(item), la, pairs, mode="suggest")))
+        out["advisor-given"].append(decision_pragma(advise_given(item_place(item), la, pairs)))
     return {"labels": [it.label for it in items], "predictions": out, "model_ms_per_loop": model_ms}
 
 

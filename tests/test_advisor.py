@@ -109,6 +109,23 @@ def test_for_stays_a_worksharing_loop_inside_a_parallel_region():
     assert d.pragma == "#pragma omp for"
 
 
+def test_inside_a_parallel_region_the_analysis_answer_is_a_worksharing_for():
+    """No model candidate: the proven-parallel loop gets the analysis's pragma, as `for`, not a nested
+    `parallel for`; the evaluation's stand-in for a record's loop (its `in_parallel_region` field) gets the same."""
+    from ompgpt.advisor import advise_given
+    from ompgpt.evaluate.adapters import item_place
+    from ompgpt.evaluate.records import EvalItem
+
+    text = PRELUDE + "void f(void) {\n#pragma omp parallel\n{\nfor (int i = 0; i < 1000; i++) a[i] = b[i];\n}\n}\n"
+    file_scan = scan(SourceFile.from_text(text, "c"))
+    loop = file_scan.loops[0]
+    an = analyze_loop(loop, file_scan, AnalysisOptions())
+    assert an.verdict == "parallel" and advise(loop, an).pragma == "#pragma omp for"
+    place = item_place(EvalItem("x:1", "", "for", {"in_parallel_region": True}))
+    assert advise_given(place, an, [("none", 0.9)]).pragma == "#pragma omp for"
+    assert advise_given(item_place(EvalItem("x:2", "", "for", {})), an, []).pragma == "#pragma omp parallel for"
+
+
 def test_given_a_pragma_is_needed_the_advisor_answers_even_for_a_serial_loop():
     from ompgpt.advisor import advise_given
 

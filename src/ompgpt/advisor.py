@@ -49,7 +49,7 @@ def advise(
     if analysis.verdict == "serial":
         return _serial(analysis, existing, parsed, notes)
     if analysis.verdict == "parallel":
-        return _parallel(analysis, existing, parsed, notes)
+        return _parallel(loop, analysis, existing, parsed, notes)
     return _unknown(analysis, existing, parsed, notes, mode, verified)
 
 
@@ -104,6 +104,15 @@ def _promote_orphan(pragma: Pragma, notes: list[str]) -> Pragma:
     return promoted
 
 
+def _for_its_place(loop, pragma: Pragma) -> Pragma:
+    """The analysis's own ``parallel for`` as a worksharing ``for`` when the loop already runs inside a parallel
+    region: a second ``parallel`` there would nest a team per thread instead of sharing the iterations."""
+    demoted = {v: k for k, v in _PROMOTED.items()}
+    if not getattr(loop, "in_parallel_region", False) or pragma.directive not in demoted:
+        return pragma
+    return Pragma(demoted[pragma.directive], pragma.clauses, pragma.directive_arg)
+
+
 def _serial(analysis, existing, parsed, notes) -> Decision:
     reasons = [f"loop is serial: {analysis.reasons[0]}" if analysis.reasons else "loop is serial", *notes]
     for pragma, prob in parsed[:1]:
@@ -149,7 +158,7 @@ def _diff(name: str, have, want) -> str:
     return "; ".join(parts)
 
 
-def _parallel(analysis, existing, parsed, notes) -> Decision:
+def _parallel(loop, analysis, existing, parsed, notes) -> Decision:
     reasons = list(notes)
     if analysis.pragma is None:
         why = [r for r in analysis.reasons if "parallelized instead" in r or "worth" in r]
@@ -158,7 +167,7 @@ def _parallel(analysis, existing, parsed, notes) -> Decision:
             return Decision("keep", existing.canonical(prefix=True), 0.8, "analysis", reasons, False)
         return Decision("none", None, 0.8, "analysis", reasons, False)
     source = "analysis"
-    base = _parse(analysis.pragma)
+    base = _for_its_place(loop, _parse(analysis.pragma))
     if parsed:
         cand, prob = parsed[0]
         base, changes = _with_analysis_clauses(cand, analysis)
@@ -286,6 +295,6 @@ def advise_given(loop, analysis, candidates: Sequence[tuple[str, float]] = ()) -
     if decision.pragma is not None:
         return decision
     parsed, notes = _usable_candidates(loop, candidates)
-    base = parsed[0][0] if parsed else _parse("omp parallel for")
+    base = parsed[0][0] if parsed else _for_its_place(loop, _parse("omp parallel for"))
     reasons = [*decision.reasons, *notes, "the loop is known to need a pragma: best directive kept despite that"]
     return Decision("insert", _add_known_clauses(base, analysis), 0.3, "model" if parsed else "none", reasons, True)

@@ -69,6 +69,7 @@ def test_positive_records(built):
     assert "#pragma omp atomic" in histogram["code"]  # inner pragmas stay in the loop text
     assert rows[("offload.c", 17)]["pragma"] == "taskloop grainsize(64)"
     assert rows[("src/nbody.cpp", 15)]["directive"] == "for"  # worksharing loop inside a parallel region
+    assert rows[("src/nbody.cpp", 15)]["in_parallel_region"] and not jacobi["in_parallel_region"]
 
 
 def test_negative_records(built):

@@ -170,6 +170,7 @@ def _record(record: dict, fscan: FileScan, loop: Loop, code: str, why: str, sign
         "line": loop.line,
         "function": loop.function,
         "depth": loop.depth,
+        "in_parallel_region": loop.in_parallel_region,
         "n_lines": code.count("\n") + 1,
         "why": why,
         "_key": exact_key(code),

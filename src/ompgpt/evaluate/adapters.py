@@ -10,6 +10,7 @@ import importlib
 import os
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 from ompgpt.evaluate.records import EvalItem, Prediction, Predictor, Unavailable
 
@@ -59,6 +60,13 @@ def _to_prediction(cands) -> Prediction:
 def item_loop_input(item: EvalItem):
     """The model's input for an item: its loop and the context the dataset gives (none for MonoCoder)."""
     return _import("ompgpt.model.decode").LoopInput(item.code, str(item.meta.get("context", "")))
+
+
+def item_place(item: EvalItem) -> SimpleNamespace:
+    """What the advisor needs of the loop's place in its file: whether it already runs inside a parallel region
+    (a field of our loop records, where a worksharing ``for`` is the right answer; MonoCoder's bare loops say
+    nothing, so no)."""
+    return SimpleNamespace(in_parallel_region=bool(item.meta.get("in_parallel_region")))
 
 
 def _model_predictor(options, mode: str, given: bool = False) -> Predictor:
@@ -186,7 +194,8 @@ def _advisor_predictor(options, given: bool) -> Predictor:
         if la is None:
             return (_to_given_prediction(cands) if given else _to_prediction(cands)), "no loop"
         pairs = [(c.pragma, c.probability) for c in cands]
-        decision = advise(None, la, pairs) if given else advise(None, la, pairs, mode="suggest")
+        place = item_place(item)
+        decision = advise(place, la, pairs) if given else advise(place, la, pairs, mode="suggest")
         return Prediction(decision_pragma(decision), decision.confidence), f"{la.verdict}/{decision.source}"
 
     return _CountingPredictor(one)
@@ -230,11 +239,11 @@ def advisor_verify(options) -> Predictor:
         if la is None:
             return Prediction("none"), "no loop"
         pairs = [(c.pragma, c.probability) for c in cands]
-        decision = advise(None, la, pairs, mode="safe")
+        decision = advise(item_place(item), la, pairs, mode="safe")
         outcome = decision.source
         if decision.needs_verification and item.meta.get("source_file"):
-            accepted = _verified(item, advise(None, la, pairs, mode="suggest").pragma)
-            decision = advise(None, la, pairs, mode="safe", verified=accepted)
+            accepted = _verified(item, advise(item_place(item), la, pairs, mode="suggest").pragma)
+            decision = advise(item_place(item), la, pairs, mode="safe", verified=accepted)
             outcome = "verified" if accepted else "rejected by verify"
         return Prediction(decision_pragma(decision), decision.confidence), f"{la.verdict}/{outcome}"
 
