@@ -373,7 +373,7 @@ def _red_op(accs: list[ir.Access]) -> str | None:
     if None in ops:
         return None
     if ops <= {"+", "-"}:
-        return "-" if ops == {"-"} else "+"
+        return "+"  # also for `s -= x` alone: OpenMP 5.2 deprecates the `-` identifier, whose combiner was `+` anyway
     return ops.pop() if len(ops) == 1 else None
 
 
