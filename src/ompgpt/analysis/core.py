@@ -242,9 +242,9 @@ def _analyze_unsafe(ctx: FileContext, file_scan: FileScan, index: int, options: 
     for omp in ls.omps:
         if ir.atomic_form(omp.text) != "update":  # an atomic update is safe in any order (see ir.Access.atomic)
             facts.blockers.append(f"the body already contains '#pragma {omp.text}' at {_at(omp.pos)}")
-    ls, synchronized = _without_atomic(ls)
-    for key in sorted(synchronized):
-        facts.notes.append(f"{key} is only updated under '#pragma omp atomic': no race, and the order does not matter")
+    ls, synchronized = _without_synchronized(ls)
+    for key, how in sorted(synchronized.items()):
+        facts.notes.append(f"{key} is only {how}")
     locals_ = {a.key for a in ls.flat if a.decl} | _region_locals(fn, loop, ls)
     refs = {a.key for a in ls.flat if a.decl and a.handle == "ref"}
     for acc in ls.flat:
@@ -252,7 +252,7 @@ def _analyze_unsafe(ctx: FileContext, file_scan: FileScan, index: int, options: 
             facts.blockers.append(f"write through the reference {acc.key} at {_at(acc.pos)}")
             break
     elementwise = _elementwise_bases(fn, loop, ls, locals_)
-    flow = Walker(ls, elementwise, synchronized).run()
+    flow = Walker(ls, elementwise, frozenset(synchronized)).run()
     for kind, pos in flow.early_exits:
         facts.blockers.append(f"'{kind}' at {_at(pos)} leaves the loop early")
     _check_calls(ls, facts)
@@ -280,15 +280,33 @@ def _region_locals(fn: FunctionInfo, loop: Loop, ls: LoopS) -> set[str]:
     return found
 
 
-def _without_atomic(ls: LoopS) -> tuple[LoopS, frozenset[str]]:
-    """The loop with its atomically updated locations left out, and their keys. A location counts only when every
-    access to it in the loop is an atomic update; one plain read or write elsewhere races with them, so then all
-    its accesses stay and the ordinary tests see the conflict."""
-    atomic = {a.key for a in ls.flat if a.atomic}
-    synchronized = frozenset(k for k in atomic if all(a.atomic for a in ls.flat if a.key == k))
+def _one_critical_section(accs: list) -> bool:
+    """Every access is inside ``omp critical`` sections of one name."""
+    name = accs[0].critical
+    return name is not None and all(a.critical == name for a in accs)
+
+
+def _without_synchronized(ls: LoopS) -> tuple[LoopS, dict[str, str]]:
+    """The loop with its synchronized locations left out, and for each key how it is synchronized. A location
+    counts only when every access to it in the loop is an atomic update, or every one is inside ``omp critical``
+    sections of one name; one plain read or write elsewhere races with them, so then all its accesses stay and the
+    ordinary tests see the conflict."""
+    by_key: dict[str, list] = {}
+    for acc in ls.flat:
+        by_key.setdefault(acc.key, []).append(acc)
+    synchronized: dict[str, str] = {}
+    for key, accs in by_key.items():
+        if all(a.atomic for a in accs):
+            synchronized[key] = "updated under '#pragma omp atomic': no race, and the order does not matter"
+        elif _one_critical_section(accs) and any(a.kind & WRITE for a in accs):
+            name = f"({accs[0].critical})" if accs[0].critical else ""
+            synchronized[key] = (
+                f"accessed under '#pragma omp critical{name}': no race, though the sections may run in another "
+                "order than the serial iterations"
+            )
     if not synchronized:
         return ls, synchronized
-    kept = [a for a in ls.flat if not (a.atomic and a.key in synchronized)]
+    kept = [a for a in ls.flat if a.key not in synchronized]
     return dataclasses.replace(ls, flat=kept), synchronized
 
 

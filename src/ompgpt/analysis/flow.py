@@ -63,7 +63,7 @@ class Walker:
         self, loop: LoopS, elementwise: frozenset[str] = frozenset(), synchronized: frozenset[str] = frozenset()
     ):
         self.loop = loop
-        self.synchronized = synchronized  # keys only ever updated by ``omp atomic``: no dependence through them
+        self.synchronized = synchronized  # keys only touched by ``omp atomic``/``critical``: no dependence there
         self.written_vars, self.written_mem = written_keys(loop)
         if synchronized:  # atomically updated: left out of the accesses, but their values still change
             self.written_vars = self.written_vars | synchronized
@@ -175,7 +175,7 @@ class Walker:
 
     # ---------------------------------------------------------------- accesses
     def access(self, acc: Access, state: set[str]) -> None:
-        if acc.atomic and acc.key in self.synchronized:
+        if (acc.atomic or acc.critical is not None) and acc.key in self.synchronized:
             return
         if (
             acc.memory

@@ -70,6 +70,7 @@ class Access:
     via: str | None = None  # "call f" when the access happens inside a called function
     handle: str | None = None  # declaration of a "ptr", "ref" or "auto" variable (may reach shared memory)
     atomic: bool = False  # the location an ``omp atomic`` update/capture statement updates
+    critical: str | None = None  # inside ``omp critical`` ("" unnamed, else its name): mutually exclusive
 
     @property
     def memory(self) -> bool:
@@ -126,6 +127,14 @@ def _value_used(node) -> bool:
 
 
 _ATOMIC_FORMS = ("read", "write", "update", "capture", "compare")
+
+
+def critical_name(pragma_text: str) -> str | None:
+    """``""`` for ``omp critical``, ``"name"`` for ``omp critical(name)``, None for any other pragma."""
+    words = pragma_text.replace("(", " ( ").replace(")", " ) ").split()
+    if words[:2] != ["omp", "critical"]:
+        return None
+    return words[3] if len(words) > 4 and words[2] == "(" else ""
 
 
 def atomic_form(pragma_text: str) -> str | None:
@@ -275,6 +284,7 @@ class Builder:
         self._loop_stack: list[LoopS] = []
         self._aliases: dict[str, Alias] = {}  # body-local pointers/references bound to an element
         self._atomic_next: str | None = None  # form of an ``omp atomic`` pragma waiting for its statement
+        self._critical_next: str | None = None  # name of an ``omp critical`` pragma waiting for its statement
         self._collect: list[list[Access]] = []  # accesses of the statements being watched
 
     # ---------------------------------------------------------------- helpers
@@ -299,6 +309,8 @@ class Builder:
             return Seq([])
         if self._atomic_next is not None and node.type not in ("comment", "preproc_call"):
             return self._atomic_statement(node)
+        if self._critical_next is not None and node.type not in ("comment", "preproc_call"):
+            return self._critical_statement(node)
         return self._stmt(node)
 
     def _atomic_statement(self, node: tree_sitter.Node):
@@ -319,6 +331,21 @@ class Builder:
             for acc in sink:
                 if acc.key in read & written:
                     acc.atomic = True
+        return out
+
+    def _critical_statement(self, node: tree_sitter.Node):
+        """The statement an ``omp critical`` pragma governs: its accesses are marked with the section's name.
+        Sections of one name exclude each other, so a location touched only inside them cannot race; unlike an
+        atomic update, their order can still change the result (``out[count++] = i``)."""
+        name, self._critical_next = self._critical_next, None
+        sink: list[Access] = []
+        self._collect.append(sink)
+        try:
+            out = self._stmt(node)
+        finally:
+            self._collect.pop()
+        for acc in sink:
+            acc.critical = name
         return out
 
     def _stmt(self, node: tree_sitter.Node):
@@ -350,7 +377,7 @@ class Builder:
             if child.type == "comment":
                 continue
             items.append(self.stmt(child))
-        self._atomic_next = None  # a pragma closing a block governs nothing
+        self._atomic_next = self._critical_next = None  # a pragma closing a block governs nothing
         return Seq(items)
 
     def expression_statement(self, node):
@@ -624,6 +651,7 @@ class Builder:
                 if text.startswith("omp"):
                     omp = Omp(text, pos_of(node))
                     self._atomic_next = atomic_form(text)
+                    self._critical_next = critical_name(text)
                     for loop in self._loop_stack:
                         loop.omps.append(omp)
                     return omp
