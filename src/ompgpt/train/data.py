@@ -168,8 +168,10 @@ class BatchOrder:
         return perm
 
     def _bucketed(self, perm: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """Length-sorted pools cut into batches, full batches shuffled, the one partial batch last."""
-        size = self.batch * self.pool
+        """Length-sorted pools cut into batches, full batches shuffled, the one partial batch last. A set smaller
+        than two pools gets smaller ones: sorting it whole would give the same batches every epoch."""
+        pool = max(1, min(self.pool, len(perm) // self.batch // 2))
+        size = self.batch * pool
         pools = [perm[i : i + size] for i in range(0, len(perm), size)]
         ordered = np.concatenate([p[np.argsort(self.lengths[p], kind="stable")] for p in pools])
         full = len(ordered) // self.batch * self.batch
