@@ -166,6 +166,24 @@ def test_a_models_reduction_of_a_flag_the_loop_only_assigns_is_dropped():
     assert d.pragma == "#pragma omp parallel for"
 
 
+def test_model_clauses_on_loop_locals_read_only_arrays_and_indexed_pointers_are_dropped():
+    """Seen on validation loops with a CPU-trained model: reduction(+:sum) of a `float sum` declared in the body (out
+    of scope at the pragma), reduction(+:count) of an array the loop only reads, reduction(+:out) of a pointer it
+    only indexes (does not compile)."""
+    from ompgpt.analysis import analyze_snippet
+
+    code = (
+        "for (int c = 0; c < n; ++c) {\n  float sum = 0.f;\n  for (int i = 0; i < m; ++i) sum += in[c * m + i];\n"
+        "  int start = count[c];\n  out[idx[c]] = sum / m + start;\n}"
+    )
+    an = analyze_snippet(code, "c")
+    assert an.verdict == "unknown" and "sum" in an.locals
+    for clause in ("reduction(+:sum)", "reduction(+:count)", "reduction(+:out)", "private(sum, i)"):
+        assert advise(None, an, [(f"parallel for {clause} schedule(static)", 0.8)], mode="suggest").pragma == (
+            "#pragma omp parallel for schedule(static)"
+        ), clause
+
+
 def test_unknown_calls_keep_the_models_private_clause():
     """In a snippet, f(&t) may write t: the analysis cannot know that t is only read, so the model's private(t)
     stays."""

@@ -12,6 +12,7 @@ without context counts as one) would run on one thread, so it is promoted to the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -239,19 +240,14 @@ def _add_known_clauses(cand: Pragma, analysis) -> str:
     ``status = 1``), or privatizing one it does, changes the result."""
     want_private = set(analysis.private) | set(analysis.firstprivate) | set(analysis.lastprivate)
     want_red = {var: op for op, var in (r.split(":", 1) for r in analysis.reductions) if "[" not in var}
-    read_only = _read_only_scalars(analysis)
-    never_read = _write_only_scalars(analysis)
+    no_private, no_reduction = _vetoed(cand, analysis, want_private, want_red)
     clauses: list[Clause] = []
     for clause in cand.clauses:
         if clause.name in _PRIVATE_KINDS:
-            keep = tuple(v for v in clause.items if v not in want_red and v not in read_only)
+            keep = tuple(v for v in clause.items if v not in no_private)
         elif clause.name == "reduction":
             op = clause.operator
-            keep = tuple(
-                v for v in clause.items
-                if "[" in v
-                or (want_red.get(v, op) == op and v not in want_private | read_only | never_read)
-            )  # fmt: skip
+            keep = tuple(v for v in clause.items if "[" in v or (want_red.get(v, op) == op and v not in no_reduction))
         else:
             clauses.append(clause)
             continue
@@ -269,6 +265,33 @@ def _add_known_clauses(cand: Pragma, analysis) -> str:
     return Pragma(fixed.directive, (*fixed.clauses, *extra), fixed.directive_arg).canonical(prefix=True)
 
 
+def _vetoed(cand: Pragma, analysis, want_private: set[str], want_red: dict[str, str]) -> tuple[set[str], set[str]]:
+    """The variables a model clause may not privatize, and those it may not reduce. Both exclude names declared
+    inside the loop (out of scope at the pragma: a compile error or another variable) and names the loop never
+    touches. A reduction also needs a variable the loop both reads and writes as a whole: not one it only reads
+    (``count[c]``) or only assigns, and not a pointer or array it only indexes (``reduction(+:out)`` on a pointer
+    does not compile; a whole-array reduction is the analysis's to find)."""
+    common = set(analysis.locals) | _read_only_scalars(analysis) | _untouched(cand, analysis)
+    no_private = common | set(want_red)
+    no_reduction = common | want_private | _write_only_scalars(analysis) | _only_indexed(analysis)
+    if not analysis.unknown_calls:
+        written = {_base(k) for k in analysis.writes}
+        no_reduction |= {_base(k) for k in analysis.reads} - written
+    return no_private, no_reduction
+
+
+def _base(key: str) -> str:
+    """``a`` of ``a[i]``, ``s.x``, ``p->y``."""
+    return re.split(r"[\[.]|->", key, maxsplit=1)[0]
+
+
+def _only_indexed(analysis) -> set[str]:
+    """Names the loop accesses only through subscripts or members, never as a plain variable."""
+    keys = (*analysis.reads, *analysis.writes)
+    plain = {k for k in keys if k.isidentifier()}
+    return {_base(k) for k in keys if not k.isidentifier()} - plain
+
+
 def _read_only_scalars(analysis) -> set[str]:
     """Plain variables the loop reads and never writes (shared, unchanged): no data-sharing clause but shared
     suits them. Names with subscripts, members or pointers are memory, which the analysis may not see whole; and
@@ -277,6 +300,17 @@ def _read_only_scalars(analysis) -> set[str]:
         return set()
     writes = set(analysis.writes) | set(analysis.locals)
     return {r for r in analysis.reads if r.isidentifier() and r not in writes and r != analysis.induction_var}
+
+
+def _untouched(cand: Pragma, analysis) -> set[str]:
+    """Variables a candidate's clauses name that the loop never touches (a name from the context): such a clause
+    does nothing, or hides a typo. Unknown when the body has a lone macro name or did not parse, since those may
+    touch anything."""
+    if any("lone name" in r or "could not be parsed" in r for r in analysis.reasons):
+        return set()
+    touched = {_base(k) for k in (*analysis.reads, *analysis.writes, *analysis.locals)}
+    named = {v for c in cand.clauses if c.name in (*_PRIVATE_KINDS, "reduction") for v in c.items}
+    return {v for v in named if v.isidentifier() and v not in touched}
 
 
 def _write_only_scalars(analysis) -> set[str]:
