@@ -184,6 +184,26 @@ def test_model_clauses_on_loop_locals_read_only_arrays_and_indexed_pointers_are_
         ), clause
 
 
+def test_harmless_clauses_of_the_developer_or_the_model_are_kept():
+    """private(i) of the loop's own (outside-declared) index and firstprivate of a scalar the loop only reads
+    change nothing; the analysis's clauses are added beside them, not instead (LULESH writes firstprivate(numElem),
+    C89 code private(i, j))."""
+
+    def c89(pragma: str):
+        text = PRELUDE + f"void f(double s) {{\n  int i;\n  double t;\n{pragma}\n"
+        text += "  for (i = 0; i < 1000; i++) { t = b[i] * s; a[i] = t; }\n}\n"
+        file_scan = scan(SourceFile.from_text(text, "c"))
+        loop = file_scan.loops[0]
+        return loop, analyze_loop(loop, file_scan, AnalysisOptions())
+
+    loop, an = c89("#pragma omp parallel for private(i) firstprivate(s)")
+    assert an.verdict == "parallel" and loop.pragma is not None
+    d = advise(loop, an, [])
+    assert d.action == "replace" and d.pragma == "#pragma omp parallel for private(i, t) firstprivate(s)"
+    loop, an = c89("")
+    assert advise(loop, an, [("parallel for private(i, t)", 0.8)]).pragma == "#pragma omp parallel for private(i, t)"
+
+
 def test_unknown_calls_keep_the_models_private_clause():
     """In a snippet, f(&t) may write t: the analysis cannot know that t is only read, so the model's private(t)
     stays."""

@@ -126,6 +126,7 @@ def _serial(analysis, existing, parsed, notes) -> Decision:
 def _with_analysis_clauses(base: Pragma, analysis) -> tuple[Pragma, list[str]]:
     """``base``'s directive and non-sharing clauses plus the analysis's sharing clauses; what changed."""
     proven = _parse("omp parallel for " + " ".join(analysis.clauses()))
+    proven = Pragma(proven.directive, (*proven.clauses, *_harmless(base, proven, analysis)), proven.directive_arg)
     kept = [c for c in base.clauses if c.name not in _SHARING and not _default_none(c)]
     changes = []
     if any(_default_none(c) for c in base.clauses):
@@ -143,6 +144,23 @@ def _with_analysis_clauses(base: Pragma, analysis) -> tuple[Pragma, list[str]]:
         changes.append(f"collapse {have_c.args if have_c else 1} -> {want_c.args if want_c else 1}")
     clauses: list[Clause] = [*kept, *(c for c in proven.clauses if c.name in _SHARING)]
     return Pragma(base.directive, tuple(clauses), base.directive_arg), changes
+
+
+def _harmless(base: Pragma, proven: Pragma, analysis) -> list[Clause]:
+    """Clauses of ``base`` the analysis would not write but that change nothing, so a developer's (or the model's)
+    style stays: the loop's own induction variable as private or lastprivate (predetermined private; OpenMP lets
+    one name it) and firstprivate of a scalar the loop only reads (every thread starts from the same value)."""
+    named = set().union(*(proven.variables(name) for name in _PRIVATE_KINDS), {v for _, v in proven.reductions()})
+    read_only = _read_only_scalars(analysis)
+    out = []
+    for clause in base.clauses:
+        allowed = {analysis.induction_var} if clause.name in ("private", "lastprivate") else set()
+        if clause.name == "firstprivate":
+            allowed = read_only
+        items = tuple(v for v in clause.items if v in allowed and v not in named)
+        if items:
+            out.append(replace(clause, items=items))
+    return out
 
 
 def _default_none(c: Clause) -> bool:
@@ -244,7 +262,8 @@ def _add_known_clauses(cand: Pragma, analysis) -> str:
     clauses: list[Clause] = []
     for clause in cand.clauses:
         if clause.name in _PRIVATE_KINDS:
-            keep = tuple(v for v in clause.items if v not in no_private)
+            allowed = _read_only_scalars(analysis) if clause.name == "firstprivate" else set()
+            keep = tuple(v for v in clause.items if v not in no_private or v in allowed)
         elif clause.name == "reduction":
             op = clause.operator
             keep = tuple(v for v in clause.items if "[" in v or (want_red.get(v, op) == op and v not in no_reduction))
