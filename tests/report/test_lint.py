@@ -194,3 +194,46 @@ def test_locations_touched_only_inside_critical_sections_do_not_race(tmp_path: P
     assert main(["lint", str(path)]) == 1
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 1 and out[0].startswith(f"{path}:24:1: error[OMP001]") and "on s" in out[0]
+
+
+MAGICK = """typedef enum { MagickFalse, MagickTrue } MagickBooleanType;
+int sync_row(double *q, long y);
+double *get_row(long y);
+MagickBooleanType negate(long rows, long columns) {
+  MagickBooleanType status = MagickTrue;
+  long y;
+#pragma omp parallel for schedule(static) shared(status)
+  for (y = 0; y < rows; y++) {
+    double *q;
+    long x;
+    if (status == MagickFalse)
+      continue;
+    q = get_row(y);
+    if (q == (double *) 0) {
+      status = MagickFalse;
+      continue;
+    }
+    for (x = 0; x < columns; x++)
+      q[x] = 1.0 - q[x];
+    if (sync_row(q, y) == MagickFalse)
+      status = MagickFalse;
+  }
+  return status;
+}
+"""
+
+
+def test_a_failure_flag_is_a_warning_not_a_race_to_fix_by_removing_the_pragma(tmp_path: Path, capsys):
+    """ImageMagick's loops skip work once `status` is MagickFalse and only ever set it to MagickFalse. That read
+    races with other iterations' writes (TSan says so), but the flag ends as in the serial loop: a warning with the
+    exact alternatives, not OMP001's "remove the pragma"."""
+    path = tmp_path / "negate.c"
+    path.write_text(MAGICK)
+    assert main(["lint", str(path)]) == 1
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and out[0].startswith(f"{path}:7:1: warning[OMP009]: 'status' is only ever set to MagickFalse")
+    path.write_text(
+        MAGICK.replace("== MagickFalse)\n      status = MagickFalse;", "== MagickFalse)\n      status = 2;")
+    )
+    assert main(["lint", str(path)]) == 1
+    assert "error[OMP001]" in capsys.readouterr().out  # two different values: a real carried dependence

@@ -423,6 +423,13 @@ def _classify_scalars(fn, loop, ls, flow, locals_, options, facts: _LoopFacts) -
             if not aggregate:
                 _private_scalar(fn, loop, key, accs, flow, options, facts)
             continue
+        flag = None if aggregate else _flag_value(accs, ls, iv)
+        if flag is not None:
+            status[key] = "flag"
+            facts.deps.append(
+                Dependence("flag", key, _at(writes[0].pos), _at(flow.exposed[key]), "<", None, False, flag)
+            )
+            continue
         status[key] = "serial"
         src = writes[-1]
         via = f"; written by {src.via}" if src.via else ""
@@ -450,6 +457,28 @@ def _classify_scalars(fn, loop, ls, flow, locals_, options, facts: _LoopFacts) -
         )
     for base, keys in groups.items():
         _aggregate(fn, loop, base, keys, status, flow, options, facts)
+
+
+def _flag_value(accs: list[ir.Access], ls: LoopS, iv: str | None) -> str | None:
+    """Why a scalar read before it is written is a flag, when every write sets it to one constant (a literal or a
+    name the loop never writes), as ImageMagick's ``if (status == MagickFalse) continue; ... status =
+    MagickFalse;``: else None. Its value at the end is the serial one; what races is a read in one iteration with
+    the write in another, so the parallel loop may skip other iterations than the serial loop would. Not a proven
+    dependence (the developer chose it), but not a parallel loop either."""
+    writes = [a for a in accs if a.kind & WRITE]
+    values = {repr(a.value) for a in writes}
+    if any(a.kind != WRITE or a.op is not None or a.value is None for a in writes) or len(values) != 1:
+        return None
+    symbols = P.symbols(writes[0].value)
+    written_vars, _ = written_keys(ls)
+    if symbols & written_vars or (iv is not None and iv in symbols):
+        return None
+    const = P.to_text(writes[0].value)
+    return (
+        f"only ever set to {const}, a flag: a read in one iteration races with the write in another, so the parallel "
+        "loop may skip other iterations than the serial one (the flag itself ends the same); exact with '#pragma omp "
+        "atomic read' / 'atomic write' on it, or 'omp cancel for'"
+    )
 
 
 def _private_scalar(fn, loop, key, accs, flow, options, facts: _LoopFacts) -> None:

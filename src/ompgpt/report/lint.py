@@ -20,6 +20,7 @@ CODES = {
     "OMP006": "malformed OpenMP pragma",
     "OMP007": "private variable whose value is used after the loop: needs lastprivate",
     "OMP008": "private variable read before it is written: needs firstprivate",
+    "OMP009": "shared flag set to one constant and read by other iterations: a benign-looking race",
 }
 _LEVEL = {
     "OMP001": "error",
@@ -30,6 +31,7 @@ _LEVEL = {
     "OMP006": "error",
     "OMP007": "error",
     "OMP008": "error",
+    "OMP009": "warning",
 }
 _SCOPED = ("private", "firstprivate", "lastprivate", "linear")
 
@@ -127,6 +129,9 @@ def check_loop(loop, analysis, file_scan, min_work: int | None = None) -> list[L
                 found.append(("OMP001", f"iterations race: {dep.describe()}"))
                 fix.remove_pragma = True
                 break
+    for dep in analysis.dependences:
+        if dep.kind == "flag" and dep.variable not in covered:
+            found.append(("OMP009", f"'{dep.variable}' is {dep.note}"))
     want_last = set(analysis.lastprivate)
     want_first = set(analysis.firstprivate)
     for var in sorted(set(analysis.private) | want_last | want_first):
