@@ -237,3 +237,11 @@ def test_a_failure_flag_is_a_warning_not_a_race_to_fix_by_removing_the_pragma(tm
     )
     assert main(["lint", str(path)]) == 1
     assert "error[OMP001]" in capsys.readouterr().out  # two different values: a real carried dependence
+    exact = MAGICK.replace(
+        "    if (status == MagickFalse)\n",
+        "    MagickBooleanType seen;\n#pragma omp atomic read\n    seen = status;\n    if (seen == MagickFalse)\n",
+    )
+    path.write_text(
+        exact.replace("      status = MagickFalse;", "#pragma omp atomic write\n      status = MagickFalse;")
+    )
+    assert main(["lint", str(path)]) == 0, capsys.readouterr().out  # the fix the warning names is clean

@@ -288,16 +288,21 @@ def _one_critical_section(accs: list) -> bool:
 
 def _without_synchronized(ls: LoopS) -> tuple[LoopS, dict[str, str]]:
     """The loop with its synchronized locations left out, and for each key how it is synchronized. A location
-    counts only when every access to it in the loop is an atomic update, or every one is inside ``omp critical``
-    sections of one name; one plain read or write elsewhere races with them, so then all its accesses stay and the
-    ordinary tests see the conflict."""
+    counts only when every access to it in the loop is atomic (an update, or reads and writes) or inside ``omp
+    critical`` sections of one name; one plain read or write elsewhere races with them, so then all its accesses
+    stay and the ordinary tests see the conflict."""
     by_key: dict[str, list] = {}
     for acc in ls.flat:
         by_key.setdefault(acc.key, []).append(acc)
     synchronized: dict[str, str] = {}
     for key, accs in by_key.items():
-        if all(a.atomic for a in accs):
+        if all(a.atomic in ("update", "capture") for a in accs):
             synchronized[key] = "updated under '#pragma omp atomic': no race, and the order does not matter"
+        elif all(a.atomic for a in accs) and any(a.kind & WRITE for a in accs):
+            synchronized[key] = (
+                "accessed through '#pragma omp atomic' read/write: no race, though other iterations may see its "
+                "changes in another order than the serial loop"
+            )
         elif _one_critical_section(accs) and any(a.kind & WRITE for a in accs):
             name = f"({accs[0].critical})" if accs[0].critical else ""
             synchronized[key] = (

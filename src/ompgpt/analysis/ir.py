@@ -69,7 +69,7 @@ class Access:
     indirect: bool = False  # a subscript reads memory, e.g. a[idx[i]]
     via: str | None = None  # "call f" when the access happens inside a called function
     handle: str | None = None  # declaration of a "ptr", "ref" or "auto" variable (may reach shared memory)
-    atomic: bool = False  # the location an ``omp atomic`` update/capture statement updates
+    atomic: str | None = None  # form of the ``omp atomic`` statement that accesses this location atomically
     critical: str | None = None  # inside ``omp critical`` ("" unnamed, else its name): mutually exclusive
 
     @property
@@ -317,7 +317,8 @@ class Builder:
         """The statement an ``omp atomic`` pragma governs. For the update and capture forms the location both
         read and written (``x`` in ``x += e``, ``v = x++``, ``{v = x; x += e;}``) is marked ``atomic``: threads
         cannot race on it and, the update being commutative, its final value does not depend on the order.
-        Other operands (``e``, ``v``) stay ordinary accesses; the read/write forms mark nothing."""
+        Other operands (``e``, ``v``) stay ordinary accesses. The write form marks the location written (``x`` in
+        ``x = e``), the read form the one read (``x`` in ``v = x``): no race on them, but no order either."""
         form, self._atomic_next = self._atomic_next, None
         sink: list[Access] = []
         self._collect.append(sink)
@@ -325,12 +326,12 @@ class Builder:
             out = self._stmt(node)
         finally:
             self._collect.pop()
-        if form in ("update", "capture"):
-            read = {a.key for a in sink if a.kind & READ}
-            written = {a.key for a in sink if a.kind & WRITE and not a.decl}
-            for acc in sink:
-                if acc.key in read & written:
-                    acc.atomic = True
+        read = {a.key for a in sink if a.kind & READ}
+        written = {a.key for a in sink if a.kind & WRITE and not a.decl}
+        marked = {"update": read & written, "capture": read & written, "write": written, "read": read - written}
+        for acc in sink:
+            if acc.key in marked.get(form or "", set()):
+                acc.atomic = form
         return out
 
     def _critical_statement(self, node: tree_sitter.Node):
