@@ -245,3 +245,17 @@ def test_a_failure_flag_is_a_warning_not_a_race_to_fix_by_removing_the_pragma(tm
         exact.replace("      status = MagickFalse;", "#pragma omp atomic write\n      status = MagickFalse;")
     )
     assert main(["lint", str(path)]) == 0, capsys.readouterr().out  # the fix the warning names is clean
+
+
+def test_io_in_a_parallel_loop_is_a_warning_about_order_not_a_race(tmp_path: Path, capsys):
+    """A parallel loop over files, or with a progress message, is a choice, not a bug to fix by removing the
+    pragma (it was OMP001)."""
+    path = tmp_path / "files.c"
+    path.write_text(
+        "#include <stdio.h>\nvoid work(const char *restrict *restrict names, double *restrict out, int n) {\n"
+        '#pragma omp parallel for\n  for (int i = 0; i < n; i++) {\n    FILE *f = fopen(names[i], "r");\n'
+        '    out[i] = 0;\n    if (f) fclose(f);\n    printf("%d done\\n", i);\n  }\n}\n'
+    )
+    assert main(["lint", str(path)]) == 1
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and out[0].startswith(f"{path}:3:1: warning[OMP010]: fopen at 5:15 does I/O"), out

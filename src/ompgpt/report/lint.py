@@ -21,6 +21,7 @@ CODES = {
     "OMP007": "private variable whose value is used after the loop: needs lastprivate",
     "OMP008": "private variable read before it is written: needs firstprivate",
     "OMP009": "shared flag set to one constant and read by other iterations: a benign-looking race",
+    "OMP010": "I/O or hidden random state in a parallel loop: results differ from the serial run",
 }
 _LEVEL = {
     "OMP001": "error",
@@ -32,6 +33,7 @@ _LEVEL = {
     "OMP007": "error",
     "OMP008": "error",
     "OMP009": "warning",
+    "OMP010": "warning",
 }
 _SCOPED = ("private", "firstprivate", "lastprivate", "linear")
 
@@ -107,6 +109,11 @@ def _implicit_private(loop, file_scan, pragma: Pragma) -> set[str]:
     return out
 
 
+#: dependences through a call's I/O or random state: the output's order (or the numbers drawn) changes, which a
+#: developer may accept (progress messages, per-file work); reported as OMP010, not as a race to fix
+_ORDER_ONLY = ("io", "rng")
+
+
 def check_loop(loop, analysis, file_scan, min_work: int | None = None) -> list[LintFinding]:
     """Findings for one loop that carries a loop pragma."""
     site = loop.pragma_site
@@ -125,6 +132,8 @@ def check_loop(loop, analysis, file_scan, min_work: int | None = None) -> list[L
     covered = scoped | reduced | _implicit_private(loop, file_scan, pragma)
     if analysis.verdict == "serial" and pragma.clause("ordered") is None:
         for dep in analysis.dependences:
+            if dep.kind in _ORDER_ONLY:
+                continue
             if dep.proven and dep.variable.split("[", 1)[0] not in covered:
                 found.append(("OMP001", f"iterations race: {dep.describe()}"))
                 fix.remove_pragma = True
@@ -132,6 +141,16 @@ def check_loop(loop, analysis, file_scan, min_work: int | None = None) -> list[L
     for dep in analysis.dependences:
         if dep.kind == "flag" and dep.variable not in covered:
             found.append(("OMP009", f"'{dep.variable}' is {dep.note}"))
+    order_only = [d for d in analysis.dependences if d.kind in _ORDER_ONLY]
+    if order_only and pragma.clause("ordered") is None:
+        dep = order_only[0]
+        what = (
+            "does I/O, which happens in another order than in the serial run (fine for progress messages and "
+            "per-iteration files)"
+            if dep.kind == "io"
+            else "draws from hidden random state: other numbers than the serial run, and not reproducible"
+        )
+        found.append(("OMP010", f"{dep.variable} at {dep.source} {what}"))
     want_last = set(analysis.lastprivate)
     want_first = set(analysis.firstprivate)
     for var in sorted(set(analysis.private) | want_last | want_first):
