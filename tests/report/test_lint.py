@@ -259,3 +259,18 @@ def test_io_in_a_parallel_loop_is_a_warning_about_order_not_a_race(tmp_path: Pat
     assert main(["lint", str(path)]) == 1
     out = capsys.readouterr().out.strip().splitlines()
     assert len(out) == 1 and out[0].startswith(f"{path}:3:1: warning[OMP010]: fopen at 5:15 does I/O"), out
+
+
+def test_a_counter_of_atomic_type_needs_no_reduction(tmp_path: Path, capsys):
+    """`std::atomic<long> hits; ... hits++` is race-free (was OMP003 'use reduction(+:hits)'); a plain long is not."""
+    text = (
+        "#include <atomic>\nlong count(long n, const double *__restrict__ a) {\n  std::atomic<long> hits(0);\n"
+        "#pragma omp parallel for\n  for (long i = 0; i < n; i++) {\n    if (a[i] > 0) hits++;\n  }\n"
+        "  return hits;\n}\n"
+    )
+    path = tmp_path / "atomic.cpp"
+    path.write_text(text)
+    assert main(["lint", str(path)]) == 0, capsys.readouterr().out
+    path.write_text(text.replace("std::atomic<long> hits(0);", "long hits = 0;"))
+    assert main(["lint", str(path)]) == 1
+    assert "error[OMP003]" in capsys.readouterr().out

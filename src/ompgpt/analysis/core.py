@@ -9,6 +9,7 @@ shown independent across iterations. A proven loop-carried dependence gives ``se
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import asdict, dataclass, field
 
 from ompgpt.analysis import dependence as D
@@ -242,7 +243,7 @@ def _analyze_unsafe(ctx: FileContext, file_scan: FileScan, index: int, options: 
     for omp in ls.omps:
         if ir.atomic_form(omp.text) != "update":  # an atomic update is safe in any order (see ir.Access.atomic)
             facts.blockers.append(f"the body already contains '#pragma {omp.text}' at {_at(omp.pos)}")
-    ls, synchronized = _without_synchronized(ls)
+    ls, synchronized = _without_synchronized(ls, _atomic_typed(fn, loop, ls))
     for key, how in sorted(synchronized.items()):
         facts.notes.append(f"{key} is only {how}")
     locals_ = {a.key for a in ls.flat if a.decl} | _region_locals(fn, loop, ls)
@@ -286,7 +287,20 @@ def _one_critical_section(accs: list) -> bool:
     return name is not None and all(a.critical == name for a in accs)
 
 
-def _without_synchronized(ls: LoopS) -> tuple[LoopS, dict[str, str]]:
+def _atomic_typed(fn: FunctionInfo, loop: Loop, ls: LoopS) -> set[str]:
+    """Variables the loop uses whose declared type is atomic (``std::atomic<long>``, ``atomic_int``, ``_Atomic``):
+    every access is an atomic load, store or read-modify-write."""
+    at = loop.node.start_byte if loop.node is not None else 0
+    found = set()
+    for acc in ls.flat:
+        info = fn.lookup(acc.key, at) if acc.key == acc.base else None
+        if info is not None and not info.pointer and re.search(r"\batomic\b|\batomic_\w+|_Atomic", info.type_text):
+            acc.atomic = "type"  # a fact of the access, whichever loop is analysed
+            found.add(acc.key)
+    return found
+
+
+def _without_synchronized(ls: LoopS, atomic_typed: set[str] = frozenset()) -> tuple[LoopS, dict[str, str]]:
     """The loop with its synchronized locations left out, and for each key how it is synchronized. A location
     counts only when every access to it in the loop is atomic (an update, or reads and writes) or inside ``omp
     critical`` sections of one name; one plain read or write elsewhere races with them, so then all its accesses
@@ -296,7 +310,9 @@ def _without_synchronized(ls: LoopS) -> tuple[LoopS, dict[str, str]]:
         by_key.setdefault(acc.key, []).append(acc)
     synchronized: dict[str, str] = {}
     for key, accs in by_key.items():
-        if all(a.atomic in ("update", "capture") for a in accs):
+        if key in atomic_typed:
+            synchronized[key] = "accessed through its atomic type: no race (loads may see other iterations' updates)"
+        elif all(a.atomic in ("update", "capture") for a in accs):
             synchronized[key] = "updated under '#pragma omp atomic': no race, and the order does not matter"
         elif all(a.atomic for a in accs) and any(a.kind & WRITE for a in accs):
             synchronized[key] = (
