@@ -274,3 +274,22 @@ def test_a_counter_of_atomic_type_needs_no_reduction(tmp_path: Path, capsys):
     path.write_text(text.replace("std::atomic<long> hits(0);", "long hits = 0;"))
     assert main(["lint", str(path)]) == 1
     assert "error[OMP003]" in capsys.readouterr().out
+
+
+def test_a_plain_read_of_an_atomically_updated_counter_is_a_warning(tmp_path: Path, capsys):
+    """OpenMS shows progress with `setProgress(progress)` and `#pragma omp atomic ++progress`: the read races
+    (OMP009, was OMP001 'remove the pragma'); reading it with 'atomic read' is clean."""
+    text = (
+        "void show(long);\nvoid work(long n, double *__restrict__ a) {\n  long progress = 0;\n"
+        "#pragma omp parallel for\n  for (long i = 0; i < n; i++) {\n    show(progress);\n"
+        "#pragma omp atomic\n    ++progress;\n    a[i] = 2 * a[i];\n  }\n}\n"
+    )
+    path = tmp_path / "progress.cpp"
+    path.write_text(text)
+    assert main(["lint", str(path)]) == 1
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and "warning[OMP009]: 'progress' is updated atomically but read without" in out[0]
+    path.write_text(
+        text.replace("    show(progress);\n", "    long seen;\n#pragma omp atomic read\n    seen = progress;\n")
+    )
+    assert main(["lint", str(path)]) == 0, capsys.readouterr().out

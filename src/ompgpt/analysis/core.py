@@ -245,7 +245,10 @@ def _analyze_unsafe(ctx: FileContext, file_scan: FileScan, index: int, options: 
             facts.blockers.append(f"the body already contains '#pragma {omp.text}' at {_at(omp.pos)}")
     ls, synchronized = _without_synchronized(ls, _atomic_typed(fn, loop, ls))
     for key, how in sorted(synchronized.items()):
-        facts.notes.append(f"{key} is only {how}")
+        if isinstance(how, Dependence):
+            facts.deps.append(how)
+        else:
+            facts.notes.append(f"{key} is only {how}")
     locals_ = {a.key for a in ls.flat if a.decl} | _region_locals(fn, loop, ls)
     refs = {a.key for a in ls.flat if a.decl and a.handle == "ref"}
     for acc in ls.flat:
@@ -281,6 +284,19 @@ def _region_locals(fn: FunctionInfo, loop: Loop, ls: LoopS) -> set[str]:
     return found
 
 
+def _unsynchronized_read(key: str, accs: list) -> Dependence | None:
+    """A location every write of which is atomic, read somewhere without ``atomic read``."""
+    writes = [a for a in accs if a.kind & WRITE]
+    plain = [a for a in accs if not a.atomic and a.critical is None]
+    if not writes or not plain or any(not a.atomic for a in writes) or any(a.kind & WRITE for a in plain):
+        return None
+    note = (
+        "updated atomically but read without '#pragma omp atomic read': the read races with other iterations' "
+        "updates (harmless for a progress display, exact with 'atomic read')"
+    )
+    return Dependence("flag", key, _at(writes[0].pos), _at(plain[0].pos), "<", None, False, note)
+
+
 def _one_critical_section(accs: list) -> bool:
     """Every access is inside ``omp critical`` sections of one name."""
     name = accs[0].critical
@@ -300,11 +316,12 @@ def _atomic_typed(fn: FunctionInfo, loop: Loop, ls: LoopS) -> set[str]:
     return found
 
 
-def _without_synchronized(ls: LoopS, atomic_typed: set[str] = frozenset()) -> tuple[LoopS, dict[str, str]]:
+def _without_synchronized(ls: LoopS, atomic_typed: set[str] = frozenset()) -> tuple[LoopS, dict]:
     """The loop with its synchronized locations left out, and for each key how it is synchronized. A location
     counts only when every access to it in the loop is atomic (an update, or reads and writes) or inside ``omp
     critical`` sections of one name; one plain read or write elsewhere races with them, so then all its accesses
-    stay and the ordinary tests see the conflict."""
+    stay and the ordinary tests see the conflict. Except plain reads of a location only ever written atomically
+    (a progress counter shown with ``setProgress(progress)``): a possible "flag" dependence, not a proven one."""
     by_key: dict[str, list] = {}
     for acc in ls.flat:
         by_key.setdefault(acc.key, []).append(acc)
@@ -325,6 +342,8 @@ def _without_synchronized(ls: LoopS, atomic_typed: set[str] = frozenset()) -> tu
                 f"accessed under '#pragma omp critical{name}': no race, though the sections may run in another "
                 "order than the serial iterations"
             )
+        elif (torn := _unsynchronized_read(key, accs)) is not None:
+            synchronized[key] = torn
     if not synchronized:
         return ls, synchronized
     kept = [a for a in ls.flat if a.key not in synchronized]
