@@ -8,12 +8,10 @@ shown independent across iterations. A proven loop-carried dependence gives ``se
 
 from __future__ import annotations
 
-import dataclasses
-import re
 from dataclasses import asdict, dataclass, field
 
 from ompgpt.analysis import dependence as D
-from ompgpt.analysis import ir
+from ompgpt.analysis import ir, sync
 from ompgpt.analysis import poly as P
 from ompgpt.analysis.context import FileContext, FunctionInfo
 from ompgpt.analysis.flow import Resolved, Walker, canonical_iv, written_keys
@@ -243,13 +241,14 @@ def _analyze_unsafe(ctx: FileContext, file_scan: FileScan, index: int, options: 
     for omp in ls.omps:
         if ir.atomic_form(omp.text) != "update":  # an atomic update is safe in any order (see ir.Access.atomic)
             facts.blockers.append(f"the body already contains '#pragma {omp.text}' at {_at(omp.pos)}")
-    ls, synchronized = _without_synchronized(ls, _atomic_typed(fn, loop, ls))
-    for key, how in sorted(synchronized.items()):
-        if isinstance(how, Dependence):
-            facts.deps.append(how)
+    ls, synchronized = sync.without_synchronized(ls, sync.atomic_typed(fn, loop, ls))
+    for key, how in sorted(synchronized.items(), key=lambda kv: kv[0]):
+        if isinstance(how, tuple):  # read plainly, written atomically: a flag the developer chose
+            written, read, note = how
+            facts.deps.append(Dependence("flag", key, _at(written), _at(read), "<", None, False, note))
         else:
             facts.notes.append(f"{key} is only {how}")
-    locals_ = {a.key for a in ls.flat if a.decl} | _region_locals(fn, loop, ls)
+    locals_ = {a.key for a in ls.flat if a.decl} | sync.region_locals(fn, loop, ls)
     refs = {a.key for a in ls.flat if a.decl and a.handle == "ref"}
     for acc in ls.flat:
         if acc.key in refs and acc.kind & WRITE and not acc.decl:
@@ -266,88 +265,6 @@ def _analyze_unsafe(ctx: FileContext, file_scan: FileScan, index: int, options: 
         facts.assumptions.append("snippet: undeclared names are declared before the loop and dead after it")
     _fill(res, ls, flow, locals_, facts, options)
     return res
-
-
-def _region_locals(fn: FunctionInfo, loop: Loop, ls: LoopS) -> set[str]:
-    """Names the loop uses that are declared inside its enclosing parallel region, before the loop: each thread
-    has its own, so they are as private as the loop's own locals (``double t;`` at the top of a ``parallel`` block
-    needs no ``private(t)`` on the ``for`` inside it). Static locals are shared and stay out."""
-    span = getattr(loop, "parallel_region", None)
-    if span is None or loop.node is None:
-        return set()
-    at = loop.node.start_byte
-    found = set()
-    for acc in ls.flat:
-        info = fn.lookup(acc.base, at)
-        if info is not None and info.kind == "local" and not info.static and span[0] <= info.start < at:
-            found.add(acc.base)
-    return found
-
-
-def _unsynchronized_read(key: str, accs: list) -> Dependence | None:
-    """A location every write of which is atomic, read somewhere without ``atomic read``."""
-    writes = [a for a in accs if a.kind & WRITE]
-    plain = [a for a in accs if not a.atomic and a.critical is None]
-    if not writes or not plain or any(not a.atomic for a in writes) or any(a.kind & WRITE for a in plain):
-        return None
-    note = (
-        "updated atomically but read without '#pragma omp atomic read': the read races with other iterations' "
-        "updates (harmless for a progress display, exact with 'atomic read')"
-    )
-    return Dependence("flag", key, _at(writes[0].pos), _at(plain[0].pos), "<", None, False, note)
-
-
-def _one_critical_section(accs: list) -> bool:
-    """Every access is inside ``omp critical`` sections of one name."""
-    name = accs[0].critical
-    return name is not None and all(a.critical == name for a in accs)
-
-
-def _atomic_typed(fn: FunctionInfo, loop: Loop, ls: LoopS) -> set[str]:
-    """Variables the loop uses whose declared type is atomic (``std::atomic<long>``, ``atomic_int``, ``_Atomic``):
-    every access is an atomic load, store or read-modify-write."""
-    at = loop.node.start_byte if loop.node is not None else 0
-    found = set()
-    for acc in ls.flat:
-        info = fn.lookup(acc.key, at) if acc.key == acc.base else None
-        if info is not None and not info.pointer and re.search(r"\batomic\b|\batomic_\w+|_Atomic", info.type_text):
-            acc.atomic = "type"  # a fact of the access, whichever loop is analysed
-            found.add(acc.key)
-    return found
-
-
-def _without_synchronized(ls: LoopS, atomic_typed: set[str] = frozenset()) -> tuple[LoopS, dict]:
-    """The loop with its synchronized locations left out, and for each key how it is synchronized. A location
-    counts only when every access to it in the loop is atomic (an update, or reads and writes) or inside ``omp
-    critical`` sections of one name; one plain read or write elsewhere races with them, so then all its accesses
-    stay and the ordinary tests see the conflict. Except plain reads of a location only ever written atomically
-    (a progress counter shown with ``setProgress(progress)``): a possible "flag" dependence, not a proven one."""
-    by_key: dict[str, list] = {}
-    for acc in ls.flat:
-        by_key.setdefault(acc.key, []).append(acc)
-    synchronized: dict[str, str] = {}
-    for key, accs in by_key.items():
-        if key in atomic_typed:
-            synchronized[key] = "accessed through its atomic type: no race (loads may see other iterations' updates)"
-        elif all(a.atomic in ("update", "capture") for a in accs):
-            synchronized[key] = "updated under '#pragma omp atomic': no race, and the order does not matter"
-        elif all(a.atomic for a in accs) and any(a.kind & WRITE for a in accs):
-            synchronized[key] = (
-                "accessed through '#pragma omp atomic' read/write: no race, though other iterations may see its "
-                "changes in another order than the serial loop"
-            )
-        elif _one_critical_section(accs) and any(a.kind & WRITE for a in accs):
-            name = f"({accs[0].critical})" if accs[0].critical else ""
-            synchronized[key] = (
-                f"accessed under '#pragma omp critical{name}': no race, though the sections may run in another "
-                "order than the serial iterations"
-            )
-        elif (torn := _unsynchronized_read(key, accs)) is not None:
-            synchronized[key] = torn
-    if not synchronized:
-        return ls, synchronized
-    kept = [a for a in ls.flat if a.key not in synchronized]
-    return dataclasses.replace(ls, flat=kept), synchronized
 
 
 def _check_header(fn: FunctionInfo, loop: Loop, ls: LoopS, facts: _LoopFacts) -> None:
@@ -463,7 +380,7 @@ def _classify_scalars(fn, loop, ls, flow, locals_, options, facts: _LoopFacts) -
             if not aggregate:
                 _private_scalar(fn, loop, key, accs, flow, options, facts)
             continue
-        flag = None if aggregate else _flag_value(accs, ls, iv)
+        flag = None if aggregate else sync.flag_value(accs, ls, iv)
         if flag is not None:
             status[key] = "flag"
             facts.deps.append(
@@ -497,28 +414,6 @@ def _classify_scalars(fn, loop, ls, flow, locals_, options, facts: _LoopFacts) -
         )
     for base, keys in groups.items():
         _aggregate(fn, loop, base, keys, status, flow, options, facts)
-
-
-def _flag_value(accs: list[ir.Access], ls: LoopS, iv: str | None) -> str | None:
-    """Why a scalar read before it is written is a flag, when every write sets it to one constant (a literal or a
-    name the loop never writes), as ImageMagick's ``if (status == MagickFalse) continue; ... status =
-    MagickFalse;``: else None. Its value at the end is the serial one; what races is a read in one iteration with
-    the write in another, so the parallel loop may skip other iterations than the serial loop would. Not a proven
-    dependence (the developer chose it), but not a parallel loop either."""
-    writes = [a for a in accs if a.kind & WRITE]
-    values = {repr(a.value) for a in writes}
-    if any(a.kind != WRITE or a.op is not None or a.value is None for a in writes) or len(values) != 1:
-        return None
-    symbols = P.symbols(writes[0].value)
-    written_vars, _ = written_keys(ls)
-    if symbols & written_vars or (iv is not None and iv in symbols):
-        return None
-    const = P.to_text(writes[0].value)
-    return (
-        f"only ever set to {const}, a flag: a read in one iteration races with the write in another, so the parallel "
-        "loop may skip other iterations than the serial one (the flag itself ends the same); exact with '#pragma omp "
-        "atomic read' / 'atomic write' on it, or 'omp cancel for'"
-    )
 
 
 def _private_scalar(fn, loop, key, accs, flow, options, facts: _LoopFacts) -> None:

@@ -1,0 +1,120 @@
+"""Who owns what, and what is synchronized, in a loop body: names each thread declares inside its parallel region,
+locations only touched atomically or inside ``omp critical`` (no race, though the order may change), variables of
+atomic type, and flags (a scalar only ever set to one constant, or an atomic counter read plainly) whose races a
+developer chose. The dependence tests of :mod:`ompgpt.analysis.core` leave these locations out."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from ompgpt.analysis import poly as P
+from ompgpt.analysis.context import FunctionInfo
+from ompgpt.analysis.flow import written_keys
+from ompgpt.analysis.ir import WRITE, Access, LoopS
+from ompgpt.source.loops import Loop
+
+
+def region_locals(fn: FunctionInfo, loop: Loop, ls: LoopS) -> set[str]:
+    """Names the loop uses that are declared inside its enclosing parallel region, before the loop: each thread
+    has its own, so they are as private as the loop's own locals (``double t;`` at the top of a ``parallel`` block
+    needs no ``private(t)`` on the ``for`` inside it). Static locals are shared and stay out."""
+    span = getattr(loop, "parallel_region", None)
+    if span is None or loop.node is None:
+        return set()
+    at = loop.node.start_byte
+    found = set()
+    for acc in ls.flat:
+        info = fn.lookup(acc.base, at)
+        if info is not None and info.kind == "local" and not info.static and span[0] <= info.start < at:
+            found.add(acc.base)
+    return found
+
+
+def atomic_typed(fn: FunctionInfo, loop: Loop, ls: LoopS) -> set[str]:
+    """Variables the loop uses whose declared type is atomic (``std::atomic<long>``, ``atomic_int``, ``_Atomic``):
+    every access is an atomic load, store or read-modify-write."""
+    at = loop.node.start_byte if loop.node is not None else 0
+    found = set()
+    for acc in ls.flat:
+        info = fn.lookup(acc.key, at) if acc.key == acc.base else None
+        if info is not None and not info.pointer and re.search(r"\batomic\b|\batomic_\w+|_Atomic", info.type_text):
+            acc.atomic = "type"  # a fact of the access, whichever loop is analysed
+            found.add(acc.key)
+    return found
+
+
+def without_synchronized(ls: LoopS, atomic_typed: set[str] = frozenset()) -> tuple[LoopS, dict]:
+    """The loop with its synchronized locations left out, and for each key how it is synchronized. A location
+    counts only when every access to it in the loop is atomic (an update, or reads and writes) or inside ``omp
+    critical`` sections of one name; one plain read or write elsewhere races with them, so then all its accesses
+    stay and the ordinary tests see the conflict. Except plain reads of a location only ever written atomically
+    (a progress counter shown with ``setProgress(progress)``): a possible "flag" dependence, not a proven one."""
+    by_key: dict[str, list] = {}
+    for acc in ls.flat:
+        by_key.setdefault(acc.key, []).append(acc)
+    synchronized: dict[str, str] = {}
+    for key, accs in by_key.items():
+        if key in atomic_typed:
+            synchronized[key] = "accessed through its atomic type: no race (loads may see other iterations' updates)"
+        elif all(a.atomic in ("update", "capture") for a in accs):
+            synchronized[key] = "updated under '#pragma omp atomic': no race, and the order does not matter"
+        elif all(a.atomic for a in accs) and any(a.kind & WRITE for a in accs):
+            synchronized[key] = (
+                "accessed through '#pragma omp atomic' read/write: no race, though other iterations may see its "
+                "changes in another order than the serial loop"
+            )
+        elif _one_critical_section(accs) and any(a.kind & WRITE for a in accs):
+            name = f"({accs[0].critical})" if accs[0].critical else ""
+            synchronized[key] = (
+                f"accessed under '#pragma omp critical{name}': no race, though the sections may run in another "
+                "order than the serial iterations"
+            )
+        elif (torn := _unsynchronized_read(accs)) is not None:
+            synchronized[key] = torn
+    if not synchronized:
+        return ls, synchronized
+    kept = [a for a in ls.flat if a.key not in synchronized]
+    return dataclasses.replace(ls, flat=kept), synchronized
+
+
+def _one_critical_section(accs: list) -> bool:
+    """Every access is inside ``omp critical`` sections of one name."""
+    name = accs[0].critical
+    return name is not None and all(a.critical == name for a in accs)
+
+
+def _unsynchronized_read(accs: list) -> tuple[tuple[int, int], tuple[int, int], str] | None:
+    """A location every write of which is atomic, read somewhere without ``atomic read``: where it is written,
+    where it is read plainly, and why that matters."""
+    writes = [a for a in accs if a.kind & WRITE]
+    plain = [a for a in accs if not a.atomic and a.critical is None]
+    if not writes or not plain or any(not a.atomic for a in writes) or any(a.kind & WRITE for a in plain):
+        return None
+    note = (
+        "updated atomically but read without '#pragma omp atomic read': the read races with other iterations' "
+        "updates (harmless for a progress display, exact with 'atomic read')"
+    )
+    return writes[0].pos, plain[0].pos, note
+
+
+def flag_value(accs: list[Access], ls: LoopS, iv: str | None) -> str | None:
+    """Why a scalar read before it is written is a flag, when every write sets it to one constant (a literal or a
+    name the loop never writes), as ImageMagick's ``if (status == MagickFalse) continue; ... status =
+    MagickFalse;``: else None. Its value at the end is the serial one; what races is a read in one iteration with
+    the write in another, so the parallel loop may skip other iterations than the serial loop would. Not a proven
+    dependence (the developer chose it), but not a parallel loop either."""
+    writes = [a for a in accs if a.kind & WRITE]
+    values = {repr(a.value) for a in writes}
+    if any(a.kind != WRITE or a.op is not None or a.value is None for a in writes) or len(values) != 1:
+        return None
+    symbols = P.symbols(writes[0].value)
+    written_vars, _ = written_keys(ls)
+    if symbols & written_vars or (iv is not None and iv in symbols):
+        return None
+    const = P.to_text(writes[0].value)
+    return (
+        f"only ever set to {const}, a flag: a read in one iteration races with the write in another, so the parallel "
+        "loop may skip other iterations than the serial one (the flag itself ends the same); exact with '#pragma omp "
+        "atomic read' / 'atomic write' on it, or 'omp cancel for'"
+    )
