@@ -293,3 +293,42 @@ def test_a_plain_read_of_an_atomically_updated_counter_is_a_warning(tmp_path: Pa
         text.replace("    show(progress);\n", "    long seen;\n#pragma omp atomic read\n    seen = progress;\n")
     )
     assert main(["lint", str(path)]) == 0, capsys.readouterr().out
+
+
+LOCKED = """#include <mutex>
+#include <omp.h>
+std::mutex m;
+omp_lock_t l;
+double work(long n, const double *__restrict__ a, double *__restrict__ b) {
+  long first = -1;
+  double total = 0;
+#pragma omp parallel for
+  for (long i = 0; i < n; i++) {
+    b[i] = 2 * a[i];
+    m.lock();
+    bool is_first = first == -1;
+    first = i;
+    m.unlock();
+    if (is_first) b[i] = 0;
+    {
+      std::lock_guard<std::mutex> guard(m);
+      total += b[i];
+    }
+  }
+  return total + first;
+}
+"""
+
+
+def test_locations_touched_only_while_holding_one_lock_do_not_race(tmp_path: Path, capsys):
+    """m.lock()/unlock() and a lock_guard on the same mutex exclude each other, like one critical name (was
+    OMP001 on `first` and OMP003 on `total`); under two different locks `total` still races."""
+    path = tmp_path / "locked.cpp"
+    path.write_text(LOCKED)
+    assert main(["lint", str(path)]) == 0, capsys.readouterr().out
+    two_locks = LOCKED.replace("      std::lock_guard<std::mutex> guard(m);\n", "").replace(
+        "      total += b[i];\n", "      omp_set_lock(&l);\n      total += b[i];\n      omp_unset_lock(&l);\n"
+    )
+    path.write_text(two_locks.replace("    m.unlock();\n", "    total -= 1;\n    m.unlock();\n"))
+    assert main(["lint", str(path)]) == 1
+    assert "error[OMP003]: 'total'" in capsys.readouterr().out

@@ -10,6 +10,7 @@ here, at statement level, and tagged with their operator.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import tree_sitter
@@ -286,12 +287,15 @@ class Builder:
         self._atomic_next: str | None = None  # form of an ``omp atomic`` pragma waiting for its statement
         self._critical_next: str | None = None  # name of an ``omp critical`` pragma waiting for its statement
         self._collect: list[list[Access]] = []  # accesses of the statements being watched
+        self._held: list[str] = []  # locks held by the statements being built (``omp_set_lock``, lock_guard ...)
 
     # ---------------------------------------------------------------- helpers
     def text(self, node: tree_sitter.Node) -> str:
         return self.data[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
 
     def _note_access(self, acc: Access) -> None:
+        if self._held and acc.critical is None:
+            acc.critical = "lock " + self._held[-1]
         for sink in self._collect:
             sink.append(acc)
         for loop in self._loop_stack:
@@ -374,10 +378,17 @@ class Builder:
 
     def block(self, node):
         items = []
+        held = len(self._held)
         for child in node.named_children:
             if child.type == "comment":
                 continue
+            lock = lock_action(child, self.text)
+            if lock is not None and lock[0] == "release" and lock[1] in self._held:
+                self._held.remove(lock[1])
             items.append(self.stmt(child))
+            if lock is not None and lock[0] == "acquire":
+                self._held.append(lock[1])
+        del self._held[held:]  # a guard's scope ends here; an unmatched lock call is not followed further
         self._atomic_next = self._critical_next = None  # a pragma closing a block governs nothing
         return Seq(items)
 
@@ -1365,6 +1376,53 @@ _EXPR = {
     "cast_expression": Builder._cast,
     "lambda_expression": Builder._lambda,
 }
+
+
+_ACQUIRE = frozenset({"omp_set_lock", "omp_set_nest_lock", "pthread_mutex_lock", "EnterCriticalSection"})
+_RELEASE = frozenset({"omp_unset_lock", "omp_unset_nest_lock", "pthread_mutex_unlock", "LeaveCriticalSection"})
+_GUARD = re.compile(r"\b(lock_guard|unique_lock|scoped_lock)\b")
+
+
+def lock_action(stmt: tree_sitter.Node, text) -> tuple[str, str] | None:
+    """``("acquire" | "release", lock)`` for a statement that takes or drops a lock: ``omp_set_lock(&l)``,
+    ``m.lock()`` / ``m->unlock()``, ``pthread_mutex_lock(&m)``, or a ``std::lock_guard<...> g(m);`` declaration
+    (held to the end of its block). Accesses made while a lock is held are mutually exclusive, as in ``omp
+    critical``."""
+    if stmt.type == "declaration":
+        type_node = stmt.child_by_field_name("type")
+        if type_node is not None and _GUARD.search(text(type_node)):
+            lists = ("argument_list", "parameter_list", "initializer_list")  # `g(m)` parses as a function too
+            args = next((c for c in _descendants(stmt) if c.type in lists), None)
+            return ("acquire", _lock_name(text(args))) if args is not None else None
+        return None
+    call = stmt.named_children[0] if stmt.type == "expression_statement" and stmt.named_child_count else None
+    if call is None or call.type != "call_expression":
+        return None
+    fn = call.child_by_field_name("function")
+    args = call.child_by_field_name("arguments")
+    if fn is None or args is None:
+        return None
+    if fn.type == "field_expression":
+        field = fn.child_by_field_name("field")
+        obj = fn.child_by_field_name("argument")
+        name = text(field) if field is not None else ""
+        if name in ("lock", "unlock") and obj is not None:
+            return ("acquire" if name == "lock" else "release", _lock_name(text(obj)))
+        return None
+    name = text(fn)
+    if name in _ACQUIRE or name in _RELEASE:
+        return ("acquire" if name in _ACQUIRE else "release", _lock_name(text(args)))
+    return None
+
+
+def _lock_name(text: str) -> str:
+    return "".join(text.split()).strip("(){}").lstrip("&")
+
+
+def _descendants(node: tree_sitter.Node):
+    for child in node.named_children:
+        yield child
+        yield from _descendants(child)
 
 
 def declarator_info(builder_text, decl, type_node, kind: str, scope: tuple[int, int], static: bool) -> DeclInfo | None:

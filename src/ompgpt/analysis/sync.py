@@ -55,6 +55,8 @@ def without_synchronized(ls: LoopS, atomic_typed: set[str] = frozenset()) -> tup
         by_key.setdefault(acc.key, []).append(acc)
     synchronized: dict[str, str] = {}
     for key, accs in by_key.items():
+        if any(a.decl for a in accs):
+            continue  # declared inside the loop: each iteration's own
         if key in atomic_typed:
             synchronized[key] = "accessed through its atomic type: no race (loads may see other iterations' updates)"
         elif all(a.atomic in ("update", "capture") for a in accs):
@@ -65,10 +67,11 @@ def without_synchronized(ls: LoopS, atomic_typed: set[str] = frozenset()) -> tup
                 "changes in another order than the serial loop"
             )
         elif _one_critical_section(accs) and any(a.kind & WRITE for a in accs):
-            name = f"({accs[0].critical})" if accs[0].critical else ""
+            name = accs[0].critical
+            section = f"'#pragma omp critical({name})'" if name else "'#pragma omp critical'"
+            where = f"while holding {name[5:]}" if name.startswith("lock ") else f"under {section}"
             synchronized[key] = (
-                f"accessed under '#pragma omp critical{name}': no race, though the sections may run in another "
-                "order than the serial iterations"
+                f"accessed {where}: no race, though the sections may run in another order than the serial iterations"
             )
         elif (torn := _unsynchronized_read(accs)) is not None:
             synchronized[key] = torn
