@@ -332,3 +332,20 @@ def test_locations_touched_only_while_holding_one_lock_do_not_race(tmp_path: Pat
     path.write_text(two_locks.replace("    m.unlock();\n", "    total -= 1;\n    m.unlock();\n"))
     assert main(["lint", str(path)]) == 1
     assert "error[OMP003]: 'total'" in capsys.readouterr().out
+
+
+def test_per_thread_elements_indexed_by_the_thread_number_do_not_race(tmp_path: Path, capsys):
+    """`lists[ith].push_back(i)` with `ith = omp_get_thread_num()` is each thread's own (was OMP001 'the same element
+    is written in every iteration'); a constant index shared by all threads still races."""
+    path = tmp_path / "tid.cpp"
+    path.write_text(
+        "#include <omp.h>\n#include <vector>\n"
+        "void collect(long n, const double *__restrict__ a, std::vector<long> *lists, double *sums) {\n"
+        "#pragma omp parallel\n  {\n    const int ith = omp_get_thread_num();\n#pragma omp for\n"
+        "    for (long i = 0; i < n; i++) {\n      if (a[i] > 0) lists[ith].push_back(i);\n"
+        "      sums[ith] += a[i];\n    }\n  }\n}\n"
+    )
+    assert main(["lint", str(path)]) == 0, capsys.readouterr().out
+    path.write_text(path.read_text().replace("const int ith = omp_get_thread_num();", "const int ith = 0;"))
+    assert main(["lint", str(path)]) == 1
+    assert "error[OMP001]" in capsys.readouterr().out

@@ -241,7 +241,8 @@ def _analyze_unsafe(ctx: FileContext, file_scan: FileScan, index: int, options: 
     for omp in ls.omps:
         if ir.atomic_form(omp.text) != "update":  # an atomic update is safe in any order (see ir.Access.atomic)
             facts.blockers.append(f"the body already contains '#pragma {omp.text}' at {_at(omp.pos)}")
-    ls, synchronized = sync.without_synchronized(ls, sync.atomic_typed(fn, loop, ls))
+    owned = sync.thread_owned(fn, loop, ls)
+    ls, synchronized = sync.without_synchronized(ls, sync.atomic_typed(fn, loop, ls), owned)
     for key, how in sorted(synchronized.items(), key=lambda kv: kv[0]):
         if isinstance(how, tuple):  # read plainly, written atomically: a flag the developer chose
             written, read, note = how

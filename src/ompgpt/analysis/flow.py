@@ -175,7 +175,7 @@ class Walker:
 
     # ---------------------------------------------------------------- accesses
     def access(self, acc: Access, state: set[str]) -> None:
-        if (acc.atomic or acc.critical is not None) and acc.key in self.synchronized:
+        if (acc.atomic or acc.critical is not None or acc.owned) and acc.key in self.synchronized:
             return
         if (
             acc.memory

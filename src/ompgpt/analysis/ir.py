@@ -72,6 +72,7 @@ class Access:
     handle: str | None = None  # declaration of a "ptr", "ref" or "auto" variable (may reach shared memory)
     atomic: str | None = None  # form of the ``omp atomic`` statement that accesses this location atomically
     critical: str | None = None  # inside ``omp critical`` ("" unnamed, else its name): mutually exclusive
+    owned: bool = False  # subscripted by the thread number: the executing thread's own element
 
     @property
     def memory(self) -> bool:

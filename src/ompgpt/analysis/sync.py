@@ -44,7 +44,48 @@ def atomic_typed(fn: FunctionInfo, loop: Loop, ls: LoopS) -> set[str]:
     return found
 
 
-def without_synchronized(ls: LoopS, atomic_typed: set[str] = frozenset()) -> tuple[LoopS, dict]:
+#: a call that returns the calling thread's number: omp_get_thread_num(), ImageMagick's GetOpenMPThreadId(),
+#: FDPS's PS::Comm::getThreadNum() ...
+_THREAD_NUMBER = re.compile(r"(?i)(thread_?num|thread_?id)\s*\(")
+
+
+def thread_owned(fn: FunctionInfo, loop: Loop, ls: LoopS) -> dict[str, str]:
+    """Arrays the loop only subscripts by the thread number (``buf[tid]`` after ``int tid =
+    omp_get_thread_num();``), with that variable's name: each thread has its own element, and iterations of one
+    thread run one after another, so these accesses cannot race. The variable must not change in the loop."""
+    if loop.node is None:
+        return {}
+    data = fn.ctx.parsed.data
+    written, _ = written_keys(ls)
+    by_base: dict[str, list[Access]] = {}
+    for acc in ls.flat:
+        if acc.memory:
+            by_base.setdefault(acc.base, []).append(acc)
+    owned: dict[str, str] = {}
+    for base, accs in by_base.items():
+        names = {_sole_symbol(a.subs[0]) if a.subs else None for a in accs}
+        if len(names) != 1 or (tid := names.pop()) is None or tid in written:
+            continue
+        info = fn.lookup(tid, loop.node.end_byte - 1)
+        declared = data[info.start : info.start + 300].decode("utf-8", "replace").split(";")[0] if info else ""
+        if _THREAD_NUMBER.search(declared):
+            for acc in accs:
+                acc.owned = True
+            owned[base] = tid
+    return owned
+
+
+def _sole_symbol(sub) -> str | None:
+    """``t`` when a subscript is exactly the variable ``t``."""
+    if sub is None or P.constant_value(sub) is not None:
+        return None
+    symbols = P.symbols(sub)
+    return next(iter(symbols)) if len(symbols) == 1 and P.to_text(sub) == next(iter(symbols)) else None
+
+
+def without_synchronized(
+    ls: LoopS, atomic_typed: set[str] = frozenset(), owned: dict[str, str] | None = None
+) -> tuple[LoopS, dict]:
     """The loop with its synchronized locations left out, and for each key how it is synchronized. A location
     counts only when every access to it in the loop is atomic (an update, or reads and writes) or inside ``omp
     critical`` sections of one name; one plain read or write elsewhere races with them, so then all its accesses
@@ -57,7 +98,9 @@ def without_synchronized(ls: LoopS, atomic_typed: set[str] = frozenset()) -> tup
     for key, accs in by_key.items():
         if any(a.decl for a in accs):
             continue  # declared inside the loop: each iteration's own
-        if key in atomic_typed:
+        if owned and key in owned:
+            synchronized[key] = f"indexed by the thread number {owned[key]}: each thread has its own element"
+        elif key in atomic_typed:
             synchronized[key] = "accessed through its atomic type: no race (loads may see other iterations' updates)"
         elif all(a.atomic in ("update", "capture") for a in accs):
             synchronized[key] = "updated under '#pragma omp atomic': no race, and the order does not matter"
