@@ -349,3 +349,20 @@ def test_per_thread_elements_indexed_by_the_thread_number_do_not_race(tmp_path: 
     path.write_text(path.read_text().replace("const int ith = omp_get_thread_num();", "const int ith = 0;"))
     assert main(["lint", str(path)]) == 1
     assert "error[OMP001]" in capsys.readouterr().out
+
+
+def test_the_enclosing_parallel_pragmas_private_and_reduction_names_count(tmp_path: Path, capsys):
+    """`#pragma omp parallel private(sum1)` (or reduction(+:norm)) around an `omp for` accumulating into it: each
+    thread sums into its own copy (was OMP003 'use reduction')."""
+    path = tmp_path / "manual.c"
+    path.write_text(
+        "int sum_all(void) {\n  int sum = 0, sum1;\n  double norm = 0;\n#pragma omp parallel private(sum1) "
+        "reduction(+:norm)\n  {\n    int i;\n    sum1 = 7;\n#pragma omp for\n    for (i = 1; i < 1000; i++) {\n"
+        "      sum1 = sum1 + i;\n      norm += i * 0.5;\n    }\n#pragma omp critical\n    sum = sum + sum1;\n  }\n"
+        "  return sum + (int) norm;\n}\n"
+    )
+    assert main(["lint", str(path)]) == 0, capsys.readouterr().out
+    path.write_text(path.read_text().replace("private(sum1) reduction(+:norm)", "shared(sum1, norm)"))
+    assert main(["lint", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "'sum1' is shared" in out and "'norm' is shared" in out

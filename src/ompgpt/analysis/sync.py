@@ -23,12 +23,23 @@ def region_locals(fn: FunctionInfo, loop: Loop, ls: LoopS) -> set[str]:
     if span is None or loop.node is None:
         return set()
     at = loop.node.start_byte
-    found = set()
+    found = _region_clause_names(loop) & {acc.base for acc in ls.flat}
     for acc in ls.flat:
         info = fn.lookup(acc.base, at)
         if info is not None and info.kind == "local" and not info.static and span[0] <= info.start < at:
             found.add(acc.base)
     return found
+
+
+def _region_clause_names(loop: Loop) -> set[str]:
+    """Names the enclosing ``parallel`` pragma gives each thread its own copy of: private, firstprivate and
+    reduction variables (``#pragma omp parallel private(sum1)`` around an ``omp for`` summing into ``sum1``)."""
+    site = getattr(loop, "region_site", None)
+    pragma = site.pragma if site is not None else None
+    if pragma is None:
+        return set()
+    names = set().union(*(pragma.variables(n) for n in ("private", "firstprivate", "lastprivate")))
+    return names | {v for _, v in pragma.reductions()}
 
 
 def atomic_typed(fn: FunctionInfo, loop: Loop, ls: LoopS) -> set[str]:

@@ -74,6 +74,7 @@ class Loop:
     pragma_site: PragmaSite | None = None
     in_parallel_region: bool = False  # inside a parallel/teams construct that is not its own pragma
     parallel_region: tuple[int, int] | None = None  # bytes of the innermost such construct (its names are private)
+    region_site: PragmaSite | None = None  # that construct's pragma (its private and reduction clauses count too)
     in_omp_loop: bool = False  # an enclosing loop carries a loop pragma
     children: list[int] = field(default_factory=list)
     node: tree_sitter.Node | None = field(default=None, repr=False, compare=False)
@@ -508,13 +509,15 @@ def _attach(loops: list[Loop], nodes, sites: list[PragmaSite], index_of: dict[in
         if site.pragma is None or not site.pragma.opens_parallel_region:
             continue
         if site.governed_start is not None:
-            regions.append((site.governed_start, site.governed_end, site.loop))
+            regions.append((site.governed_start, site.governed_end, site.loop, site))
         elif (span := _chained_region(data, ordered, k)) is not None:
-            regions.append((*span, None))
+            regions.append((*span, None, site))
     for i, node in enumerate(nodes):
-        enclosing = [(start, end) for start, end, owner in regions if start <= node.start_byte < end and owner != i]
+        enclosing = [r for r in regions if r[0] <= node.start_byte < r[1] and r[2] != i]
         loops[i].in_parallel_region = bool(enclosing)
-        loops[i].parallel_region = max(enclosing, default=None)
+        if enclosing:
+            start, end, _, site = max(enclosing, key=lambda r: r[0])
+            loops[i].parallel_region, loops[i].region_site = (start, end), site
         if loops[i].parent is not None:
             loops[loops[i].parent].children.append(i)
     for loop in loops:
