@@ -366,3 +366,22 @@ def test_the_enclosing_parallel_pragmas_private_and_reduction_names_count(tmp_pa
     assert main(["lint", str(path)]) == 1
     out = capsys.readouterr().out
     assert "'sum1' is shared" in out and "'norm' is shared" in out
+
+
+def test_a_member_only_ever_set_to_one_value_is_a_warning(tmp_path: Path, capsys):
+    """PCL marks a cloud not dense with `output.is_dense = false;` inside its parallel loops: every writer stores
+    the same value (OMP009, was OMP001 'remove the pragma'); two values stay an error."""
+    text = (
+        "struct Cloud { float *g; bool is_dense; };\nbool ok(long);\nvoid grad(long n, Cloud &output) {\n"
+        "#pragma omp parallel for shared(output)\n  for (long idx = 0; idx < n; idx++) {\n    if (!ok(idx)) {\n"
+        "      output.g[idx] = 0;\n      output.is_dense = false;\n      continue;\n    }\n    output.g[idx] = 1;\n"
+        "  }\n}\n"
+    )
+    path = tmp_path / "dense.cpp"
+    path.write_text(text)
+    assert main(["lint", str(path)]) == 1
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and "warning[OMP009]: 'output.is_dense' is only ever set to 0" in out[0]
+    path.write_text(text.replace("    output.g[idx] = 1;\n", "    output.g[idx] = 1;\n    output.is_dense = true;\n"))
+    assert main(["lint", str(path)]) == 1
+    assert "error[OMP001]" in capsys.readouterr().out

@@ -414,7 +414,7 @@ def _classify_scalars(fn, loop, ls, flow, locals_, options, facts: _LoopFacts) -
             )
         )
     for base, keys in groups.items():
-        _aggregate(fn, loop, base, keys, status, flow, options, facts)
+        _aggregate(fn, loop, base, keys, status, flow, options, facts, ls)
 
 
 def _private_scalar(fn, loop, key, accs, flow, options, facts: _LoopFacts) -> None:
@@ -450,7 +450,7 @@ def _snippet_output(fn, loop, key, accs, options) -> bool:
     return not any(a.kind & READ for a in accs)
 
 
-def _aggregate(fn, loop, base, keys, status, flow, options, facts: _LoopFacts) -> None:
+def _aggregate(fn, loop, base, keys, status, flow, options, facts: _LoopFacts, ls: LoopS) -> None:
     """Struct members (``s.x``) and constant elements (``t[0]``) of one variable: private as a whole when every
     written part is written before it is read; firstprivate when other parts are only read."""
     states = [status.get(k, "read") for k in keys] + ([status[base]] if base in status else [])
@@ -459,6 +459,11 @@ def _aggregate(fn, loop, base, keys, status, flow, options, facts: _LoopFacts) -
     info = fn.lookup(base, loop.node.start_byte)
     if info is not None and (info.pointer or info.reference):
         pos = flow.by_key[next(k for k in keys if status.get(k) == "private")][0].pos
+        written = [k for k in keys if status.get(k) == "private"]
+        flags = [sync.flag_value(flow.by_key[k], ls, ls.header.var) for k in written]
+        if all(flags):  # `output.is_dense = false;` on some paths: every writer stores the same value
+            facts.deps.append(Dependence("flag", written[0], _at(pos), _at(pos), "*", None, False, flags[0]))
+            return
         facts.deps.append(
             Dependence(
                 "output",

@@ -809,7 +809,7 @@ class Builder:
                 red = None
             else:
                 self._expr(right, ev)
-                if left.type == "identifier":
+                if left.type in ("identifier", "field_expression"):  # members too: a flag like `out.is_dense = false`
                     value = self.poly(right)
         else:
             start = len(ev.acc)
@@ -856,7 +856,7 @@ class Builder:
                 acc = Access("?", "?", kind, pos_of(node), subs=(None,), op=op)
             else:
                 key, base, subs, memory, indirect = loc
-                acc = Access(key, base, kind, pos_of(node), subs=tuple(subs) if memory else None, op=op)
+                acc = Access(key, base, kind, pos_of(node), subs=tuple(subs) if memory else None, op=op, value=value)
                 acc.indirect = indirect
         ev.acc.append(acc)
         self._note_access(acc)
@@ -1270,6 +1270,10 @@ class Builder:
         if t == "number_literal":
             v = P.parse_int(self.text(node))
             return None if v is None else P.const(v)
+        if t in ("true", "false", "null", "nullptr"):  # C++/C23 literals: 1, 0, and the null pointer
+            return P.const(1 if t == "true" else 0)
+        if t == "identifier" and self.text(node) in ("NULL", "TRUE", "FALSE"):
+            return P.const(1 if self.text(node) == "TRUE" else 0)
         if t == "identifier":
             name = self.text(node)
             value = self.ctx.macros.get(name)

@@ -11,7 +11,7 @@ import re
 from ompgpt.analysis import poly as P
 from ompgpt.analysis.context import FunctionInfo
 from ompgpt.analysis.flow import written_keys
-from ompgpt.analysis.ir import WRITE, Access, LoopS
+from ompgpt.analysis.ir import READ, WRITE, Access, LoopS
 from ompgpt.source.loops import Loop
 
 
@@ -170,6 +170,11 @@ def flag_value(accs: list[Access], ls: LoopS, iv: str | None) -> str | None:
     if symbols & written_vars or (iv is not None and iv in symbols):
         return None
     const = P.to_text(writes[0].value)
+    if not any(a.kind & READ for a in accs):
+        return (
+            f"only ever set to {const}: every thread that writes it stores the same value (a race by the letter of the "
+            "memory model, harmless in practice; exact with '#pragma omp atomic write')"
+        )
     return (
         f"only ever set to {const}, a flag: a read in one iteration races with the write in another, so the parallel "
         "loop may skip other iterations than the serial one (the flag itself ends the same); exact with '#pragma omp "
