@@ -17,6 +17,8 @@ from ompgpt.source.text import detect_language
         ("a.h", "template <typename T> T f(T x);", "cpp"),
         ("a.h", "std::vector<int> v;", "cpp"),
         ("a.hpp", "int x;", "cpp"),
+        ("a.h", "void f(G g) { for (auto v1 : g.N(v0)) n++; }", "cpp"),  # GraphMiner's kernels
+        ("a.h", "void f(int n) { for (i = n > 0 ? 1 : 2; i < n; i++) g(i); }", "c"),
     ],
 )
 def test_language_from_extension_and_content(name, text, lang):

@@ -19,7 +19,8 @@ SOURCE_EXTENSIONS = C_EXTENSIONS | CPP_EXTENSIONS | HEADER_EXTENSIONS
 # Constructs that only C++ has; a `.h` file containing any of them is parsed as C++.
 _CPP_ONLY = re.compile(
     r"::|\btemplate\s*<|\bclass\s+\w+\s*[:{]|\bnamespace\b|\bstd::|\bpublic:|\bprivate:|\bconstexpr\b|"
-    r"\bnullptr\b|\busing\s+\w+\s*=|#include\s*<(?:vector|string|iostream|algorithm|memory|cmath|cstdio|cstdlib)>"
+    r"\bnullptr\b|\busing\s+\w+\s*=|#include\s*<(?:vector|string|iostream|algorithm|memory|cmath|cstdio|cstdlib)>|"
+    r"\bfor\s*\([^;)]*[^:]:[^:][^;]*\)"  # a range-based for: `for (auto v : g.N(u))`
 )
 
 
