@@ -1,7 +1,8 @@
 """Check the existing OpenMP pragmas of C/C++ files: races from carried dependences, missing private or reduction
 clauses, reductions on variables that are never updated, private values needed after the loop, loops too small to
-pay off, and malformed pragmas. Directories are walked with the include/exclude globs of the nearest
-``[tool.ompgpt]`` / ``.ompgpt.toml``, as ``ompgpt annotate`` does; files named on the command line are always read.
+pay off, malformed pragmas, and (as warnings) flags whose races a developer chose and I/O whose order changes.
+Directories are walked with the include/exclude globs of the nearest ``[tool.ompgpt]`` / ``.ompgpt.toml``, as
+``ompgpt annotate`` does; files named on the command line are always read.
 
 Diagnostics read ``file:line:col: level[CODE]: message [fix: ...]`` (codes in the README). ``--fix`` applies the
 fixes in place (atomically, keeping FILE.ompgpt.bak); ``--diff`` prints them as a unified diff instead.
