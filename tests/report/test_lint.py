@@ -385,3 +385,13 @@ def test_a_member_only_ever_set_to_one_value_is_a_warning(tmp_path: Path, capsys
     path.write_text(text.replace("    output.g[idx] = 1;\n", "    output.g[idx] = 1;\n    output.is_dense = true;\n"))
     assert main(["lint", str(path)]) == 1
     assert "error[OMP001]" in capsys.readouterr().out
+
+
+def test_an_array_section_reduction_covers_its_array(tmp_path: Path, capsys):
+    """`reduction(+:data[:n])` already reduces `data` (was OMP003 'use reduction(+:data)')."""
+    path = tmp_path / "section.c"
+    path.write_text(
+        "void f(int n) {\n  int data[64] = {0};\n#pragma omp parallel for reduction(+:data[:n])\n"
+        "  for (int it = 0; it < n; it++)\n    for (int i = 0; i < n; i++) data[i]++;\n}\n"
+    )
+    assert main(["lint", str(path)]) == 0, capsys.readouterr().out

@@ -128,7 +128,7 @@ def check_loop(loop, analysis, file_scan, min_work: int | None = None) -> list[L
         found.append(("OMP006", f"{site.error} (a macro? the compiler will reject it if not)"))
     fix = _Fix()
     scoped = set().union(*(pragma.variables(n) for n in _SCOPED))
-    reduced = {v for _, v in pragma.reductions()}
+    reduced = {v.split("[", 1)[0].strip() for _, v in pragma.reductions()}  # `data[:n]` reduces `data`
     covered = scoped | reduced | _implicit_private(loop, file_scan, pragma)
     if analysis.verdict == "serial" and pragma.clause("ordered") is None:
         for dep in analysis.dependences:
