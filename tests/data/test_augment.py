@@ -192,3 +192,14 @@ def test_build_with_augment_is_one_command(tmp_path):
     mix = json.loads((tmp_path / "aug" / "mix.json").read_text())
     assert mix["counts"]["human"] > 0 and set(mix["counts"]) == {"human", "analysis", "synthetic"}
     assert (tmp_path / "data" / "loops-train.jsonl").exists() and (tmp_path / "aug" / "loops-train.jsonl").exists()
+
+
+def test_synthetic_labelling_refuses_to_run_without_a_working_verifier(monkeypatch):
+    """Without clang every verification fails, and --confirm-serial then labelled every loop "none" (a build
+    without clang kept 42 of 250 programs, all serial): now it stops with the reason and the fix."""
+    import ompgpt.verify.build as verify_build
+    from ompgpt.verify.build import ToolchainError
+
+    monkeypatch.setattr(verify_build, "find_tool", lambda *names: None)
+    with pytest.raises(ToolchainError, match="apt install clang libomp-dev libclang-rt-14-dev"):
+        synthetic_records(5, Forbidden(), LoopTestSet(), log=lambda m: None, confirm_serial=True)

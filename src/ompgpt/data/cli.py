@@ -93,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_augment(args: argparse.Namespace) -> int:
     from ompgpt.data.augment import augment
+    from ompgpt.verify.build import ToolchainError
 
     sources = tuple(s.strip() for s in args.augment.split(",") if s.strip())
     unknown = set(sources) - {"silver", "synthetic"}
@@ -114,7 +115,7 @@ def _run_augment(args: argparse.Namespace) -> int:
             confirm_serial=args.confirm_serial,
             log=lambda m: print(m, file=sys.stderr),
         )
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, ToolchainError) as exc:
         print(f"ompgpt data augment: error: {exc}", file=sys.stderr)
         return 2
     return 0

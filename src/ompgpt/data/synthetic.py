@@ -592,6 +592,38 @@ def _kernel_loop(fscan, line: int):
     return next((i for i, lp in enumerate(fscan.loops) if lp.line == line), None)
 
 
+_PREFLIGHT = """#include <stdio.h>
+#define N 4096
+double a[N], b[N];
+int main(void) {
+  for (int i = 0; i < N; i++) b[i] = i;
+  for (int i = 0; i < N; i++) a[i] = 2.0 * b[i];
+  double s = 0;
+  for (int i = 0; i < N; i++) s += a[i];
+  printf("%f\\n", s);
+  return 0;
+}
+"""
+
+
+def preflight(config) -> None:
+    """Raise ``ToolchainError`` unless the verifier accepts a trivially parallel loop. Without clang and its
+    ThreadSanitizer runtime every check fails, and ``--confirm-serial`` would then label every loop "none" because
+    the verifier "rejected" ``parallel for`` (a build without clang once kept 42 of 250 programs, all serial)."""
+    from ompgpt.verify import Candidate, verify_candidates
+    from ompgpt.verify.build import ToolchainError, clang_for
+
+    why = "clang not found" if clang_for(False) is None else ""
+    if not why:
+        result = verify_candidates(_PREFLIGHT, [Candidate(6, "parallel for")], config, cxx=False)[0]
+        why = "" if result.accepted else f"{result.failed_check}: {result.reason}"[:300]
+    if why:
+        raise ToolchainError(
+            f"synthetic loops are labelled by verification, which cannot run here ({why}); install clang with "
+            "ThreadSanitizer and Archer (apt install clang libomp-dev libclang-rt-14-dev) or pass --synthetic 0"
+        )
+
+
 def _verify(program: Program, pragma: str, config) -> tuple[bool, str]:
     from ompgpt.verify import Candidate, verify_candidates
 
@@ -686,6 +718,8 @@ def synthetic_records(
     """Generate ``n`` programs and label those the analysis and the verifier agree on; stops at ``budget_s``."""
     started = time.time()
     config, gate = verify_config(), make_gate(forbidden, test)
+    if n > 0:
+        preflight(config)
     records, infos = [], []
     for program in generate(n, seed):
         if budget_s is not None and time.time() - started > budget_s:
