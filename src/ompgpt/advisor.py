@@ -20,6 +20,7 @@ from ompgpt.source.pragma import Clause, Pragma, PragmaError, parse_pragma
 
 MODES = ("safe", "suggest")
 _PROMOTED = {("for",): ("parallel", "for"), ("for", "simd"): ("parallel", "for", "simd")}
+_DEMOTED = {combined: alone for alone, combined in _PROMOTED.items()}
 _PRIVATE_KINDS = ("private", "firstprivate", "lastprivate")
 _SHARING = frozenset({"private", "firstprivate", "lastprivate", "reduction", "collapse", "shared", "linear"})
 
@@ -108,10 +109,9 @@ def _promote_orphan(pragma: Pragma, notes: list[str]) -> Pragma:
 def _for_its_place(loop, pragma: Pragma) -> Pragma:
     """The analysis's own ``parallel for`` as a worksharing ``for`` when the loop already runs inside a parallel
     region: a second ``parallel`` there would nest a team per thread instead of sharing the iterations."""
-    demoted = {v: k for k, v in _PROMOTED.items()}
-    if not getattr(loop, "in_parallel_region", False) or pragma.directive not in demoted:
+    if not getattr(loop, "in_parallel_region", False) or pragma.directive not in _DEMOTED:
         return pragma
-    return Pragma(demoted[pragma.directive], pragma.clauses, pragma.directive_arg)
+    return Pragma(_DEMOTED[pragma.directive], pragma.clauses, pragma.directive_arg)
 
 
 def _serial(analysis, existing, parsed, notes) -> Decision:
@@ -259,10 +259,11 @@ def _add_known_clauses(cand: Pragma, analysis) -> str:
     want_private = set(analysis.private) | set(analysis.firstprivate) | set(analysis.lastprivate)
     want_red = {var: op for op, var in (r.split(":", 1) for r in analysis.reductions) if "[" not in var}
     no_private, no_reduction = _vetoed(cand, analysis, want_private, want_red)
+    read_only = _read_only_scalars(analysis)  # firstprivate copies them, which is harmless
     clauses: list[Clause] = []
     for clause in cand.clauses:
         if clause.name in _PRIVATE_KINDS:
-            allowed = _read_only_scalars(analysis) if clause.name == "firstprivate" else set()
+            allowed = read_only if clause.name == "firstprivate" else set()
             keep = tuple(v for v in clause.items if v not in no_private or v in allowed)
         elif clause.name == "reduction":
             op = clause.operator

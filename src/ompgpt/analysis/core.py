@@ -242,13 +242,11 @@ def _analyze_unsafe(ctx: FileContext, file_scan: FileScan, index: int, options: 
         if ir.atomic_form(omp.text) != "update":  # an atomic update is safe in any order (see ir.Access.atomic)
             facts.blockers.append(f"the body already contains '#pragma {omp.text}' at {_at(omp.pos)}")
     owned = sync.thread_owned(fn, loop, ls)
-    ls, synchronized = sync.without_synchronized(ls, sync.atomic_typed(fn, loop, ls), owned)
-    for key, how in sorted(synchronized.items(), key=lambda kv: kv[0]):
-        if isinstance(how, tuple):  # read plainly, written atomically: a flag the developer chose
-            written, read, note = how
-            facts.deps.append(Dependence("flag", key, _at(written), _at(read), "<", None, False, note))
-        else:
-            facts.notes.append(f"{key} is only {how}")
+    ls, synchronized, flags = sync.without_synchronized(ls, sync.atomic_typed(fn, loop, ls), owned)
+    for key, how in sorted(synchronized.items()):
+        facts.notes.append(f"{key} is only {how}")
+    for key, (written, read, note) in sorted(flags.items()):  # read plainly, written atomically
+        facts.deps.append(Dependence("flag", key, _at(written), _at(read), "<", None, False, note))
     locals_ = {a.key for a in ls.flat if a.decl} | sync.region_locals(fn, loop, ls)
     refs = {a.key for a in ls.flat if a.decl and a.handle == "ref"}
     for acc in ls.flat:
@@ -256,7 +254,7 @@ def _analyze_unsafe(ctx: FileContext, file_scan: FileScan, index: int, options: 
             facts.blockers.append(f"write through the reference {acc.key} at {_at(acc.pos)}")
             break
     elementwise = _elementwise_bases(fn, loop, ls, locals_)
-    flow = Walker(ls, elementwise, frozenset(synchronized)).run()
+    flow = Walker(ls, elementwise, frozenset(synchronized) | frozenset(flags)).run()
     for kind, pos in flow.early_exits:
         facts.blockers.append(f"'{kind}' at {_at(pos)} leaves the loop early")
     _check_calls(ls, facts)
@@ -458,8 +456,8 @@ def _aggregate(fn, loop, base, keys, status, flow, options, facts: _LoopFacts, l
         return
     info = fn.lookup(base, loop.node.start_byte)
     if info is not None and (info.pointer or info.reference):
-        pos = flow.by_key[next(k for k in keys if status.get(k) == "private")][0].pos
         written = [k for k in keys if status.get(k) == "private"]
+        pos = flow.by_key[written[0]][0].pos
         flags = [sync.flag_value(flow.by_key[k], ls, ls.header.var) for k in written]
         if all(flags):  # `output.is_dense = false;` on some paths: every writer stores the same value
             facts.deps.append(Dependence("flag", written[0], _at(pos), _at(pos), "*", None, False, flags[0]))

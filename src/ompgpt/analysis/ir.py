@@ -325,12 +325,7 @@ class Builder:
         Other operands (``e``, ``v``) stay ordinary accesses. The write form marks the location written (``x`` in
         ``x = e``), the read form the one read (``x`` in ``v = x``): no race on them, but no order either."""
         form, self._atomic_next = self._atomic_next, None
-        sink: list[Access] = []
-        self._collect.append(sink)
-        try:
-            out = self._stmt(node)
-        finally:
-            self._collect.pop()
+        out, sink = self._watched(node)
         read = {a.key for a in sink if a.kind & READ}
         written = {a.key for a in sink if a.kind & WRITE and not a.decl}
         marked = {"update": read & written, "capture": read & written, "write": written, "read": read - written}
@@ -344,15 +339,19 @@ class Builder:
         Sections of one name exclude each other, so a location touched only inside them cannot race; unlike an
         atomic update, their order can still change the result (``out[count++] = i``)."""
         name, self._critical_next = self._critical_next, None
-        sink: list[Access] = []
-        self._collect.append(sink)
-        try:
-            out = self._stmt(node)
-        finally:
-            self._collect.pop()
+        out, sink = self._watched(node)
         for acc in sink:
             acc.critical = name
         return out
+
+    def _watched(self, node: tree_sitter.Node):
+        """The statement built, and the accesses it made (for marking them atomic or critical)."""
+        sink: list[Access] = []
+        self._collect.append(sink)
+        try:
+            return self._stmt(node), sink
+        finally:
+            self._collect.pop()
 
     def _stmt(self, node: tree_sitter.Node):
         t = node.type

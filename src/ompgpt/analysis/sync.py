@@ -96,8 +96,9 @@ def _sole_symbol(sub) -> str | None:
 
 def without_synchronized(
     ls: LoopS, atomic_typed: set[str] = frozenset(), owned: dict[str, str] | None = None
-) -> tuple[LoopS, dict]:
-    """The loop with its synchronized locations left out, and for each key how it is synchronized. A location
+) -> tuple[LoopS, dict[str, str], dict[str, tuple]]:
+    """The loop with its synchronized locations left out, for each key how it is synchronized, and the flags among
+    them (key -> where written, where read plainly, why: see :func:`_unsynchronized_read`). A location
     counts only when every access to it in the loop is atomic (an update, or reads and writes) or inside ``omp
     critical`` sections of one name; one plain read or write elsewhere races with them, so then all its accesses
     stay and the ordinary tests see the conflict. Except plain reads of a location only ever written atomically
@@ -106,6 +107,7 @@ def without_synchronized(
     for acc in ls.flat:
         by_key.setdefault(acc.key, []).append(acc)
     synchronized: dict[str, str] = {}
+    flags: dict[str, tuple] = {}
     for key, accs in by_key.items():
         if any(a.decl for a in accs):
             continue  # declared inside the loop: each iteration's own
@@ -128,11 +130,11 @@ def without_synchronized(
                 f"accessed {where}: no race, though the sections may run in another order than the serial iterations"
             )
         elif (torn := _unsynchronized_read(accs)) is not None:
-            synchronized[key] = torn
-    if not synchronized:
-        return ls, synchronized
-    kept = [a for a in ls.flat if a.key not in synchronized]
-    return dataclasses.replace(ls, flat=kept), synchronized
+            flags[key] = torn
+    if not synchronized and not flags:
+        return ls, synchronized, flags
+    kept = [a for a in ls.flat if a.key not in synchronized and a.key not in flags]
+    return dataclasses.replace(ls, flat=kept), synchronized, flags
 
 
 def _one_critical_section(accs: list) -> bool:

@@ -610,13 +610,9 @@ def preflight(config) -> None:
     """Raise ``ToolchainError`` unless the verifier accepts a trivially parallel loop. Without clang and its
     ThreadSanitizer runtime every check fails, and ``--confirm-serial`` would then label every loop "none" because
     the verifier "rejected" ``parallel for`` (a build without clang once kept 42 of 250 programs, all serial)."""
-    from ompgpt.verify import Candidate, verify_candidates
     from ompgpt.verify.build import ToolchainError, clang_for
 
-    why = "clang not found" if clang_for(False) is None else ""
-    if not why:
-        result = verify_candidates(_PREFLIGHT, [Candidate(6, "parallel for")], config, cxx=False)[0]
-        why = "" if result.accepted else f"{result.failed_check}: {result.reason}"[:300]
+    why = "clang not found" if clang_for(False) is None else _verify(_PREFLIGHT, 6, "parallel for", config)[1]
     if why:
         raise ToolchainError(
             f"synthetic loops are labelled by verification, which cannot run here ({why}); install clang with "
@@ -624,10 +620,11 @@ def preflight(config) -> None:
         )
 
 
-def _verify(program: Program, pragma: str, config) -> tuple[bool, str]:
+def _verify(text: str, line: int, pragma: str, config) -> tuple[bool, str]:
+    """Whether the verifier accepts ``pragma`` on the loop at ``line`` of the C program ``text``, and why not."""
     from ompgpt.verify import Candidate, verify_candidates
 
-    result = verify_candidates(program.text, [Candidate(program.line, pragma)], config, cxx=False)[0]
+    result = verify_candidates(text, [Candidate(line, pragma)], config, cxx=False)[0]
     return result.accepted, "" if result.accepted else f"{result.failed_check}: {result.reason}"[:300]
 
 
@@ -656,10 +653,10 @@ def label_program(program: Program, gate, config, confirm_serial: bool = False) 
     if info.label is None:
         info.outcome = "analysis: no label (unknown, or parallel but not chosen)"
     elif info.label != "none":
-        ok, info.reason = _verify(program, info.label, config)
+        ok, info.reason = _verify(program.text, program.line, info.label, config)
         info.outcome = "labelled" if ok else "verifier rejected the analysis pragma"
     elif confirm_serial:
-        ok, info.reason = _verify(program, "parallel for", config)
+        ok, info.reason = _verify(program.text, program.line, "parallel for", config)
         info.outcome = "verifier accepted parallel for on a serial loop" if ok else "labelled"
     else:
         info.outcome = "labelled"
