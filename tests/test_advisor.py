@@ -213,3 +213,23 @@ def test_unknown_calls_keep_the_models_private_clause():
     assert an.verdict == "unknown" and an.unknown_calls == ["f"]
     d = advise(None, an, [("parallel for private(t)", 0.8)], mode="suggest")
     assert d.pragma == "#pragma omp parallel for private(t)"
+
+
+def test_a_models_collapse_is_cut_to_the_perfectly_nested_loops():
+    """Seen on validation (CIL's 2-D filters): the model wrote collapse(3) on a two-deep nest, which gcc rejects
+    ("not enough perfectly nested loops"); two loops fold, and on a loop with nothing nested the clause goes."""
+    from ompgpt.analysis import analyze_snippet
+
+    nest = "for (i = 0; i < nx; i++)\n  for (j = 0; j < ny; j++)\n    smooth(in, out, i, j, nx, ny);"
+    an = analyze_snippet(nest, "c", AnalysisOptions(snippet=True))
+    assert an.verdict == "unknown" and an.nest_depth == 2
+    d = advise(None, an, [("parallel for private(j) collapse(3)", 0.8)], mode="suggest")
+    assert d.pragma == "#pragma omp parallel for private(j) collapse(2)"
+    assert advise(None, an, [("parallel for collapse(2)", 0.8)], mode="suggest").pragma == (
+        "#pragma omp parallel for private(j) collapse(2)"
+    )
+    single = analyze_snippet("for (i = 0; i < nx; i++) smooth(in, out, i, nx);", "c", AnalysisOptions(snippet=True))
+    assert single.nest_depth == 1
+    assert advise(None, single, [("parallel for collapse(2)", 0.8)], mode="suggest").pragma == (
+        "#pragma omp parallel for"
+    )

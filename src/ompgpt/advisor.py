@@ -268,6 +268,9 @@ def _add_known_clauses(cand: Pragma, analysis) -> str:
         elif clause.name == "reduction":
             op = clause.operator
             keep = tuple(v for v in clause.items if "[" in v or (want_red.get(v, op) == op and v not in no_reduction))
+        elif clause.name == "collapse":
+            clauses.extend(_collapse_within_nest(clause, analysis))
+            continue
         else:
             clauses.append(clause)
             continue
@@ -283,6 +286,16 @@ def _add_known_clauses(cand: Pragma, analysis) -> str:
         if var not in have:
             extra.append(Clause("reduction", items=(var,), qualifier=op))
     return Pragma(fixed.directive, (*fixed.clauses, *extra), fixed.directive_arg).canonical(prefix=True)
+
+
+def _collapse_within_nest(clause: Clause, analysis) -> list[Clause]:
+    """A model's ``collapse(n)`` cut to the loops perfectly nested here: folding more loops than the nest has does
+    not compile (``collapse(3)`` on a two-deep nest); ``collapse(1)`` is no clause at all."""
+    depth = getattr(analysis, "nest_depth", None)
+    text = (clause.args or "").strip()
+    if depth is None or not text.isdigit() or int(text) <= depth:
+        return [clause]
+    return [replace(clause, args=str(depth))] if depth > 1 else []
 
 
 def _vetoed(cand: Pragma, analysis, want_private: set[str], want_red: dict[str, str]) -> tuple[set[str], set[str]]:

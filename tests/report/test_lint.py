@@ -395,3 +395,42 @@ def test_an_array_section_reduction_covers_its_array(tmp_path: Path, capsys):
         "  for (int it = 0; it < n; it++)\n    for (int i = 0; i < n; i++) data[i]++;\n}\n"
     )
     assert main(["lint", str(path)]) == 0, capsys.readouterr().out
+
+
+def test_collapse_beyond_the_perfect_nest_is_an_error_with_the_depth_as_fix(tmp_path: Path, capsys):
+    """gcc rejects collapse(3) on a two-deep nest ('not enough perfectly nested loops'); the fix folds the two."""
+    path = tmp_path / "nest.c"
+    text = (
+        "void scale(int n, int m, double *restrict a) {\n  int i, j;\n#pragma omp parallel for collapse(3)\n"
+        "  for (i = 0; i < n; i++)\n    for (j = 0; j < m; j++)\n      a[i * m + j] *= 2.0;\n}\n"
+    )
+    path.write_text(text)
+    assert main(["lint", str(path)]) == 1
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out == [
+        f"{path}:3:1: error[OMP011]: collapse(3) but the nest has 2 loops (gcc: 'not enough perfectly nested "
+        "loops') [fix: #pragma omp parallel for collapse(2)]"
+    ], out
+    path.write_text(text.replace("collapse(3)", "collapse(2)"))
+    assert main(["lint", str(path)]) == 0, capsys.readouterr().out
+    # a non-OpenMP pragma between the loops is dropped by the compiler: still a perfect nest
+    path.write_text(text.replace("collapse(3)", "collapse(2)").replace("    for (j", "#pragma unroll\n    for (j"))
+    assert main(["lint", str(path)]) == 0, capsys.readouterr().out
+
+
+def test_collapse_over_intervening_code_warns_and_conditional_nests_are_left_alone(tmp_path: Path, capsys):
+    """A statement between the loops: clang accepts collapse(2) (OpenMP 5.1 intervening code), gcc does not. With
+    #if/#else inside the nest the compiled loops cannot be known from the text, so nothing is said."""
+    path = tmp_path / "nest.c"
+    text = (
+        "void scale(int n, int m, double *restrict a) {\n#pragma omp parallel for collapse(2)\n"
+        "  for (int i = 0; i < n; i++) {\n    double t = 2.0 * i;\n"
+        "    for (int j = 0; j < m; j++)\n      a[i * m + j] *= t;\n  }\n}\n"
+    )
+    path.write_text(text)
+    assert main(["lint", str(path)]) == 1
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and f"{path}:2:1: warning[OMP012]: collapse(2) but only 1 loop perfectly nested" in out[0]
+    assert out[0].endswith("[fix: #pragma omp parallel for]"), out
+    path.write_text(text.replace("    double t = 2.0 * i;\n", "#ifdef SCALE\n    double t = 2.0 * i;\n#endif\n"))
+    assert main(["lint", str(path)]) == 0, capsys.readouterr().out

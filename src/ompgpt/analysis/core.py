@@ -16,7 +16,7 @@ from ompgpt.analysis import poly as P
 from ompgpt.analysis.context import FileContext, FunctionInfo
 from ompgpt.analysis.flow import Resolved, Walker, canonical_iv, written_keys
 from ompgpt.analysis.ir import READ, WRITE, LoopS
-from ompgpt.source.loops import FileScan, Loop, scan
+from ompgpt.source.loops import FileScan, Loop, nest_shape, scan
 from ompgpt.source.parse import ParsedSource
 from ompgpt.source.pragma import PragmaError, parse_pragma
 from ompgpt.source.text import SourceFile, read_source
@@ -68,6 +68,8 @@ class LoopAnalysis:
     induction_var: str | None
     depth: int
     verdict: str  # parallel, serial, unknown
+    nest_depth: int | None = 1  # loops perfectly nested from this one down (1: none inside), the most ``collapse``
+    # can fold; None when preprocessor conditionals inside the nest hide it
     pragma: str | None = None  # the suggested pragma when this is the level to parallelize
     parallelize: bool = False
     private: list[str] = field(default_factory=list)
@@ -211,24 +213,33 @@ class _LoopFacts:
         self.live: set[str] = set()
 
 
+def _fresh_result(loop: Loop) -> LoopAnalysis:
+    """A loop's result before anything is known: ``unknown``, with its place and shape."""
+    return LoopAnalysis(
+        loop.file, loop.line, loop.column, loop.end_line, loop.function, loop.induction_var, loop.depth, "unknown",
+        nest_depth=_nest_depth(loop),
+    )  # fmt: skip
+
+
+def _nest_depth(loop: Loop) -> int | None:
+    shape = nest_shape(loop.node)
+    return shape.perfect if shape.certain else None
+
+
 def _analyze(ctx: FileContext, file_scan: FileScan, index: int, options: AnalysisOptions) -> LoopAnalysis:
     """Analyse one loop; an internal error gives ``unknown`` (never ``parallel``) rather than losing the file."""
     try:
         return _analyze_unsafe(ctx, file_scan, index, options)
     except (RecursionError, ValueError, KeyError, IndexError, AttributeError, TypeError, ZeroDivisionError) as exc:
         loop = file_scan.loops[index]
-        res = LoopAnalysis(
-            loop.file, loop.line, loop.column, loop.end_line, loop.function, loop.induction_var, loop.depth, "unknown"
-        )
+        res = _fresh_result(loop)
         res.reasons.append(f"internal analysis error: {type(exc).__name__}: {exc}")
         return res
 
 
 def _analyze_unsafe(ctx: FileContext, file_scan: FileScan, index: int, options: AnalysisOptions) -> LoopAnalysis:
     loop = file_scan.loops[index]
-    res = LoopAnalysis(
-        loop.file, loop.line, loop.column, loop.end_line, loop.function, loop.induction_var, loop.depth, "unknown"
-    )
+    res = _fresh_result(loop)
     fn = ctx.function_of(loop.node)
     ls = fn.loops.get(loop.node.start_byte)
     if ls is None:

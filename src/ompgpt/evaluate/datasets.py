@@ -22,6 +22,8 @@ DEFAULT_PATHS = {
     "heldout": REPO_ROOT / "out" / "data" / "loops-test.jsonl",
     # the validation repositories: for choosing between variants without looking at a test set
     "validation": REPO_ROOT / "out" / "data" / "loops-validation.jsonl",
+    # the same loops in MonoCoder's framing: the bare loop, no context, no word on an enclosing parallel region
+    "validation-bare": REPO_ROOT / "out" / "data" / "loops-validation.jsonl",
     "quick": FIXTURE_DIR / "quick.jsonl",
 }
 
@@ -55,10 +57,31 @@ def _loader(name: str) -> Callable[[Path, int | None], list[EvalItem]]:
     return lambda path, limit: read_jsonl(path, name, limit)
 
 
+#: what a bare loop (MonoCoder's test items) does not tell: the code around it and whether a parallel region
+#: encloses it
+PLACE_FIELDS = ("context", "in_parallel_region")
+
+
+def _bare_loader(name: str) -> Callable[[Path, int | None], list[EvalItem]]:
+    """Our records read as MonoCoder presents its loops, so choices made for that framing can be made on our own
+    split: without ``context`` the model sees the loop alone, and without ``in_parallel_region`` the advisor, as
+    for any snippet, assumes no enclosing region."""
+
+    def load_bare(path: Path, limit: int | None) -> list[EvalItem]:
+        items = read_jsonl(path, name, limit)
+        for item in items:
+            for key in PLACE_FIELDS:
+                item.meta.pop(key, None)
+        return items
+
+    return load_bare
+
+
 #: dataset name -> loader(path, limit); add a dataset by adding a loader here
 LOADERS: dict[str, Callable[[Path, int | None], list[EvalItem]]] = {
     "monocoder": _loader("monocoder"),
     "heldout": _loader("heldout"),
     "validation": _loader("validation"),
+    "validation-bare": _bare_loader("validation-bare"),
     "quick": _loader("quick"),
 }

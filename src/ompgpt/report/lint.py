@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ompgpt.source.loops import nest_shape
 from ompgpt.source.pragma import Clause, Pragma
 
 CODES = {
@@ -22,6 +23,8 @@ CODES = {
     "OMP008": "private variable read before it is written: needs firstprivate",
     "OMP009": "shared flag set to one constant and read by other iterations: a benign-looking race",
     "OMP010": "I/O or hidden random state in a parallel loop: results differ from the serial run",
+    "OMP011": "collapse folds more loops than the nest has: does not compile",
+    "OMP012": "collapse over imperfectly nested loops: gcc rejects it (OpenMP 5.1 intervening code)",
 }
 _LEVEL = {
     "OMP001": "error",
@@ -34,6 +37,8 @@ _LEVEL = {
     "OMP008": "error",
     "OMP009": "warning",
     "OMP010": "warning",
+    "OMP011": "error",
+    "OMP012": "warning",
 }
 _SCOPED = ("private", "firstprivate", "lastprivate", "linear")
 
@@ -64,6 +69,7 @@ class _Fix:
 
     add: dict[str, set[str]] = field(default_factory=dict)  # clause -> vars (reduction key: "reduction:op")
     drop: set[str] = field(default_factory=set)  # variables removed from every sharing clause
+    collapse: int | None = None  # the loops collapse may fold (1: drop the clause)
     remove_pragma: bool = False
 
     def added(self, clause: str, var: str) -> None:
@@ -79,6 +85,9 @@ class _Fix:
                 items = tuple(i for i in c.items if i not in moved)
                 if items:
                     clauses.append(Clause(c.name, c.args, items, c.qualifier, c.suffix))
+            elif c.name == "collapse" and self.collapse is not None:
+                if self.collapse > 1:
+                    clauses.append(Clause(c.name, str(self.collapse)))
             elif not c.unknown:
                 clauses.append(c)
         for key, names in sorted(self.add.items()):
@@ -94,12 +103,7 @@ def _names(entries: list[str]) -> set[str]:
 def _implicit_private(loop, file_scan, pragma: Pragma) -> set[str]:
     """The loop's own induction variable and those of the loops ``collapse`` folds into it."""
     out, index = set(), file_scan.loops.index(loop)
-    levels = (
-        int(pragma.clause("collapse").args)
-        if pragma.clause("collapse") and (pragma.clause("collapse").args or "").isdigit()
-        else 1
-    )
-    for _ in range(levels):
+    for _ in range(_collapse_levels(pragma)):
         current = file_scan.loops[index]
         if current.induction_var:
             out.add(current.induction_var)
@@ -107,6 +111,32 @@ def _implicit_private(loop, file_scan, pragma: Pragma) -> set[str]:
             break
         index = current.children[0]
     return out
+
+
+def _collapse_levels(pragma: Pragma) -> int:
+    """The loops ``collapse(n)`` folds (1 without the clause, or when ``n`` is a macro we cannot read)."""
+    clause = pragma.clause("collapse")
+    text = (clause.args or "").strip() if clause else ""
+    return int(text) if text.isdigit() else 1
+
+
+def _collapse_findings(loop, pragma: Pragma, fix: _Fix) -> list[tuple[str, str]]:
+    """``collapse(n)`` beyond the loops nested one per level (no compiler accepts it), or beyond the perfectly
+    nested ones (gcc rejects what clang accepts as OpenMP 5.1 intervening code); silent when preprocessor
+    conditionals inside the nest hide what is compiled. The fix folds the loops gcc can."""
+    levels, shape = _collapse_levels(pragma), nest_shape(loop.node)
+    if levels <= shape.perfect or not shape.certain:
+        return []
+    fix.collapse = shape.perfect
+    if levels > shape.loops:
+        return [("OMP011", f"collapse({levels}) but the nest has {_loops(shape.loops)} (gcc: 'not enough perfectly "
+                 "nested loops')")]  # fmt: skip
+    return [("OMP012", f"collapse({levels}) but only {_loops(shape.perfect)} perfectly nested, statements sit "
+             "between the others: gcc rejects it ('not enough perfectly nested loops'), clang accepts")]  # fmt: skip
+
+
+def _loops(n: int) -> str:
+    return f"{n} loop{'s' if n > 1 else ''}"
 
 
 #: dependences through a call's I/O or random state: the output's order (or the numbers drawn) changes, which a
@@ -130,6 +160,7 @@ def check_loop(loop, analysis, file_scan, min_work: int | None = None) -> list[L
     scoped = set().union(*(pragma.variables(n) for n in _SCOPED))
     reduced = {v.split("[", 1)[0].strip() for _, v in pragma.reductions()}  # `data[:n]` reduces `data`
     covered = scoped | reduced | _implicit_private(loop, file_scan, pragma)
+    found.extend(_collapse_findings(loop, pragma, fix))
     if analysis.verdict == "serial" and pragma.clause("ordered") is None:
         for dep in analysis.dependences:
             if dep.kind in _ORDER_ONLY:
@@ -193,7 +224,7 @@ def check_loop(loop, analysis, file_scan, min_work: int | None = None) -> list[L
                 "a parallel region costs more than it saves",
             )
         )
-    fixed = fix.apply(pragma) if (fix.add or fix.drop or fix.remove_pragma) else None
+    fixed = fix.apply(pragma) if (fix.add or fix.drop or fix.remove_pragma or fix.collapse) else None
     return [LintFinding(path, site.line, site.column, code, message, fixed) for code, message in found]
 
 

@@ -306,7 +306,7 @@ def _make_loop(parsed, node, index_of) -> Loop:
         parent=parent,
         body_line=body.start_point[0] + 1,
         body_end_line=body.end_point[0] + 1,
-        perfect_nest_depth=_perfect_depth(node),
+        perfect_nest_depth=nest_shape(node).perfect,
         text=parsed.text_of(node),
         node=node,
         **header,
@@ -441,21 +441,50 @@ def _depth(node: tree_sitter.Node) -> int:
     return depth
 
 
-def _sole_inner_loop(node: tree_sitter.Node) -> tree_sitter.Node | None:
-    body = node.child_by_field_name("body")
-    while body is not None and body.type == "compound_statement":
-        inner = [c for c in body.named_children if c.type != "comment"]
+@dataclass(frozen=True)
+class NestShape:
+    """How many loops sit below a loop, one per level: ``perfect`` counts those with nothing else in between
+    (what ``collapse`` may fold for gcc), ``loops`` those with other statements allowed beside them (OpenMP 5.1's
+    intervening code, which clang accepts); ``certain`` is False when preprocessor conditionals inside the chain
+    make the compiled nest unknowable from the text."""
+
+    perfect: int
+    loops: int
+    certain: bool = True
+
+
+def nest_shape(node: tree_sitter.Node) -> NestShape:
+    """The :class:`NestShape` below a loop node."""
+    perfect, loops, still_perfect = 1, 1, True
+    statements = _body_statements(node)
+    while statements is not None:
+        if any(s.type.startswith("preproc") or s.has_error or s.start_byte == s.end_byte for s in statements):
+            return NestShape(perfect, loops, certain=False)  # an empty body: a directive tree-sitter cut it at
+        inner = [s for s in statements if s.type in LOOP_TYPES]
         if len(inner) != 1:
-            return None
-        body = inner[0]
-    return body if body is not None and body.type in LOOP_TYPES else None
+            break
+        loops += 1
+        still_perfect = still_perfect and len(statements) == 1
+        perfect += still_perfect
+        statements = _body_statements(inner[0])
+    return NestShape(perfect, loops)
 
 
-def _perfect_depth(node: tree_sitter.Node) -> int:
-    depth, inner = 1, _sole_inner_loop(node)
-    while inner is not None:
-        depth, inner = depth + 1, _sole_inner_loop(inner)
-    return depth
+def _body_statements(node: tree_sitter.Node) -> list[tree_sitter.Node] | None:
+    """A loop body's statements with blocks opened and comments and non-OpenMP pragmas (``#pragma unroll``, which
+    the compiler drops from the nest) left out; None for a body that is not a statement."""
+    body = node.child_by_field_name("body")
+    statements = [body] if body is not None else []
+    while len(statements) == 1 and statements[0].type == "compound_statement":
+        statements = [c for c in statements[0].named_children if c.type != "comment" and not _foreign_pragma(c)]
+    return statements or None
+
+
+def _foreign_pragma(node: tree_sitter.Node) -> bool:
+    if node.type != "preproc_call":
+        return False
+    words = node.text.decode("utf-8", "replace").split()
+    return words[:1] == ["#pragma"] and words[1:2] != ["omp"]
 
 
 def _braced_sole_loop(nodes, index_of: dict[int, int], site: PragmaSite) -> int | None:
