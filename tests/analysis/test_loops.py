@@ -794,6 +794,28 @@ CASES = [
         lang="cpp",
     ),
     Case(
+        "cpp_user_stream",  # OpenMS writes an index this way: a shared ofstream, not a pure shift (was "parallel")
+        "#include <fstream>\ndouble a[1024];\nvoid f(std::ofstream &os) {\n"
+        "for (int i = 0; i < 1024; i++) os << a[i] << '\\n'; }",
+        "serial",
+        full=True,
+        lang="cpp",
+    ),
+    Case(
+        "cpp_loop_local_stream",
+        "#include <sstream>\n#include <string>\nstd::string s[1024];\nvoid f() {\n"
+        "for (int i = 0; i < 1024; i++) { std::ostringstream ss; ss << i; s[i] = ss.str(); } }",
+        "unknown",  # not serial: each iteration's own stream carries nothing (ss.str() is an unknown method)
+        full=True,
+        lang="cpp",
+    ),
+    Case(
+        "c_shift_value_used",
+        "unsigned a[1024], b[1024];\nvoid f() { for (int i = 0; i < 1024; i++) a[i] = b[i] << 2; }",
+        "parallel",
+        full=True,
+    ),
+    Case(
         "cpp_std_sqrt_sum",
         "#include <cmath>\ndouble a[1024];\ndouble f() { double s = 0;\n"
         "for (int i = 0; i < 1024; i++) s += std::sqrt(a[i]);\nreturn s; }",

@@ -989,17 +989,36 @@ class Builder:
             self._expr(child, ev)
 
     def _binary(self, node, ev: Ev) -> None:
-        if self._op(node) == "<<":
-            left = node.child_by_field_name("left")
-            root = left
-            while root.type == "binary_expression":
+        op = self._op(node)
+        if op in ("<<", ">>"):
+            root = node.child_by_field_name("left")
+            while root.type == "binary_expression" and self._op(root) == op:
                 root = root.child_by_field_name("left")
-            if squash(self.text(root)) in call_table.STREAMS:
+            if op == "<<" and squash(self.text(root)) in call_table.STREAMS:
                 call = CallInfo(squash(self.text(root)), "io", pos_of(node), "stream output")
                 ev.calls.append(call)
                 self._note_call(call)
+            elif node.parent is not None and node.parent.type == "expression_statement":
+                self._stream_operator(root, op, ev, pos_of(node))
         for child in node.named_children:
             self._expr(child, ev)
+
+    def _stream_operator(self, root, op: str, ev: Ev, pos) -> None:
+        """``os << a << b;`` whose value is dropped: a shift with no effect in C, so C++'s overloaded operator on
+        a stream (``std::ofstream``, ``std::stringstream``, an archive), which changes the stream each time. An
+        update of its leftmost operand: private when the loop declares it, a carried dependence when it is
+        shared (writing one file from many threads races and reorders it)."""
+        loc = self._location(root, ev)
+        if loc is None:
+            call = CallInfo(f"operator{op}", "unknown", pos, "overloaded stream operator")
+            ev.calls.append(call)
+            self._note_call(call)
+            return
+        key, base, subs, memory, indirect = loc
+        acc = Access(key, base, UPDATE, pos, subs=tuple(subs) if memory else None, indirect=indirect)
+        acc.via = f"stream operator{op}"
+        ev.acc.append(acc)
+        self._note_access(acc)
 
     def _cast(self, node, ev: Ev) -> None:
         value = node.child_by_field_name("value")
