@@ -434,6 +434,17 @@ CASES = [
         collapse=1,
     ),
     Case(
+        "csr_rows_no_collapse",  # hypre/rocALUTION: the inner bounds read rowptr[i]; collapse(2) does not compile
+        body(
+            "int j, col, count = 0;\nfor (int i = 0; i < N - 1; i++)\n"
+            "  for (j = idx[i]; j < idx[i + 1]; j++) { col = idx[j]; if (col >= i) count++; }\nout[0] = count;"
+        ),
+        "parallel",
+        {"col", "j"},
+        {"+:count"},
+        collapse=1,
+    ),
+    Case(
         "row_sum_private",
         body("double s;\nfor (int i = 0; i < N; i++) { s = 0; for (int j = 0; j < N; j++) s += m2[i][j]; a[i] = s; }"),
         "parallel",

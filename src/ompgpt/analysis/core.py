@@ -757,6 +757,13 @@ def _sole_inner(ls: LoopS) -> LoopS | None:
     return body if isinstance(body, LoopS) else None
 
 
+def _header_names(ls: LoopS) -> set[str]:
+    """Every name a loop header reads, subscripts included: CSR's ``for (j = rowptr[i]; j < rowptr[i + 1]; j++)``
+    depends on ``i`` through an array, which collapse does not allow (OpenMP 5's non-rectangular nests take only
+    affine bounds; gcc: "initializer expression refers to iteration variable 'i'")."""
+    return {a.base for ev in (ls.init, ls.cond, ls.update) for a in ev.acc}
+
+
 def _finish(ctx: FileContext, loop: Loop, res: LoopAnalysis, options, analysis_of) -> None:
     """Collapse depth and pragma text for a loop proven parallel."""
     fn = ctx.function_of(loop.node)
@@ -767,8 +774,7 @@ def _finish(ctx: FileContext, loop: Loop, res: LoopAnalysis, options, analysis_o
         inner = analysis_of(cur.start_byte)
         iv = canonical_iv(cur)
         h = cur.header
-        bounds_syms = P.symbols(h.lower or {}) | P.symbols(h.upper or {}) | P.symbols(h.step_poly or {})
-        if inner is None or inner.verdict != "parallel" or iv is None or h.op == "!=" or bounds_syms & set(ivs):
+        if inner is None or inner.verdict != "parallel" or iv is None or h.op == "!=" or _header_names(cur) & set(ivs):
             break
         ivs.append(iv)
         cur = _sole_inner(cur)
