@@ -422,7 +422,8 @@ def train(opts: TrainOptions, on_step: Callable[[int, float], None] | None = Non
     export_dir = None
     if dist.main and not interrupted:
         export_dir = export_model(raw, tok, opts.out / EXPORT_DIR, opts.export_dtype)
-    if dist.world > 1:
+    if dist.world > 1:  # wait for rank 0's checkpoint and export: a rank leaving alone while gloo still talks to
+        torch.distributed.barrier()  # the others died with "terminate called without an active exception"
         torch.distributed.destroy_process_group()
     return TrainResult(step, losses[-1] if losses else float("nan"), val_loss, interrupted, export_dir, losses)
 
