@@ -233,3 +233,18 @@ def test_a_models_collapse_is_cut_to_the_perfectly_nested_loops():
     assert advise(None, single, [("parallel for collapse(2)", 0.8)], mode="suggest").pragma == (
         "#pragma omp parallel for"
     )
+
+
+def test_a_models_reduction_of_an_array_accumulated_at_fixed_elements_stays():
+    """GraphMiner counts motifs into counter[0..5] with reduction(+:counter): in a snippet the array's size is
+    unknown, so the analysis cannot write the clause, but it must not veto the model's (it used to call the loop
+    serial, then to drop the clause as a reduction of an array the loop only indexes); another operator goes."""
+    from ompgpt.analysis import analyze_snippet
+
+    code = "for (int v = 0; v < n; v++) {\n  counter[0] += degree(v);\n  counter[2] += triangles(v);\n}"
+    an = analyze_snippet(code, "cpp")
+    assert an.verdict == "unknown" and an.unsized_reductions == ["+:counter"]
+    d = advise(None, an, [("parallel for reduction(+:counter) schedule(dynamic, 1)", 0.8)], mode="suggest")
+    assert d.pragma == "#pragma omp parallel for reduction(+:counter) schedule(dynamic, 1)"
+    d = advise(None, an, [("parallel for reduction(max:counter)", 0.8)], mode="suggest")
+    assert d.pragma == "#pragma omp parallel for"

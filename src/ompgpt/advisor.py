@@ -306,11 +306,20 @@ def _vetoed(cand: Pragma, analysis, want_private: set[str], want_red: dict[str, 
     does not compile; a whole-array reduction is the analysis's to find)."""
     common = set(analysis.locals) | _read_only_scalars(analysis) | _untouched(cand, analysis)
     no_private = common | set(want_red)
-    no_reduction = common | want_private | _write_only_scalars(analysis) | _only_indexed(analysis)
+    accumulated = _accumulated_arrays(cand, analysis)
+    no_reduction = common | want_private | _write_only_scalars(analysis) | (_only_indexed(analysis) - accumulated)
     if not analysis.unknown_calls:
         written = {_base(k) for k in analysis.writes}
         no_reduction |= {_base(k) for k in analysis.reads} - written
     return no_private, no_reduction
+
+
+def _accumulated_arrays(cand: Pragma, analysis) -> set[str]:
+    """Arrays the loop only updates with the operator the candidate reduces them with, where the analysis could
+    not size the array itself (a snippet's ``count[0] += ...; count[4] += ...``): the developer's (or the model's)
+    ``reduction(+:count)`` stands, as it compiles for a declared array."""
+    unsized = {tuple(r.split(":", 1)) for r in getattr(analysis, "unsized_reductions", ())}
+    return {v for op, v in cand.reductions() if (op, v) in unsized}
 
 
 def _base(key: str) -> str:

@@ -434,6 +434,16 @@ CASES = [
         collapse=1,
     ),
     Case(
+        "fixed_element_counts",  # GraphMiner's motif counters: count[0] += ..., count[4] += ... in every iteration
+        body(
+            "long count[6] = {0};\nfor (int i = 0; i < N; i++) { count[0] += idx[i] > 0; count[4] += idx[i] % 3; "
+            "count[0] += 1; }\nout[0] = count[0] + count[4];"
+        ),
+        "parallel",
+        set(),
+        {"+:count"},
+    ),
+    Case(
         "csr_rows_no_collapse",  # hypre/rocALUTION: the inner bounds read rowptr[i]; collapse(2) does not compile
         body(
             "int j, col, count = 0;\nfor (int i = 0; i < N - 1; i++)\n"

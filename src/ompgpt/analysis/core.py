@@ -87,6 +87,8 @@ class LoopAnalysis:
     locals: list[str] = field(default_factory=list)
     live_after: list[str] = field(default_factory=list)
     needs_atomic: list[str] = field(default_factory=list)
+    unsized_reductions: list[str] = field(default_factory=list)  # "op:array" accumulated arrays whose extent is
+    # unknown: reduction(op:array[:N]) with the user's N, or atomic updates
     unknown_calls: list[str] = field(default_factory=list)  # callees of unknown effect (may write what they get)
     assumptions: list[str] = field(default_factory=list)
 
@@ -208,6 +210,7 @@ class _LoopFacts:
         self.lastprivate: set[str] = set()
         self.reductions: set[str] = set()
         self.needs_atomic: list[str] = []
+        self.unsized_reductions: list[str] = []
         self.unknown_calls: list[str] = []
         self.assumptions: list[str] = []
         self.live: set[str] = set()
@@ -366,6 +369,7 @@ def _classify_scalars(fn, loop, ls, flow, locals_, options, facts: _LoopFacts) -
     iv = ls.header.var
     groups: dict[str, list[str]] = {}
     status: dict[str, str] = {}
+    element_ops: dict[str, dict[str, str]] = {}  # base -> its parts (t[0], s.x) updated only by one operator
     for key, accs in flow.by_key.items():
         base = accs[0].base
         if key == iv or base in locals_ or key in locals_:
@@ -381,7 +385,7 @@ def _classify_scalars(fn, loop, ls, flow, locals_, options, facts: _LoopFacts) -
         if op is not None:
             status[key] = "reduction"
             if aggregate:
-                facts.blockers.append(f"{key} is a reduction but cannot be named in a reduction clause")
+                element_ops.setdefault(base, {})[key] = op
             else:
                 facts.reductions.add(f"{op}:{key}")
             continue
@@ -422,8 +426,35 @@ def _classify_scalars(fn, loop, ls, flow, locals_, options, facts: _LoopFacts) -
                 f"read before it is written in an iteration, so it carries a value to the next{via}",
             )
         )
+    for base, parts in element_ops.items():
+        _reduced_elements(fn, loop, base, parts, groups[base], status, facts)
     for base, keys in groups.items():
         _aggregate(fn, loop, base, keys, status, flow, options, facts, ls)
+
+
+def _reduced_elements(fn, loop, base, parts: dict[str, str], keys: list[str], status, facts: _LoopFacts) -> None:
+    """Constant elements of an array accumulated with one operator in every iteration (GraphMiner's
+    ``count[0] += ...; count[4] += ...``): a reduction of the whole array, ``reduction(+:count)`` (or a section
+    for an array parameter); unsized, atomic updates or the user's ``[:N]``. Struct members (``s.x``), mixed
+    operators, or other uses of the array (a read, a plain store) cannot be named in a reduction clause."""
+    ops = set(parts.values())
+    elements = all(k.startswith(base + "[") for k in keys)
+    if len(ops) != 1 or not elements or any(status.get(k) != "reduction" for k in keys) or base in status:
+        for key in parts:
+            facts.blockers.append(f"{key} is a reduction but cannot be named in a reduction clause")
+        return
+    op = ops.pop()
+    extent = _extent(fn, loop, base)
+    if extent is not None:
+        facts.reductions.add(f"{op}:{base}{extent}")
+        facts.notes.append(f"{', '.join(sorted(parts))} accumulated in every iteration: array reduction of {base}")
+        return
+    facts.needs_atomic.append(base)
+    facts.unsized_reductions.append(f"{op}:{base}")
+    facts.blockers.append(
+        f"{', '.join(sorted(parts))} accumulated in every iteration; the size of {base} is unknown, so it needs "
+        f"'#pragma omp atomic' or reduction({op}:{base}[:N])"
+    )
 
 
 def _private_scalar(fn, loop, key, accs, flow, options, facts: _LoopFacts) -> None:
@@ -563,7 +594,12 @@ def _test_array(fn, loop, key, rs: list[Resolved], flow, options, facts: _LoopFa
                 found.append((r1, r2, result))
     if not found:
         return
-    if red is not None and "->" not in key and "." not in key and all(res.status == "maybe" for _, _, res in found):
+    fixed = all(s is not None and P.constant_value(s) is not None for r in rs for s in r.subs)
+    maybe = all(res.status == "maybe" for _, _, res in found)
+    if red is not None and "->" not in key and "." not in key and (maybe or fixed):
+        # only `op=` updates of the array: where they may meet (a histogram), or at constant elements every
+        # iteration (`count[0] += ...; count[4] += ...`), a reduction combines them; `m[i][j] += ...` in a k loop
+        # is left a carried dependence (the enclosing loops are the ones to parallelize)
         extent = _extent(fn, loop, key)
         if extent is not None:
             facts.reductions.add(f"{red}:{key}{extent}")
@@ -572,6 +608,7 @@ def _test_array(fn, loop, key, rs: list[Resolved], flow, options, facts: _LoopFa
             )
         else:
             facts.needs_atomic.append(key)
+            facts.unsized_reductions.append(f"{red}:{key}")
             facts.blockers.append(
                 f"{key} is updated at possibly the same elements from different iterations; its "
                 f"size is unknown, so it needs '#pragma omp atomic' or reduction({red}:{key}[:N])"
@@ -690,6 +727,7 @@ def _fill(res: LoopAnalysis, ls: LoopS, flow, locals_, facts: _LoopFacts, option
     res.lastprivate = sorted(facts.lastprivate)
     res.reductions = sorted(facts.reductions)
     res.needs_atomic = facts.needs_atomic
+    res.unsized_reductions = facts.unsized_reductions
     res.unknown_calls = facts.unknown_calls
     res.assumptions = facts.assumptions
     res.live_after = sorted(facts.live)
