@@ -158,3 +158,31 @@ def test_chain_ranked_by_directive_keeps_the_first_steps_order(random_model_dir)
         for c in cands:
             head = max((h for h in scores if c.pragma == h or c.pragma.startswith(h + " ")), key=len)
             assert c.logprob == pytest.approx(scores[head])
+
+
+def test_chain_candidates_carry_the_likelihood_of_their_whole_text(random_model_dir):
+    """Chain-of-OMP keeps accepted text in a KV cache and takes each pragma's score from the step that ended it;
+    both must equal scoring prompt + pragma + end marker afresh (random weights write long, many-clause pragmas)."""
+    decoder = PragmaDecoder.load(random_model_dir)
+    for loop in LOOPS[:6]:
+        prompt = decoder.prompt(loop)
+        first, cache = decoder.prefill([prompt.ids])
+        cands = chain_of_omp(decoder, [loop])[0]
+        totals, _ = decoder.score_texts(first[0], cache, [c.pragma + "<|endofpragma|>" for c in cands])
+        assert [c.logprob for c in cands] == pytest.approx(list(totals), abs=2e-3), loop.code
+
+
+def test_extending_scoring_caches_the_first_text_like_running_it(random_model_dir):
+    decoder = PragmaDecoder.load(random_model_dir)
+    prompt = decoder.prompt(LOOPS[3])
+    first, cache = decoder.prefill([prompt.ids])
+    texts = ["omp parallel for", "omp parallel for private", "omp parallel for reduction", "omp simd"]
+    _, after, extended = decoder.score_texts_extending(first[0], cache, texts)
+    ids = decoder.tok.encode(texts[0])
+    _, full = decoder.model.forward(np.array([ids]), cache)
+    assert extended.length == full.length and int(extended.next_pos[0]) == int(full.next_pos[0])
+    for a, b in zip(extended.k + extended.v, full.k + full.v, strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-4)
+    nxt, _ = decoder.model.forward(np.array([[decoder.end_id]]), extended)
+    ref, _ = decoder.model.forward(np.array([[decoder.end_id]]), full)
+    np.testing.assert_allclose(nxt, ref, atol=1e-3)

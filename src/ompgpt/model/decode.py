@@ -122,9 +122,26 @@ class PragmaDecoder:
         The texts' tokens are merged into a prefix tree and run in one forward pass, so shared prefixes (``omp
         parallel for`` in most directive candidates) cost once.
         """
+        totals, after, _ = self.score_texts_extending(first_logp, cache, texts)
+        return totals, after
+
+    def score_texts_extending(
+        self, first_logp: np.ndarray, cache: KVCache, texts: list[str]
+    ) -> tuple[np.ndarray, np.ndarray, KVCache]:
+        """``score_texts``, plus ``cache`` extended by the tokens of ``texts[0]``: the first text's nodes come first
+        in the tree and form a chain from its root, so their keys and values, sliced off the tree's, are exactly
+        what running that text alone would have cached. Chain-of-OMP extends its prefix this way for free."""
         tree = _TextTree.build(self.tok, texts)
-        logits, _ = self.model.forward(tree.tokens[None], cache, tree=(tree.depth, tree.visible))
-        return tree.scores(first_logp, log_softmax(logits[0]))
+        logits, tree_cache = self.model.forward(tree.tokens[None], cache, tree=(tree.depth, tree.visible))
+        totals, after = tree.scores(first_logp, log_softmax(logits[0]))
+        end = cache.length + len(tree.seqs[0])
+        extended = KVCache(
+            k=[a[:, :, :end] for a in tree_cache.k],
+            v=[a[:, :, :end] for a in tree_cache.v],
+            valid=tree_cache.valid[:, :end],
+            next_pos=cache.next_pos + len(tree.seqs[0]),
+        )
+        return totals, after, extended
 
     def prefill_scores(
         self, prompt_ids: list[int], texts: list[str]
