@@ -173,13 +173,16 @@ def test_chain_candidates_carry_the_likelihood_of_their_whole_text(random_model_
 
 
 def test_extending_scoring_caches_the_first_text_like_running_it(random_model_dir):
+    from ompgpt.model.numpy_gpt import log_softmax
+
     decoder = PragmaDecoder.load(random_model_dir)
     prompt = decoder.prompt(LOOPS[3])
     first, cache = decoder.prefill([prompt.ids])
     texts = ["omp parallel for", "omp parallel for private", "omp parallel for reduction", "omp simd"]
     _, after, extended = decoder.score_texts_extending(first[0], cache, texts)
     ids = decoder.tok.encode(texts[0])
-    _, full = decoder.model.forward(np.array([ids]), cache)
+    logits, full = decoder.model.forward(np.array([ids]), cache)
+    np.testing.assert_allclose(after[0], log_softmax(logits[0, -1]), atol=1e-3)
     assert extended.length == full.length and int(extended.next_pos[0]) == int(full.next_pos[0])
     for a, b in zip(extended.k + extended.v, full.k + full.v, strict=True):
         np.testing.assert_allclose(a, b, atol=1e-4)

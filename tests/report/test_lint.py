@@ -434,3 +434,65 @@ def test_collapse_over_intervening_code_warns_and_conditional_nests_are_left_alo
     assert out[0].endswith("[fix: #pragma omp parallel for]"), out
     path.write_text(text.replace("    double t = 2.0 * i;\n", "#ifdef SCALE\n    double t = 2.0 * i;\n#endif\n"))
     assert main(["lint", str(path)]) == 0, capsys.readouterr().out
+
+
+def test_pointers_allocated_inside_the_parallel_region_are_each_threads_own(tmp_path: Path, capsys):
+    """SNAP's double buffer: `TIntV *nbrs = new TIntV();` at the top of the parallel block, swapped with another
+    in every iteration of the `omp for` inside. Each thread swaps its own pointers (it was OMP001 'iterations
+    race'); the same pointers declared before the region are shared and race."""
+    path = tmp_path / "buffers.c"
+    text = (
+        "#include <stdlib.h>\nvoid f(int n, int m, double *out) {\n"
+        "#pragma omp parallel\n  {\n    double *cur = malloc(m * sizeof(double));\n"
+        "    double *old = malloc(m * sizeof(double));\n    double *tmp;\n#pragma omp for\n"
+        "    for (int i = 0; i < n; i++) { tmp = old; old = cur; cur = tmp; out[i] = i * (cur != old); }\n"
+        "    free(cur);\n    free(old);\n  }\n}\n"
+    )
+    path.write_text(text)
+    assert main(["lint", str(path)]) == 0, capsys.readouterr().out
+    shared = text.replace("#pragma omp parallel\n  {\n    double *cur", "  double *cur").replace(
+        "    double *old = malloc(m * sizeof(double));\n", "  double *old = malloc(m * sizeof(double));\n"
+        "#pragma omp parallel\n  {\n"
+    )
+    path.write_text(shared)
+    assert main(["lint", str(path)]) == 1
+    assert "error[OMP001]" in capsys.readouterr().out
+
+
+def test_a_user_defined_reduction_covers_the_members_it_updates_and_macro_bodies_are_not_judged(
+    tmp_path: Path, capsys
+):
+    """RAJAPerf's minloc: reduction(minloc:mymin) with `mymin.val = ...; mymin.loc = i;` in the body was OMP001
+    (a race on mymin.val) and OMP004 (mymin never updated); a body that is one macro name may update it too."""
+    path = tmp_path / "minloc.c"
+    text = (
+        "typedef struct { double val; int loc; } minloc_t;\n"
+        "#pragma omp declare reduction(minloc : minloc_t : omp_out = omp_in.val < omp_out.val ? omp_in : omp_out)"
+        " initializer(omp_priv = omp_orig)\n"
+        "int first_min(int n, const double *x) {\n  minloc_t mymin = {x[0], 0};\n"
+        "#pragma omp parallel for reduction(minloc:mymin)\n"
+        "  for (int i = 0; i < n; i++) {\n    if (x[i] < mymin.val) {\n      mymin.val = x[i];\n"
+        "      mymin.loc = i;\n    }\n  }\n  return mymin.loc;\n}\n"
+    )
+    path.write_text(text)
+    assert main(["lint", str(path)]) == 0, capsys.readouterr().out
+    body = "    if (x[i] < mymin.val) {\n      mymin.val = x[i];\n      mymin.loc = i;\n    }\n"
+    path.write_text(text.replace(body, "    MIN_BODY;\n"))
+    assert main(["lint", str(path)]) == 0, capsys.readouterr().out
+
+
+def test_a_shared_stream_is_an_io_warning_and_a_critical_section_makes_it_clean(tmp_path: Path, capsys):
+    """`log << ...` on a stream the loop does not own (OpenMS's OPENMS_LOG_ERROR, an ofstream): threads interleave
+    and race on the stream object; it was 'parallel' before streams were understood, then OMP001."""
+    path = tmp_path / "log.cpp"
+    text = (
+        "#include <fstream>\nvoid f(std::ofstream &log, const double *a, double *b, int n) {\n"
+        "#pragma omp parallel for\n  for (int i = 0; i < n; i++) {\n    b[i] = 2 * a[i];\n"
+        '    if (b[i] < 0) log << "negative at " << i << "\\n";\n  }\n}\n'
+    )
+    path.write_text(text)
+    assert main(["lint", str(path)]) == 1
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and "warning[OMP010]: log at 6:19 writes to a shared stream" in out[0], out
+    path.write_text(text.replace("    if (b[i] < 0) log", "#pragma omp critical\n    if (b[i] < 0) log"))
+    assert main(["lint", str(path)]) == 0, capsys.readouterr().out

@@ -403,6 +403,11 @@ def _classify_scalars(fn, loop, ls, flow, locals_, options, facts: _LoopFacts) -
             continue
         status[key] = "serial"
         src = writes[-1]
+        if all((w.via or "").startswith("stream operator") for w in writes):  # `log << ...` on a shared stream
+            facts.deps.append(Dependence("io", key, _at(src.pos), _at(src.pos), "*", None, True,
+                                         f"{key} ({src.via}) performs I/O on a shared stream: output order would "
+                                         "change, and streams are not thread-safe"))  # fmt: skip
+            continue
         via = f"; written by {src.via}" if src.via else ""
         macro = next(
             (

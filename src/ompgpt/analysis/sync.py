@@ -14,6 +14,10 @@ from ompgpt.analysis.flow import written_keys
 from ompgpt.analysis.ir import READ, WRITE, Access, LoopS
 from ompgpt.source.loops import Loop
 
+#: declarations local to a function; "allocated" is a local pointer initialized by malloc/new (a thread's own
+#: ``TIntV *nbrs = new TIntV();`` at the top of a parallel block)
+_LOCAL_KINDS = frozenset({"local", "allocated"})
+
 
 def region_locals(fn: FunctionInfo, loop: Loop, ls: LoopS) -> set[str]:
     """Names the loop uses that are declared inside its enclosing parallel region, before the loop: each thread
@@ -26,7 +30,7 @@ def region_locals(fn: FunctionInfo, loop: Loop, ls: LoopS) -> set[str]:
     found = _region_clause_names(loop) & {acc.base for acc in ls.flat}
     for acc in ls.flat:
         info = fn.lookup(acc.base, at)
-        if info is not None and info.kind == "local" and not info.static and span[0] <= info.start < at:
+        if info is not None and info.kind in _LOCAL_KINDS and not info.static and span[0] <= info.start < at:
             found.add(acc.base)
     return found
 

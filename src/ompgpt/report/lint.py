@@ -7,6 +7,7 @@ and clause findings come from the privatization and reduction facts, which hold 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ompgpt.source.loops import nest_shape
@@ -96,8 +97,14 @@ class _Fix:
         return Pragma(pragma.directive, tuple(clauses), pragma.directive_arg).canonical()
 
 
+def _whole_variable(key: str) -> str:
+    """``a`` of ``a[i]``, ``a.val``, ``a->n``: what a clause names to cover the access (``reduction(minloc:mymin)``
+    covers ``mymin.val``)."""
+    return re.split(r"[\[.]|->", key, maxsplit=1)[0].strip()
+
+
 def _names(entries: list[str]) -> set[str]:
-    return {e.split("[", 1)[0].strip() for e in entries}
+    return {_whole_variable(e) for e in entries}
 
 
 def _implicit_private(loop, file_scan, pragma: Pragma) -> set[str]:
@@ -158,14 +165,14 @@ def check_loop(loop, analysis, file_scan, min_work: int | None = None) -> list[L
         found.append(("OMP006", f"{site.error} (a macro? the compiler will reject it if not)"))
     fix = _Fix()
     scoped = set().union(*(pragma.variables(n) for n in _SCOPED))
-    reduced = {v.split("[", 1)[0].strip() for _, v in pragma.reductions()}  # `data[:n]` reduces `data`
+    reduced = {_whole_variable(v) for _, v in pragma.reductions()}  # `data[:n]` reduces `data`
     covered = scoped | reduced | _implicit_private(loop, file_scan, pragma)
     found.extend(_collapse_findings(loop, pragma, fix))
     if analysis.verdict == "serial" and pragma.clause("ordered") is None:
         for dep in analysis.dependences:
             if dep.kind in _ORDER_ONLY:
                 continue
-            if dep.proven and dep.variable.split("[", 1)[0] not in covered:
+            if dep.proven and _whole_variable(dep.variable) not in covered:
                 found.append(("OMP001", f"iterations race: {dep.describe()}"))
                 fix.remove_pragma = True
                 break
@@ -176,10 +183,13 @@ def check_loop(loop, analysis, file_scan, min_work: int | None = None) -> list[L
     if order_only and pragma.clause("ordered") is None:
         dep = order_only[0]
         what = (
-            "does I/O, which happens in another order than in the serial run (fine for progress messages and "
+            "draws from hidden random state: other numbers than the serial run, and not reproducible"
+            if dep.kind != "io"
+            else "writes to a shared stream: lines interleave in another order, and a stream object is not "
+            "thread-safe unless its library locks it (a critical section or per-thread buffers make it exact)"
+            if "shared stream" in (dep.note or "")
+            else "does I/O, which happens in another order than in the serial run (fine for progress messages and "
             "per-iteration files)"
-            if dep.kind == "io"
-            else "draws from hidden random state: other numbers than the serial run, and not reproducible"
         )
         found.append(("OMP010", f"{dep.variable} at {dep.source} {what}"))
     want_last = set(analysis.lastprivate)
@@ -197,14 +207,15 @@ def check_loop(loop, analysis, file_scan, min_work: int | None = None) -> list[L
         fix.added(clause, var)
     for red in analysis.reductions:
         op, var = red.split(":", 1)
-        if var.split("[", 1)[0] in reduced:
+        if _whole_variable(var) in reduced:
             continue
         how = f"private({var}) discards" if var in scoped else f"'{var}' is shared, so threads race on"
         found.append(("OMP003", f"{how} the {op}-accumulation across iterations: use reduction({op}:{var})"))
         fix.added(f"reduction:{op}", var)
     written = _names(analysis.writes)
+    hidden = any("lone name" in r or "could not be parsed" in r for r in analysis.reasons)  # a macro may update it
     for op, var in sorted(pragma.reductions()):
-        if var.split("[", 1)[0] not in written:
+        if not hidden and _whole_variable(var) not in written:
             found.append(("OMP004", f"reduction({op}:{var}) but the loop never updates '{var}'"))
             fix.drop.add(var)
     private = pragma.variables("private")
