@@ -451,17 +451,15 @@ def test_pointers_allocated_inside_the_parallel_region_are_each_threads_own(tmp_
     path.write_text(text)
     assert main(["lint", str(path)]) == 0, capsys.readouterr().out
     shared = text.replace("#pragma omp parallel\n  {\n    double *cur", "  double *cur").replace(
-        "    double *old = malloc(m * sizeof(double));\n", "  double *old = malloc(m * sizeof(double));\n"
-        "#pragma omp parallel\n  {\n"
+        "    double *old = malloc(m * sizeof(double));\n",
+        "  double *old = malloc(m * sizeof(double));\n#pragma omp parallel\n  {\n",
     )
     path.write_text(shared)
     assert main(["lint", str(path)]) == 1
     assert "error[OMP001]" in capsys.readouterr().out
 
 
-def test_a_user_defined_reduction_covers_the_members_it_updates_and_macro_bodies_are_not_judged(
-    tmp_path: Path, capsys
-):
+def test_a_user_defined_reduction_covers_the_members_it_updates_and_macro_bodies_are_not_judged(tmp_path: Path, capsys):
     """RAJAPerf's minloc: reduction(minloc:mymin) with `mymin.val = ...; mymin.loc = i;` in the body was OMP001
     (a race on mymin.val) and OMP004 (mymin never updated); a body that is one macro name may update it too."""
     path = tmp_path / "minloc.c"
