@@ -494,3 +494,39 @@ def test_a_shared_stream_is_an_io_warning_and_a_critical_section_makes_it_clean(
     assert len(out) == 1 and "warning[OMP010]: log at 6:19 writes to a shared stream" in out[0], out
     path.write_text(text.replace("    if (b[i] < 0) log", "#pragma omp critical\n    if (b[i] < 0) log"))
     assert main(["lint", str(path)]) == 0, capsys.readouterr().out
+
+
+def test_a_variable_reused_only_in_the_other_branch_is_not_used_after_the_loop(tmp_path: Path, capsys):
+    """CTF pads keys in both branches of `if (offsets == NULL) {...} else {...}` with private(k, knew): the else
+    loop reads k, but control leaving the first loop never gets there (it was OMP007 'use lastprivate'). Inside
+    an outer loop the else branch can follow, and a use after the if/else is a use."""
+    path = tmp_path / "branches.c"
+    text = (
+        "void pad(long *key, const long *offsets, int n) {\n  long k;\n  int i;\n  if (offsets == 0) {\n"
+        "#pragma omp parallel for private(k)\n    for (i = 0; i < n; i++) { k = key[i] * 2; key[i] = k + 1; }\n"
+        "  } else {\n#pragma omp parallel for private(k)\n"
+        "    for (i = 0; i < n; i++) { k = key[i] * 2; key[i] = k + offsets[i]; }\n  }\n}\n"
+    )
+    path.write_text(text)
+    assert main(["lint", str(path)]) == 0, capsys.readouterr().out
+    path.write_text(text.replace("  }\n}\n", "  }\n  key[0] = k;\n}\n"))
+    assert main(["lint", str(path)]) == 1
+    assert "error[OMP007]: 'k' is used after the loop" in capsys.readouterr().out
+
+
+def test_a_variable_reused_only_in_a_later_case_is_not_used_after_the_loop(tmp_path: Path, capsys):
+    """PROGRESS's adjungate: the same private(l) loop in `case 'u': ... break;` and `case 'l': ...`; the second
+    case's reads are not reached from the first loop. Without the break they are (fallthrough)."""
+    path = tmp_path / "cases.c"
+    text = (
+        "void adj(char which, int n, const int *nnz, double *out) {\n  int l;\n  switch (which) {\n"
+        "  case 'u':\n#pragma omp parallel for private(l)\n"
+        "    for (int i = 0; i < n; i++) { l = nnz[i]; out[i] = l; }\n"
+        "    break;\n  case 'l':\n#pragma omp parallel for private(l)\n"
+        "    for (int i = 0; i < n; i++) { l = nnz[i] * 2; out[i] = l; }\n    break;\n  }\n}\n"
+    )
+    path.write_text(text)
+    assert main(["lint", str(path)]) == 0, capsys.readouterr().out
+    path.write_text(text.replace("    break;\n  case 'l':", "  case 'l':\n    out[0] = l;"))
+    assert main(["lint", str(path)]) == 1
+    assert "error[OMP007]: 'l' is used after the loop" in capsys.readouterr().out

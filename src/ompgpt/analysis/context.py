@@ -119,28 +119,31 @@ class FunctionInfo:
         if info.kind == "global" or info.static or info.reference:
             return True
         occ = self.occurrences(name)
+        starts = [n.start_byte for n in occ]
         outer = _outermost_enclosing_loop(loop_node)
-        if outer is not None:
-            lo = bisect_left([n.start_byte for n in occ], outer.start_byte)
-            for node in occ[lo:]:
-                if node.start_byte >= start:
-                    break
-                if self._occurrence_kind(node, loop_node) != "write":
-                    return True
-        idx = bisect_left([n.start_byte for n in occ], end)
-        skip_to = -1
-        for node in occ[idx:]:
-            if node.start_byte < skip_to:
-                continue  # dominated by a for-initializer assignment seen just before
-            kind = self._occurrence_kind(node, loop_node)
-            if kind == "read":
+        if outer is not None:  # the next outer iteration reaches the code before the loop
+            before = occ[bisect_left(starts, outer.start_byte) : bisect_left(starts, start)]
+            if self._first_use(before, loop_node, []) == "read":
                 return True
-            if kind == "write":
-                return False
+        after = occ[bisect_left(starts, end) :]
+        exclusive = _exclusive_branches(loop_node) if outer is None else []
+        return self._first_use(after, loop_node, exclusive) == "read"
+
+    def _first_use(self, nodes, loop_node: tree_sitter.Node, skip: list[tuple[int, int]]) -> str | None:
+        """``read`` or ``write``: what reaches first among ``nodes`` (in order), passing over spans in ``skip``
+        and the rest of a ``for`` statement whose initializer assigns the name (``for (i = 0; ...)``); None when
+        neither does."""
+        skip_to = -1
+        for node in nodes:
+            if node.start_byte < skip_to or any(lo <= node.start_byte < hi for lo, hi in skip):
+                continue
+            kind = self._occurrence_kind(node, loop_node)
+            if kind in ("read", "write"):
+                return kind
             owner = _for_init_owner(node)
             if owner is not None:
                 skip_to = owner.end_byte
-        return False
+        return None
 
     def _occurrence_kind(self, node: tree_sitter.Node, loop_node: tree_sitter.Node) -> str:
         """``write`` (a plain assignment reached whenever control passes the loop), ``read``, or ``other``
@@ -186,6 +189,43 @@ def _for_init_owner(node: tree_sitter.Node) -> tree_sitter.Node | None:
     ):
         return up
     return None
+
+
+def _exclusive_branches(loop_node: tree_sitter.Node) -> list[tuple[int, int]]:
+    """Byte spans control never enters after leaving the loop (when no loop encloses it, which the caller checks):
+    the ``else`` branch of an if whose ``then`` branch holds the loop (CTF pads keys in both branches of
+    ``if (offsets == NULL) {...} else {...}``), and the later cases of a switch when a ``break`` follows the loop
+    in its case."""
+    spans, child, up = [], loop_node, loop_node.parent
+    while up is not None and up.type not in ("function_definition", "lambda_expression"):
+        if up.type == "if_statement" and up.child_by_field_name("consequence") == child:
+            alt = up.child_by_field_name("alternative")
+            if alt is not None:
+                spans.append((alt.start_byte, alt.end_byte))
+        if up.type == "compound_statement" and up.parent is not None and up.parent.type == "switch_statement":
+            later = _later_cases_after_break(child, loop_node)
+            if later is not None:
+                spans.append((later, up.end_byte))
+        child, up = up, up.parent
+    return spans
+
+
+def _later_cases_after_break(top: tree_sitter.Node, loop_node: tree_sitter.Node) -> int | None:
+    """Where the next case label starts when a ``break`` (or ``return``) follows the loop before it; ``top`` is the
+    switch body's child holding the loop: a case holding it, or (tree-sitter ends a case at a ``#pragma``) the
+    loop's statement itself, its case's statements following as siblings."""
+    following: list[tree_sitter.Node] = []
+    if top.type == "case_statement":
+        inner = loop_node
+        while inner.parent is not None and inner.parent != top:
+            inner = inner.parent
+        following = [c for c in top.named_children if c.start_byte > inner.start_byte]
+    sibling = top.next_named_sibling
+    while sibling is not None and sibling.type != "case_statement":
+        following.append(sibling)
+        sibling = sibling.next_named_sibling
+    left = any(c.type in ("break_statement", "return_statement") for c in following)
+    return sibling.start_byte if left and sibling is not None else None
 
 
 def _outermost_enclosing_loop(node: tree_sitter.Node) -> tree_sitter.Node | None:
