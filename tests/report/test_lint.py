@@ -530,3 +530,28 @@ def test_a_variable_reused_only_in_a_later_case_is_not_used_after_the_loop(tmp_p
     path.write_text(text.replace("    break;\n  case 'l':", "  case 'l':\n    out[0] = l;"))
     assert main(["lint", str(path)]) == 1
     assert "error[OMP007]: 'l' is used after the loop" in capsys.readouterr().out
+
+
+def test_an_inner_simd_loops_variable_and_default_firstprivate_names_are_not_shared(tmp_path: Path, capsys):
+    """`int i, j;` with `#pragma omp simd` on the inner j loop: j is linear, private to the simd construct (it was
+    OMP002 'add private(j)'); without the inner pragma j is shared and races. Under default(firstprivate) an
+    accumulation goes to each task's copy: lost, not a race."""
+    path = tmp_path / "matvec.c"
+    text = (
+        "void matvec(const double *restrict a, const double *restrict x, double *restrict y, int m, int n) {\n"
+        "  int i, j;\n#pragma omp parallel for\n  for (i = 0; i < m; i++) {\n    double s = 0;\n"
+        "#pragma omp simd reduction(+:s)\n    for (j = 0; j < n; j++) s += a[i * n + j] * x[j];\n    y[i] = s;\n"
+        "  }\n}\n"
+    )
+    path.write_text(text)
+    assert main(["lint", str(path)]) == 0, capsys.readouterr().out
+    path.write_text(text.replace("#pragma omp simd reduction(+:s)\n", ""))
+    assert main(["lint", str(path)]) == 1
+    assert "error[OMP002]: 'j' is written in every iteration" in capsys.readouterr().out
+    path.write_text(
+        "void count(int n, int *out) {\n  int hits = 0;\n#pragma omp taskloop default(firstprivate)\n"
+        "  for (int i = 0; i < n; i++) { out[i] = i; hits += 1; }\n  out[0] = hits;\n}\n"
+    )
+    assert main(["lint", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "OMP003]: default(firstprivate) discards the +-accumulation" in out and "is shared" not in out

@@ -22,10 +22,12 @@ _LOCAL_KINDS = frozenset({"local", "allocated"})
 def region_locals(fn: FunctionInfo, loop: Loop, ls: LoopS) -> set[str]:
     """Names the loop uses that are declared inside its enclosing parallel region, before the loop: each thread
     has its own, so they are as private as the loop's own locals (``double t;`` at the top of a ``parallel`` block
-    needs no ``private(t)`` on the ``for`` inside it). Static locals are shared and stay out."""
+    needs no ``private(t)`` on the ``for`` inside it). Static locals are shared and stay out. Not for a loop
+    inside a workshared loop (``#pragma omp simd`` under ``parallel for``): the outer iteration's ``double s;`` is
+    one variable for all the inner iterations, so the inner ``s += ...`` is a reduction there."""
     span = getattr(loop, "parallel_region", None)
-    if span is None or loop.node is None:
-        return set()
+    if span is None or loop.node is None or getattr(loop, "in_omp_loop", False):
+        return set()  # inside a workshared loop, names of its iteration are shared by the inner loop's iterations
     at = loop.node.start_byte
     found = _region_clause_names(loop) & {acc.base for acc in ls.flat}
     for acc in ls.flat:

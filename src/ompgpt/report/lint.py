@@ -108,7 +108,9 @@ def _names(entries: list[str]) -> set[str]:
 
 
 def _implicit_private(loop, file_scan, pragma: Pragma) -> set[str]:
-    """The loop's own induction variable and those of the loops ``collapse`` folds into it."""
+    """The loop's own induction variable, those of the loops ``collapse`` folds into it, and those of inner loops
+    with a loop directive of their own (``#pragma omp simd`` on the inner loop makes its variable linear, private
+    to that construct)."""
     out, index = set(), file_scan.loops.index(loop)
     for _ in range(_collapse_levels(pragma)):
         current = file_scan.loops[index]
@@ -117,7 +119,22 @@ def _implicit_private(loop, file_scan, pragma: Pragma) -> set[str]:
         if not current.children:
             break
         index = current.children[0]
+    pending = list(loop.children)
+    while pending:
+        inner = file_scan.loops[pending.pop()]
+        own = inner.pragma
+        if own is not None and own.is_loop_directive and inner.induction_var:
+            out.add(inner.induction_var)
+        pending.extend(inner.children)
     return out
+
+
+def _default_privatization(pragma: Pragma) -> str | None:
+    """``private`` or ``firstprivate`` when the pragma's ``default`` clause gives every unlisted variable its own
+    copy (taskloop and OpenMP 5.1 parallel constructs take them)."""
+    clause = pragma.clause("default")
+    kind = (clause.args or "").strip() if clause else ""
+    return kind if kind in ("private", "firstprivate") else None
 
 
 def _collapse_levels(pragma: Pragma) -> int:
@@ -167,17 +184,27 @@ def check_loop(loop, analysis, file_scan, min_work: int | None = None) -> list[L
     scoped = set().union(*(pragma.variables(n) for n in _SCOPED))
     reduced = {_whole_variable(v) for _, v in pragma.reductions()}  # `data[:n]` reduces `data`
     covered = scoped | reduced | _implicit_private(loop, file_scan, pragma)
+    who = "SIMD lanes" if "simd" in pragma.directive and len(pragma.directive) == 1 else "threads"
+    by_default = _default_privatization(pragma)  # default(firstprivate): every unlisted name is the task's own
+    shared = pragma.variables("shared")
+
+    def own_copy(name: str) -> bool:
+        return name in scoped or (by_default is not None and name not in shared and name not in reduced)
+
+    def is_covered(name: str) -> bool:
+        return name in covered or own_copy(name)
+
     found.extend(_collapse_findings(loop, pragma, fix))
     if analysis.verdict == "serial" and pragma.clause("ordered") is None:
         for dep in analysis.dependences:
             if dep.kind in _ORDER_ONLY:
                 continue
-            if dep.proven and _whole_variable(dep.variable) not in covered:
+            if dep.proven and not is_covered(_whole_variable(dep.variable)):
                 found.append(("OMP001", f"iterations race: {dep.describe()}"))
                 fix.remove_pragma = True
                 break
     for dep in analysis.dependences:
-        if dep.kind == "flag" and dep.variable not in covered:
+        if dep.kind == "flag" and not is_covered(dep.variable):
             found.append(("OMP009", f"'{dep.variable}' is {dep.note}"))
     order_only = [d for d in analysis.dependences if d.kind in _ORDER_ONLY]
     if order_only and pragma.clause("ordered") is None:
@@ -195,13 +222,13 @@ def check_loop(loop, analysis, file_scan, min_work: int | None = None) -> list[L
     want_last = set(analysis.lastprivate)
     want_first = set(analysis.firstprivate)
     for var in sorted(set(analysis.private) | want_last | want_first):
-        if var in covered:
+        if is_covered(var):
             continue
         clause = "lastprivate" if var in want_last else "firstprivate" if var in want_first else "private"
         found.append(
             (
                 "OMP002",
-                f"'{var}' is written in every iteration but shared between threads (a data race): add {clause}({var})",
+                f"'{var}' is written in every iteration but shared between {who} (a data race): add {clause}({var})",
             )
         )
         fix.added(clause, var)
@@ -209,7 +236,13 @@ def check_loop(loop, analysis, file_scan, min_work: int | None = None) -> list[L
         op, var = red.split(":", 1)
         if _whole_variable(var) in reduced:
             continue
-        how = f"private({var}) discards" if var in scoped else f"'{var}' is shared, so threads race on"
+        how = (
+            f"private({var}) discards"
+            if var in scoped
+            else f"default({by_default}) discards"
+            if own_copy(var)
+            else f"'{var}' is shared, so {who} race on"
+        )
         found.append(("OMP003", f"{how} the {op}-accumulation across iterations: use reduction({op}:{var})"))
         fix.added(f"reduction:{op}", var)
     written = _names(analysis.writes)
