@@ -555,3 +555,51 @@ def test_an_inner_simd_loops_variable_and_default_firstprivate_names_are_not_sha
     assert main(["lint", str(path)]) == 1
     out = capsys.readouterr().out
     assert "OMP003]: default(firstprivate) discards the +-accumulation" in out and "is shared" not in out
+
+
+def test_a_spaced_hash_pragma_inside_the_body_counts(tmp_path: Path, capsys):
+    """FEBio writes `# pragma omp atomic` (a space after the hash, which C allows): the update is atomic (it was
+    OMP003 'use reduction'), and `# pragma unroll` between nested loops is not a statement either."""
+    path = tmp_path / "spaced.c"
+    path.write_text(
+        "int count(int n, const int *restrict a) {\n  int hits = 0;\n#pragma omp parallel for shared(hits)\n"
+        "  for (int i = 0; i < n; i++) {\n    if (a[i] > 0) {\n      # pragma omp atomic\n      hits++;\n    }\n"
+        "  }\n  return hits;\n}\n"
+        "void scale(int n, int m, double *restrict a) {\n#pragma omp parallel for collapse(2)\n"
+        "  for (int i = 0; i < n; i++) {\n    # pragma unroll\n    for (int j = 0; j < m; j++) a[i * m + j] *= 2;\n  }\n}\n"
+    )
+    assert main(["lint", str(path)]) == 0, capsys.readouterr().out
+
+
+def test_updates_inside_an_ordered_block_run_in_order(tmp_path: Path, capsys):
+    """`#pragma omp ordered { sum = sum + i; }` under `for ordered`: one block at a time, in iteration order (it
+    was OMP003 'threads race, use reduction'); the same update outside the block races."""
+    path = tmp_path / "ordered.c"
+    text = (
+        "int check(int i);\nint total(int n, int *restrict flags) {\n  int sum = 0;\n"
+        "#pragma omp parallel for ordered schedule(static, 1)\n  for (int i = 1; i < n; i++) {\n"
+        "    flags[i] = check(i);\n#pragma omp ordered\n    {\n      sum = sum + i;\n    }\n  }\n  return sum;\n}\n"
+    )
+    path.write_text(text)
+    assert main(["lint", "--select", "OMP001,OMP002,OMP003", str(path)]) == 0, capsys.readouterr().out
+    path.write_text(text.replace("#pragma omp ordered\n", ""))
+    assert main(["lint", "--select", "OMP001,OMP002,OMP003", str(path)]) == 1
+    assert "OMP003" in capsys.readouterr().out
+
+
+def test_a_variable_only_a_function_like_macro_can_declare_is_not_judged(tmp_path: Path, capsys):
+    """GraphBLAS's task loops start with `GB_GET_TASK_DESCRIPTOR (...) ;`, which declares `task_pending` inside
+    the loop; counting into it was OMP003 'use reduction'. A variable declared in the file is still judged."""
+    path = tmp_path / "tasks.c"
+    text = (
+        '#include "GB.h"\nvoid phase1(int ntasks, int64_t *restrict counts) {\n'
+        "#pragma omp parallel for schedule(dynamic, 1)\n  for (int taskid = 0; taskid < ntasks; taskid++) {\n"
+        "    GB_GET_TASK_DESCRIPTOR (taskid) ;\n    for (int64_t k = kfirst; k <= klast; k++) {\n"
+        "      if (counts[k] == 0) task_pending++;\n    }\n  }\n}\n"
+    )
+    path.write_text(text)
+    assert main(["lint", "--select", "OMP002,OMP003", str(path)]) == 0, capsys.readouterr().out
+    declared = text.replace("{\n#pragma omp parallel for", "{\n  int64_t task_pending = 0;\n#pragma omp parallel for")
+    path.write_text(declared)
+    assert main(["lint", "--select", "OMP002,OMP003", str(path)]) == 1
+    assert "task_pending" in capsys.readouterr().out

@@ -8,6 +8,7 @@ shown independent across iterations. A proven loop-carried dependence gives ``se
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 from ompgpt.analysis import dependence as D
@@ -370,9 +371,13 @@ def _classify_scalars(fn, loop, ls, flow, locals_, options, facts: _LoopFacts) -
     groups: dict[str, list[str]] = {}
     status: dict[str, str] = {}
     element_ops: dict[str, dict[str, str]] = {}  # base -> its parts (t[0], s.x) updated only by one operator
+    macro = None if options.snippet else next((c.name for c in ls.calls if _macro_like(c)), None)
     for key, accs in flow.by_key.items():
         base = accs[0].base
         if key == iv or base in locals_ or key in locals_:
+            continue
+        if macro is not None and key == base and fn.lookup(key, loop.node.start_byte) is None:
+            facts.notes.append(f"{key} is declared nowhere in this file: the macro {macro} may declare it in the loop")
             continue
         writes = [a for a in accs if a.kind & WRITE]
         aggregate = key != base
@@ -435,6 +440,13 @@ def _classify_scalars(fn, loop, ls, flow, locals_, options, facts: _LoopFacts) -
         _reduced_elements(fn, loop, base, parts, groups[base], status, facts)
     for base, keys in groups.items():
         _aggregate(fn, loop, base, keys, status, flow, options, facts, ls)
+
+
+def _macro_like(call: ir.CallInfo) -> bool:
+    """A call of unknown effect to an ALL_CAPS name (GraphBLAS's ``GB_GET_TASK_DESCRIPTOR (...)``): a function-like
+    macro, which may declare the loop's own variables."""
+    name = call.name.rsplit("::", 1)[-1]
+    return call.kind == "unknown" and len(name) > 1 and re.fullmatch(r"[A-Z][A-Z0-9_]*", name) is not None
 
 
 def _reduced_elements(fn, loop, base, parts: dict[str, str], keys: list[str], status, facts: _LoopFacts) -> None:

@@ -131,9 +131,16 @@ def _value_used(node) -> bool:
 _ATOMIC_FORMS = ("read", "write", "update", "capture", "compare")
 
 
+#: the critical-section name given to ``omp ordered`` blocks: they run one at a time, in iteration order
+ORDERED = "<ordered>"
+
+
 def critical_name(pragma_text: str) -> str | None:
-    """``""`` for ``omp critical``, ``"name"`` for ``omp critical(name)``, None for any other pragma."""
+    """``""`` for ``omp critical``, ``"name"`` for ``omp critical(name)``, :data:`ORDERED` for an ``omp ordered``
+    block (not the standalone ``ordered depend(...)``/``doacross`` form), None for any other pragma."""
     words = pragma_text.replace("(", " ( ").replace(")", " ) ").split()
+    if words[:2] == ["omp", "ordered"]:
+        return None if {"depend", "doacross"} & set(words) else ORDERED
     if words[:2] != ["omp", "critical"]:
         return None
     return words[3] if len(words) > 4 and words[2] == "(" else ""
@@ -658,7 +665,7 @@ class Builder:
         if node.type == "preproc_call":
             directive = node.child_by_field_name("directive")
             arg = node.child_by_field_name("argument")
-            if directive is not None and self.text(directive) == "#pragma" and arg is not None:
+            if directive is not None and squash(self.text(directive)) == "#pragma" and arg is not None:  # `# pragma`
                 text = self.text(arg).strip()
                 if text.startswith("omp"):
                     omp = Omp(text, pos_of(node))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from ompgpt.analysis import ir
 from ompgpt.analysis import poly as P
 from ompgpt.analysis.context import FunctionInfo
 from ompgpt.analysis.flow import written_keys
@@ -133,7 +134,10 @@ def without_synchronized(
             section = f"'#pragma omp critical({name})'" if name else "'#pragma omp critical'"
             where = f"while holding {name[5:]}" if name.startswith("lock ") else f"under {section}"
             synchronized[key] = (
-                f"accessed {where}: no race, though the sections may run in another order than the serial iterations"
+                "accessed only inside '#pragma omp ordered' blocks: no race, and in the serial iterations' order"
+                if name == ir.ORDERED
+                else f"accessed {where}: no race, though the sections may run in another order than the serial "
+                "iterations"
             )
         elif (torn := _unsynchronized_read(accs)) is not None:
             flags[key] = torn

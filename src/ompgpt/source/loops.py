@@ -483,7 +483,7 @@ def _body_statements(node: tree_sitter.Node) -> list[tree_sitter.Node] | None:
 def _foreign_pragma(node: tree_sitter.Node) -> bool:
     if node.type != "preproc_call":
         return False
-    words = node.text.decode("utf-8", "replace").split()
+    words = re.sub(r"^#\s*", "#", node.text.decode("utf-8", "replace").lstrip()).split()  # `# pragma` too
     return words[:1] == ["#pragma"] and words[1:2] != ["omp"]
 
 
