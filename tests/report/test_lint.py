@@ -566,7 +566,8 @@ def test_a_spaced_hash_pragma_inside_the_body_counts(tmp_path: Path, capsys):
         "  for (int i = 0; i < n; i++) {\n    if (a[i] > 0) {\n      # pragma omp atomic\n      hits++;\n    }\n"
         "  }\n  return hits;\n}\n"
         "void scale(int n, int m, double *restrict a) {\n#pragma omp parallel for collapse(2)\n"
-        "  for (int i = 0; i < n; i++) {\n    # pragma unroll\n    for (int j = 0; j < m; j++) a[i * m + j] *= 2;\n  }\n}\n"
+        "  for (int i = 0; i < n; i++) {\n    # pragma unroll\n"
+        "    for (int j = 0; j < m; j++) a[i * m + j] *= 2;\n  }\n}\n"
     )
     assert main(["lint", str(path)]) == 0, capsys.readouterr().out
 
