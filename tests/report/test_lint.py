@@ -604,3 +604,23 @@ def test_a_variable_only_a_function_like_macro_can_declare_is_not_judged(tmp_pat
     path.write_text(declared)
     assert main(["lint", "--select", "OMP002,OMP003", str(path)]) == 1
     assert "task_pending" in capsys.readouterr().out
+
+
+def test_a_vector_built_with_a_size_inside_the_region_is_each_threads_own(tmp_path: Path, capsys):
+    """GauXC declares `std::vector<double> atomDist( natoms );` at the top of a parallel block; tree-sitter reads
+    it as a function declaration (C++'s most vexing parse), so the vector was shared and OMP001 'iterations race'.
+    Declared before the region it is shared and races."""
+    path = tmp_path / "weights.cpp"
+    text = (
+        "#include <vector>\nvoid weights(int ntasks, int natoms, const int *parent, double *out) {\n"
+        "#pragma omp parallel\n  {\n    std::vector<double> dist( natoms );\n#pragma omp for\n"
+        "    for (int t = 0; t < ntasks; t++) {\n      dist[0] = 2.0 * parent[t];\n      out[t] = dist[0];\n"
+        "    }\n  }\n}\n"
+    )
+    path.write_text(text)
+    assert main(["lint", "--select", "OMP001,OMP002", str(path)]) == 0, capsys.readouterr().out
+    moved = text.replace("#pragma omp parallel\n  {\n    std::vector<double> dist( natoms );\n",
+                         "  std::vector<double> dist( natoms );\n#pragma omp parallel\n  {\n")  # fmt: skip
+    path.write_text(moved)
+    main(["lint", "--select", "OMP001,OMP002", str(path)])
+    assert "dist" in capsys.readouterr().out

@@ -1455,6 +1455,21 @@ def _descendants(node: tree_sitter.Node):
         yield from _descendants(child)
 
 
+def _constructor_arguments(node) -> bool:
+    """``std::vector<double> dist(natoms);`` in a function body: tree-sitter reads a function declaration (C++'s
+    most vexing parse), but arguments that are bare names (no type keyword, no declarator) make it a variable
+    built by a constructor, which is what such lines almost always are in a body."""
+    params = node.child_by_field_name("parameters")
+    if params is None or not params.named_children:
+        return False
+    return all(
+        p.type == "parameter_declaration"
+        and p.child_by_field_name("declarator") is None
+        and (p.child_by_field_name("type") is not None and p.child_by_field_name("type").type == "type_identifier")
+        for p in params.named_children
+    )
+
+
 def declarator_info(builder_text, decl, type_node, kind: str, scope: tuple[int, int], static: bool) -> DeclInfo | None:
     """Name and shape of one declarator (``*restrict p``, ``a[N][M]``, ``&r``...)."""
     type_text = builder_text(type_node) if type_node is not None else ""
@@ -1481,7 +1496,7 @@ def declarator_info(builder_text, decl, type_node, kind: str, scope: tuple[int, 
             dims.append(squash(builder_text(size)) if size is not None else "")
         elif t == "reference_declarator":
             info.reference = True
-        elif t == "function_declarator":
+        elif t == "function_declarator" and (kind != "local" or not _constructor_arguments(node)):
             return None
         inner = node.child_by_field_name("declarator")
         if inner is None:
