@@ -815,6 +815,13 @@ CASES = [
         lang="cpp",
     ),
     Case(
+        "cpp_brace_initialized_index",  # finufft: gcc rejects `for (uint8_t l{0}; ...)` under omp for
+        "double line[64], p[64];\nvoid f(int ns) {\nfor (unsigned char l{0}; l < 2 * ns; ++l) line[l] = p[l] * 2; }",
+        "unknown",
+        full=True,
+        lang="cpp",
+    ),
+    Case(
         "cpp_user_stream",  # OpenMS writes an index this way: a shared ofstream, not a pure shift (was "parallel")
         "#include <fstream>\ndouble a[1024];\nvoid f(std::ofstream &os) {\n"
         "for (int i = 0; i < 1024; i++) os << a[i] << '\\n'; }",
