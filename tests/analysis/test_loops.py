@@ -815,6 +815,21 @@ CASES = [
         lang="cpp",
     ),
     Case(
+        "helper_writes_through_local_pointer",  # Tengine: convdw3x3s1(output, ...) in a batch loop, same output
+        "float out[4096], in[4096];\nstatic void kern(float *o, const float *x, int n) {\n"
+        "  float *p = o;\n  for (int i = 0; i < n; i++) p[i] = x[i] * 2;\n}\n"
+        "void f(int batch) { for (int b = 0; b < batch; b++) /*@*/ kern(out, in, 4096); }",
+        "!parallel",
+        full=True,
+    ),
+    Case(
+        "helper_advances_its_pointer",  # fill writes n elements from out + b: iterations overlap
+        "float out[4096];\nstatic void fill(float *o, int n) { for (int i = 0; i < n; i++) { *o = 1; o++; } }\n"
+        "void f(int m) { for (int b = 0; b < m; b++) /*@*/ fill(out + b, 64); }",
+        "!parallel",
+        full=True,
+    ),
+    Case(
         "cpp_brace_initialized_index",  # finufft: gcc rejects `for (uint8_t l{0}; ...)` under omp for
         "double line[64], p[64];\nvoid f(int ns) {\nfor (unsigned char l{0}; l < 2 * ns; ++l) line[l] = p[l] * 2; }",
         "unknown",

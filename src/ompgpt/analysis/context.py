@@ -348,6 +348,8 @@ def _summarise(ctx: FileContext, name: str, node: tree_sitter.Node) -> FunctionS
     for acc in holder.flat:
         if acc.key == "?" and acc.kind & ir.WRITE:
             summary.calls.append((name, "unknown"))
+        elif acc.memory and acc.kind & ir.WRITE and _local_pointer(info, acc.base):
+            summary.calls.append((f"{name} (writes through {acc.base})", "unknown"))
         elif acc.base in info.params and acc.base not in local_names:
             k = params.index(acc.base)
             p = info.params[acc.base]
@@ -367,8 +369,11 @@ def _summarise(ctx: FileContext, name: str, node: tree_sitter.Node) -> FunctionS
                 summary.writes_globals.add(acc.key)
             elif acc.base in ctx.globals:
                 summary.reads_globals.add(acc.key)
+    moved = {a.base for a in holder.flat if a.kind & ir.WRITE and not a.memory and a.key == a.base}
     for k, offsets in list(summary.writes_params.items()):
-        if offsets:
+        if params[k] in moved:  # `*out = x; out++;`: offsets from where the pointer now is are not offsets
+            summary.writes_params[k] = None
+        elif offsets:
             summary.writes_params[k] = tuple(sorted(set(offsets)))
     for call in holder.calls:
         summary.calls.append((call.name, "unknown" if call.kind in ("local", "method") else call.kind))
@@ -376,6 +381,15 @@ def _summarise(ctx: FileContext, name: str, node: tree_sitter.Node) -> FunctionS
         if jump.kind in ("goto", "throw"):
             summary.calls.append((name, "unknown"))
     return summary
+
+
+def _local_pointer(info: FunctionInfo, name: str) -> bool:
+    """A pointer variable of the function's own (not an array, not memory it allocated itself): it may point into
+    a parameter's or a global's memory (``float *o = output + g * n; *o++ = ...``), which the summary cannot follow,
+    so writes through it make the function's effect unknown to its callers (they were dropped, and a loop calling
+    ``kernel(output, ...)`` with the same ``output`` in every iteration was proven parallel)."""
+    decls = info.locals.get(name, [])
+    return any(d.pointer and not d.array and d.kind != "allocated" for d in decls)
 
 
 def _constant_offset(acc: ir.Access) -> int | None:

@@ -708,7 +708,9 @@ class Builder:
             h.problem = "no induction variable initialised in the loop header"
             return h
         if lower is not None and lower.type == "initializer_list":  # `for (uint8_t l{0}; ...)`
-            h.problem = f"brace-initialized induction variable {var} (gcc rejects it under 'omp for': write '{var} = ...')"
+            h.problem = (
+                f"brace-initialized induction variable {var} (gcc rejects it under 'omp for': write '{var} = ...')"
+            )
             return h
         h.var = var
         h.lower = self.poly(lower) if lower is not None else None
