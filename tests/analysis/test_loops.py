@@ -815,6 +815,13 @@ CASES = [
         lang="cpp",
     ),
     Case(
+        "empty_body",  # a body commented out (seen in the corpus) was suggested a parallel for
+        "void f(int n, int *a) {\nfor (int i = 0; i < n; i++) {\n  // if (a[i]) g(a[i]);\n}\n}",
+        "parallel",
+        full=True,
+        pragma=False,
+    ),
+    Case(
         "helper_writes_through_local_pointer",  # Tengine: convdw3x3s1(output, ...) in a batch loop, same output
         "float out[4096], in[4096];\nstatic void kern(float *o, const float *x, int n) {\n"
         "  float *p = o;\n  for (int i = 0; i < n; i++) p[i] = x[i] * 2;\n}\n"

@@ -753,11 +753,12 @@ def _fill(res: LoopAnalysis, ls: LoopS, flow, locals_, facts: _LoopFacts, option
     trip = D.trip_count(ls.header) if ls.kind == "for" else None
     cost = _cost(ls)
     total = (trip if trip is not None else DEFAULT_TRIP) * cost
+    empty = not ls.flat and not ls.calls  # a body that does nothing (commented out): nothing to share
     res.profitability = {
         "trip_count": trip,
-        "body_work": cost,
-        "estimated_work": total,
-        "profitable": trip is None or trip * cost >= options.min_work,
+        "body_work": 0 if empty else cost,
+        "estimated_work": 0 if empty else total,
+        "profitable": not empty and (trip is None or trip * cost >= options.min_work),
     }
     if res.verdict == "parallel" and not res.private and not res.reductions and not res.lastprivate:
         res.reasons.append("no loop-carried dependence: every iteration touches its own elements")
