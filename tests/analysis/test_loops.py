@@ -815,6 +815,22 @@ CASES = [
         lang="cpp",
     ),
     Case(
+        "cpp_views_built_from_one_pointer",  # T name(args) of a non-owning type may alias: not two fresh vectors
+        "#include <Eigen/Dense>\nvoid f(double *p, int n) {\n  Eigen::Map<Eigen::VectorXd> a(p, n);\n"
+        "  Eigen::Map<Eigen::VectorXd> b(p, n);\n  for (int i = 1; i < n; i++) a[i] = b[i - 1];\n}",
+        "!parallel",
+        full=True,
+        lang="cpp",
+    ),
+    Case(
+        "cpp_vectors_built_with_a_size",  # std::vector<double> x(n), y(n): fresh memory each
+        "#include <vector>\nvoid f(int n) {\n  std::vector<double> x(n);\n  std::vector<double> y(n);\n"
+        "  for (int i = 0; i < n; i++) x[i] = 2.0 * y[i];\n}",
+        "parallel",
+        full=True,
+        lang="cpp",
+    ),
+    Case(
         "empty_body",  # a body commented out (seen in the corpus) was suggested a parallel for
         "void f(int n, int *a) {\nfor (int i = 0; i < n; i++) {\n  // if (a[i]) g(a[i]);\n}\n}",
         "parallel",

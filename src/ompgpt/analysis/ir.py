@@ -1460,6 +1460,21 @@ def _descendants(node: tree_sitter.Node):
         yield from _descendants(child)
 
 
+#: types whose objects own their elements: ``T name(args)`` of one of these is fresh memory, not a view
+_OWNING_TYPE = re.compile(
+    r"vector|array|valarray|deque|basic_string|string|Matrix|Array|VectorX\w*|MatrixX\w*|ArrayX\w*|Col|Mat|vec|mat"
+)
+
+
+def _owning_type(type_text: str) -> bool:
+    """Is the declared type (outside its template arguments) an owning container? ``Eigen::Map<VectorXd>`` is not."""
+    outer = type_text
+    while (shorter := re.sub(r"<[^<>]*>", "", outer)) != outer:
+        outer = shorter
+    words = outer.replace("&", " ").replace("*", " ").split()
+    return bool(words) and _OWNING_TYPE.fullmatch(words[-1].rsplit("::", 1)[-1]) is not None
+
+
 def _constructor_arguments(node) -> bool:
     """``std::vector<double> dist(natoms);`` in a function body: tree-sitter reads a function declaration (C++'s
     most vexing parse), but arguments that are bare names (no type keyword, no declarator) make it a variable
@@ -1501,8 +1516,12 @@ def declarator_info(builder_text, decl, type_node, kind: str, scope: tuple[int, 
             dims.append(squash(builder_text(size)) if size is not None else "")
         elif t == "reference_declarator":
             info.reference = True
-        elif t == "function_declarator" and (kind != "local" or not _constructor_arguments(node)):
-            return None
+        elif t == "function_declarator":
+            if kind != "local" or not _constructor_arguments(node):
+                return None
+            # a view built from a pointer (Eigen::Map m(p, n), std::span) may alias anything: only owning
+            # containers are memory of their own
+            info.pointer = info.pointer or not _owning_type(type_text)
         inner = node.child_by_field_name("declarator")
         if inner is None:
             inner = next((c for c in node.named_children if c.type in _DECLARATOR_TYPES), None)
