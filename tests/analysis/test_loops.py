@@ -831,6 +831,25 @@ CASES = [
         lang="cpp",
     ),
     Case(
+        "cpp_map_iterator",  # NetworKit-style entropy over a std::map: gcc/clang reject omp for on its iterators
+        "#include <map>\ndouble f(std::map<int, double> &p) {\n  double total = 0;\n"
+        "  std::map<int, double>::iterator it;\n  for (it = p.begin(); it != p.end(); it++) total += it->second;\n"
+        "  return total;\n}",
+        "unknown",
+        full=True,
+        lang="cpp",
+    ),
+    Case(
+        "cpp_vector_iterator",
+        "#include <vector>\ndouble f(std::vector<double> &v) {\n  double total = 0;\n"
+        "  for (auto it = v.begin(); it != v.end(); ++it) total += *it;\n  return total;\n}",
+        "parallel",
+        set(),
+        {"+:total"},
+        full=True,
+        lang="cpp",
+    ),
+    Case(
         "empty_body",  # a body commented out (seen in the corpus) was suggested a parallel for
         "void f(int n, int *a) {\nfor (int i = 0; i < n; i++) {\n  // if (a[i]) g(a[i]);\n}\n}",
         "parallel",

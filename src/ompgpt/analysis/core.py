@@ -300,6 +300,34 @@ def _check_header(fn: FunctionInfo, loop: Loop, ls: LoopS, facts: _LoopFacts) ->
     info = fn.lookup(h.var, loop.node.start_byte + 1)
     if info is not None and not info.pointer and any(t in info.type_text.split() for t in _FLOAT_TYPES):
         facts.blockers.append(f"the induction variable {h.var} has floating-point type")
+    container = _iterated_container(fn, loop)
+    if container is not None and not _random_access(fn, loop, container):
+        facts.blockers.append(
+            f"non-canonical loop header: an iterator over {container}, not known to be a random-access container "
+            "(OpenMP needs one; std::map, std::set and std::list iterators do not compile under 'omp for')"
+        )
+
+
+#: containers whose iterators are random-access, as OpenMP's canonical loop form needs
+_RANDOM_ACCESS = re.compile(r"\b(?:vector|deque|array|basic_string|string|valarray|span)\b")
+
+
+def _iterated_container(fn: FunctionInfo, loop: Loop) -> str | None:
+    """``m`` of ``for (it = m.begin(); ...)`` / ``std::begin(m)``: the loop runs an iterator, not an integer."""
+    init = loop.node.child_by_field_name("initializer")
+    text = fn.ctx.parsed.text_of(init) if init is not None else ""
+    found = re.search(r"=\s*(?:std::)?c?begin\s*\(\s*([\w.>-]+?)\s*\)|=\s*([\w.>-]+?)\s*(?:\.|->)c?begin\s*\(", text)
+    if found is None:
+        return None
+    return found.group(1) or found.group(2)
+
+
+def _random_access(fn: FunctionInfo, loop: Loop, container: str) -> bool:
+    """Is ``container`` (a variable, possibly ``this->x`` or ``obj.x``) declared here as a random-access one?
+    Unknown declarations count as not: a wrong pragma would not compile."""
+    name = re.split(r"\.|->", container)[-1]
+    info = fn.lookup(name, loop.node.start_byte)
+    return info is not None and _RANDOM_ACCESS.search(info.type_text) is not None
 
 
 def _outer_writes(ls: LoopS) -> set[str]:
