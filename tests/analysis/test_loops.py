@@ -850,6 +850,24 @@ CASES = [
         lang="cpp",
     ),
     Case(
+        "cpp_eigen_vector_accumulation",  # gtsam_points: reduction(+:sum) on an Eigen vector does not compile
+        "#include <Eigen/Dense>\nvoid f(const Eigen::Vector3d *p, int n, Eigen::Vector3d &out) {\n"
+        "  Eigen::Vector3d sum = Eigen::Vector3d::Zero();\n  for (int j = 0; j < n; j++) sum += p[j];\n  out = sum;\n}",
+        "serial",
+        full=True,
+        lang="cpp",
+    ),
+    Case(
+        "cpp_size_t_count",  # a scoped integer typedef is arithmetic
+        "#include <cstddef>\nstd::size_t f(const double *a, int n) {\n  std::size_t cnt = 0;\n"
+        "  for (int j = 0; j < n; j++) cnt += a[j] > 0;\n  return cnt;\n}",
+        "parallel",
+        set(),
+        {"+:cnt"},
+        full=True,
+        lang="cpp",
+    ),
+    Case(
         "empty_body",  # a body commented out (seen in the corpus) was suggested a parallel for
         "void f(int n, int *a) {\nfor (int i = 0; i < n; i++) {\n  // if (a[i]) g(a[i]);\n}\n}",
         "parallel",

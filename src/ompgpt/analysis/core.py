@@ -419,6 +419,12 @@ def _classify_scalars(fn, loop, ls, flow, locals_, options, facts: _LoopFacts) -
             status[key] = "reduction"
             if aggregate:
                 element_ops.setdefault(base, {})[key] = op
+            elif (kind := _class_typed(fn, loop, key)) is not None:
+                where = _at(next(a.pos for a in accs if a.kind & WRITE))
+                facts.deps.append(Dependence("flow", key, where, where, "<", None, True,
+                                             f"accumulated with '{op}', but its type {kind} is a class: a built-in "
+                                             "reduction needs an arithmetic type ('#pragma omp declare reduction' "
+                                             "first)"))  # fmt: skip
             else:
                 facts.reductions.add(f"{op}:{key}")
             continue
@@ -468,6 +474,28 @@ def _classify_scalars(fn, loop, ls, flow, locals_, options, facts: _LoopFacts) -
         _reduced_elements(fn, loop, base, parts, groups[base], status, facts)
     for base, keys in groups.items():
         _aggregate(fn, loop, base, keys, status, flow, options, facts, ls)
+
+
+#: integer typedefs spelled with a scope (``std::size_t``, ``Eigen::Index``, ``std::vector<T>::size_type``)
+_SCOPED_ARITHMETIC = re.compile(
+    r"(?:\w+::)*(?:size_t|ptrdiff_t|u?int(?:_fast|_least)?\d+_t|u?intptr_t|Index|size_type|difference_type)"
+)
+
+
+def _class_typed(fn: FunctionInfo, loop: Loop, key: str) -> str | None:
+    """The type (``"std::complex<double>"``) when ``key`` is declared with a class type, one with a scope or
+    template arguments (Eigen vectors, std::complex): ``reduction(+:v)`` on it does not compile without a
+    declared reduction. None for arithmetic types, plain typedef names (``real_t``) and unknown declarations."""
+    info = fn.lookup(key, loop.node.start_byte)
+    if info is None or info.pointer or info.array:
+        return None
+    words = [w for w in info.type_text.replace("&", " ").split() if w not in ("const", "volatile", "static")]
+    type_name = " ".join(words)
+    if not type_name or ("::" not in type_name and "<" not in type_name):
+        return None
+    if _SCOPED_ARITHMETIC.fullmatch(re.sub(r"<[^<>]*>", "", type_name)):
+        return None
+    return type_name
 
 
 def _macro_like(call: ir.CallInfo) -> bool:
