@@ -248,3 +248,21 @@ def test_a_models_reduction_of_an_array_accumulated_at_fixed_elements_stays():
     assert d.pragma == "#pragma omp parallel for reduction(+:counter) schedule(dynamic, 1)"
     d = advise(None, an, [("parallel for reduction(max:counter)", 0.8)], mode="suggest")
     assert d.pragma == "#pragma omp parallel for"
+
+
+def test_a_models_reduction_of_a_class_typed_variable_is_dropped():
+    """`Eigen::Vector3d sum; sum += p[j]` is a carried dependence (no built-in reduction for class types): told a
+    pragma is needed, the advisor must not keep the model's reduction(+:sum), which does not compile."""
+    from ompgpt.advisor import advise_given
+    from ompgpt.analysis import analyze_file
+
+    text = (
+        "#include <Eigen/Dense>\nvoid f(const Eigen::Vector3d *p, int n, Eigen::Vector3d &out) {\n"
+        "  Eigen::Vector3d sum = Eigen::Vector3d::Zero();\n  for (int j = 0; j < n; j++) sum += p[j];\n"
+        "  out = sum;\n}\n"
+    )
+    file_scan = scan(SourceFile.from_text(text, "cpp"))
+    an = analyze_file(file_scan)[0]
+    assert an.verdict == "serial"
+    d = advise_given(file_scan.loops[0], an, [("parallel for reduction(+:sum)", 0.9)])
+    assert d.pragma == "#pragma omp parallel for"

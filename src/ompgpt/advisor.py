@@ -308,6 +308,7 @@ def _vetoed(cand: Pragma, analysis, want_private: set[str], want_red: dict[str, 
     no_private = common | set(want_red)
     accumulated = _accumulated_arrays(cand, analysis)
     no_reduction = common | want_private | _write_only_scalars(analysis) | (_only_indexed(analysis) - accumulated)
+    no_reduction |= {d.variable for d in analysis.dependences if "arithmetic type" in (d.note or "")}  # class types
     if not analysis.unknown_calls:
         written = {_base(k) for k in analysis.writes}
         no_reduction |= {_base(k) for k in analysis.reads} - written
