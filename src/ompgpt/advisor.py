@@ -310,8 +310,8 @@ def _vetoed(cand: Pragma, analysis, want_private: set[str], want_red: dict[str, 
     no_reduction = common | want_private | _write_only_scalars(analysis) | (_only_indexed(analysis) - accumulated)
     no_reduction |= {d.variable for d in analysis.dependences if "arithmetic type" in (d.note or "")}  # class types
     if not analysis.unknown_calls:
-        written = {_base(k) for k in analysis.writes}
-        no_reduction |= {_base(k) for k in analysis.reads} - written
+        written = {whole_variable(k) for k in analysis.writes}
+        no_reduction |= {whole_variable(k) for k in analysis.reads} - written
     return no_private, no_reduction
 
 
@@ -323,16 +323,17 @@ def _accumulated_arrays(cand: Pragma, analysis) -> set[str]:
     return {v for op, v in cand.reductions() if (op, v) in unsized}
 
 
-def _base(key: str) -> str:
-    """``a`` of ``a[i]``, ``s.x``, ``p->y``."""
-    return re.split(r"[\[.]|->", key, maxsplit=1)[0]
+def whole_variable(key: str) -> str:
+    """``a`` of ``a[i]``, ``s.x``, ``p->y``, ``a[:n]``: the variable a clause names to cover the access (also for
+    lint: ``reduction(minloc:mymin)`` covers ``mymin.val``)."""
+    return re.split(r"[\[.]|->", key, maxsplit=1)[0].strip()
 
 
 def _only_indexed(analysis) -> set[str]:
     """Names the loop accesses only through subscripts or members, never as a plain variable."""
     keys = (*analysis.reads, *analysis.writes)
     plain = {k for k in keys if k.isidentifier()}
-    return {_base(k) for k in keys if not k.isidentifier()} - plain
+    return {whole_variable(k) for k in keys if not k.isidentifier()} - plain
 
 
 def _read_only_scalars(analysis) -> set[str]:
@@ -351,7 +352,7 @@ def _untouched(cand: Pragma, analysis) -> set[str]:
     touch anything."""
     if any("lone name" in r or "could not be parsed" in r for r in analysis.reasons):
         return set()
-    touched = {_base(k) for k in (*analysis.reads, *analysis.writes, *analysis.locals)}
+    touched = {whole_variable(k) for k in (*analysis.reads, *analysis.writes, *analysis.locals)}
     named = {v for c in cand.clauses if c.name in (*_PRIVATE_KINDS, "reduction") for v in c.items}
     return {v for v in named if v.isidentifier() and v not in touched}
 

@@ -7,9 +7,9 @@ and clause findings come from the privatization and reduction facts, which hold 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
+from ompgpt.advisor import whole_variable
 from ompgpt.source.loops import nest_shape
 from ompgpt.source.pragma import Clause, Pragma
 
@@ -97,14 +97,8 @@ class _Fix:
         return Pragma(pragma.directive, tuple(clauses), pragma.directive_arg).canonical()
 
 
-def _whole_variable(key: str) -> str:
-    """``a`` of ``a[i]``, ``a.val``, ``a->n``: what a clause names to cover the access (``reduction(minloc:mymin)``
-    covers ``mymin.val``)."""
-    return re.split(r"[\[.]|->", key, maxsplit=1)[0].strip()
-
-
 def _names(entries: list[str]) -> set[str]:
-    return {_whole_variable(e) for e in entries}
+    return {whole_variable(e) for e in entries}
 
 
 def _implicit_private(loop, file_scan, pragma: Pragma) -> set[str]:
@@ -182,7 +176,7 @@ def check_loop(loop, analysis, file_scan, min_work: int | None = None) -> list[L
         found.append(("OMP006", f"{site.error} (a macro? the compiler will reject it if not)"))
     fix = _Fix()
     scoped = set().union(*(pragma.variables(n) for n in _SCOPED))
-    reduced = {_whole_variable(v) for _, v in pragma.reductions()}  # `data[:n]` reduces `data`
+    reduced = {whole_variable(v) for _, v in pragma.reductions()}  # `data[:n]` reduces `data`
     covered = scoped | reduced | _implicit_private(loop, file_scan, pragma)
     who = "SIMD lanes" if "simd" in pragma.directive and len(pragma.directive) == 1 else "threads"
     by_default = _default_privatization(pragma)  # default(firstprivate): every unlisted name is the task's own
@@ -199,7 +193,7 @@ def check_loop(loop, analysis, file_scan, min_work: int | None = None) -> list[L
         for dep in analysis.dependences:
             if dep.kind in _ORDER_ONLY:
                 continue
-            if dep.proven and not is_covered(_whole_variable(dep.variable)):
+            if dep.proven and not is_covered(whole_variable(dep.variable)):
                 found.append(("OMP001", f"iterations race: {dep.describe()}"))
                 fix.remove_pragma = True
                 break
@@ -234,7 +228,7 @@ def check_loop(loop, analysis, file_scan, min_work: int | None = None) -> list[L
         fix.added(clause, var)
     for red in analysis.reductions:
         op, var = red.split(":", 1)
-        if _whole_variable(var) in reduced:
+        if whole_variable(var) in reduced:
             continue
         how = (
             f"private({var}) discards"
@@ -248,7 +242,7 @@ def check_loop(loop, analysis, file_scan, min_work: int | None = None) -> list[L
     written = _names(analysis.writes)
     hidden = any("lone name" in r or "could not be parsed" in r for r in analysis.reasons)  # a macro may update it
     for op, var in sorted(pragma.reductions()):
-        if not hidden and _whole_variable(var) not in written:
+        if not hidden and whole_variable(var) not in written:
             found.append(("OMP004", f"reduction({op}:{var}) but the loop never updates '{var}'"))
             fix.drop.add(var)
     private = pragma.variables("private")
