@@ -192,13 +192,17 @@ class _Prefix:
     total: float
 
 
-def _continue(decoder: PragmaDecoder, prefix: _Prefix, root: _Prefix, text: str) -> tuple[_Prefix, str]:
-    """The prefix to continue ``text`` from and the part of ``text`` after it: ``prefix`` when ``text`` extends it
-    token for token (byte-level BPE cuts at the word boundaries where clauses start, so it does), else the prompt."""
-    rest = text[len(prefix.text) :]
-    if text.startswith(prefix.text) and decoder.tok.encode(text) == prefix.ids + decoder.tok.encode(rest):
-        return prefix, rest
-    return root, text
+def _continue(decoder: PragmaDecoder, prefix: _Prefix, root: _Prefix, text: str) -> tuple[_Prefix, str, list[int]]:
+    """The prefix to continue ``text`` from, the part of ``text`` after it and that part's tokens: ``prefix`` when
+    ``text`` extends it token for token (byte-level BPE cuts at the word boundaries where clauses start, so it
+    does), else the prompt."""
+    full = decoder.tok.encode(text)
+    if text.startswith(prefix.text):
+        rest = text[len(prefix.text) :]
+        rest_ids = decoder.tok.encode(rest) if rest else []
+        if full == prefix.ids + rest_ids:
+            return prefix, rest, rest_ids
+    return root, text, full
 
 
 def _fill_clauses(decoder: PragmaDecoder, row: _Row, head: str, options: ChainOptions) -> tuple[str, float | None]:
@@ -212,11 +216,11 @@ def _fill_clauses(decoder: PragmaDecoder, row: _Row, head: str, options: ChainOp
     root = _Prefix("", [], row.cache, row.first_logp, 0.0)
     prefix, text = root, head
     while remaining:
-        prefix, new = _continue(decoder, prefix, root, text)
+        prefix, new, new_ids = _continue(decoder, prefix, root, text)
         hints = [f"{new} {c}" for c in remaining]
         if new:
             totals, after, cache = decoder.score_texts_extending(prefix.logp, prefix.cache, [new, *hints])
-            prefix = _Prefix(text, prefix.ids + decoder.tok.encode(new), cache, after[0], prefix.total + totals[0])
+            prefix = _Prefix(text, prefix.ids + new_ids, cache, after[0], prefix.total + totals[0])
             offers = totals[1:] - totals[0]  # log P(hint | text)
         else:  # text is all cached (the offered clauses were declined): only the hints are new
             offers, _ = decoder.score_texts(prefix.logp, prefix.cache, hints)
@@ -241,8 +245,7 @@ def _fill_arguments(
 ) -> str | None:
     """Let the model write ``(args)`` after an accepted clause word (``text``); None when no valid completion was
     found."""
-    prefix, word = _continue(decoder, prefix, root, text)
-    word_ids = decoder.tok.encode(word)
+    prefix, _, word_ids = _continue(decoder, prefix, root, text)
     ids = prefix.ids + word_ids
     masker = decoder.masker(row.prompt.grammar)
     states: frozenset[State] = row.prompt.grammar.start()
