@@ -266,3 +266,18 @@ def test_a_models_reduction_of_a_class_typed_variable_is_dropped():
     assert an.verdict == "serial"
     d = advise_given(file_scan.loops[0], an, [("parallel for reduction(+:sum)", 0.9)])
     assert d.pragma == "#pragma omp parallel for"
+
+
+def test_a_models_private_or_reduction_of_a_scoped_name_is_dropped():
+    """`private(parallel::g_scratchMem)` (EDGE's scratch pointer, a static member there) does not compile: a
+    static data member is predetermined shared, and a snippet cannot tell it from a namespace variable."""
+    from ompgpt.advisor import advise_given
+    from ompgpt.analysis import AnalysisOptions, analyze_snippet
+
+    code = "for (int t = 0; t < n; t++) {\n  ns::tmp = a[t];\n  b[t] = ns::tmp * 2;\n}"
+    an = analyze_snippet(code, "cpp", AnalysisOptions(snippet=True))
+    assert an.verdict == "serial" and an.private == [] and an.lastprivate == []
+    d = advise_given(None, an, [("parallel for private(ns::tmp)", 0.9)])
+    assert d.pragma == "#pragma omp parallel for"
+    d = advise_given(None, an, [("parallel for reduction(+:ns::tmp)", 0.9)])
+    assert d.pragma == "#pragma omp parallel for"

@@ -304,7 +304,7 @@ def _vetoed(cand: Pragma, analysis, want_private: set[str], want_red: dict[str, 
     touches. A reduction also needs a variable the loop both reads and writes as a whole: not one it only reads
     (``count[c]``) or only assigns, and not a pointer or array it only indexes (``reduction(+:out)`` on a pointer
     does not compile; a whole-array reduction is the analysis's to find)."""
-    common = set(analysis.locals) | _read_only_scalars(analysis) | _untouched(cand, analysis)
+    common = set(analysis.locals) | _read_only_scalars(analysis) | _untouched(cand, analysis) | _qualified(cand)
     no_private = common | set(want_red)
     accumulated = _accumulated_arrays(cand, analysis)
     no_reduction = common | want_private | _write_only_scalars(analysis) | (_only_indexed(analysis) - accumulated)
@@ -313,6 +313,13 @@ def _vetoed(cand: Pragma, analysis, want_private: set[str], want_red: dict[str, 
         written = {whole_variable(k) for k in analysis.writes}
         no_reduction |= {whole_variable(k) for k in analysis.reads} - written
     return no_private, no_reduction
+
+
+def _qualified(cand: Pragma) -> set[str]:
+    """Names with a scope (``ns::x``, ``S::count``) in the candidate's clauses: a static data member is
+    predetermined shared, so gcc and clang reject it in private and reduction clauses, and a snippet does not say
+    whether the name is one."""
+    return {v for c in cand.clauses for v in c.items if "::" in v}
 
 
 def _accumulated_arrays(cand: Pragma, analysis) -> set[str]:

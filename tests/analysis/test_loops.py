@@ -868,6 +868,37 @@ CASES = [
         lang="cpp",
     ),
     Case(
+        "cpp_static_member_temporary",  # EDGE: `parallel::g_scratchMem = ...` was made private; gcc and clang
+        # reject private/lastprivate of a static data member (predetermined shared)
+        "struct S { static double t; };\nvoid f(const double *a, double *b, int n) {\n"
+        "  for (int i = 0; i < n; i++) { S::t = a[i]; b[i] = S::t; }\n}",
+        "serial",
+        set(),
+        set(),
+        full=True,
+        lang="cpp",
+    ),
+    Case(
+        "cpp_static_member_sum",  # reduction(+:S::t) does not compile for a static member
+        "struct S { static double t; };\nvoid f(const double * __restrict a, int n) {\n"
+        "  for (int i = 0; i < n; i++) S::t += a[i];\n}",
+        "serial",
+        set(),
+        set(),
+        full=True,
+        lang="cpp",
+    ),
+    Case(
+        "cpp_scoped_constant_read",  # reading a scoped constant is still a shared read
+        "namespace k { const double scale = 2.0; }\nvoid f(const double * __restrict a, double * __restrict b, "
+        "int n) {\n  for (int i = 0; i < n; i++) b[i] = a[i] * k::scale;\n}",
+        "parallel",
+        set(),
+        set(),
+        full=True,
+        lang="cpp",
+    ),
+    Case(
         "empty_body",  # a body commented out (seen in the corpus) was suggested a parallel for
         "void f(int n, int *a) {\nfor (int i = 0; i < n; i++) {\n  // if (a[i]) g(a[i]);\n}\n}",
         "parallel",

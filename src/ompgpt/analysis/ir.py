@@ -784,6 +784,13 @@ class Builder:
 
     def _expr(self, node, ev: Ev) -> None:
         t = node.type
+        if t == "qualified_identifier":
+            # ``ns::x``, ``S::count``: one variable under its full name, as its writes are keyed (reading only
+            # the last part, ``x``, made a read of ``ns::x`` look like another variable)
+            acc = Access(squash(self.text(node)), squash(self.text(node)), READ, pos_of(node))
+            ev.acc.append(acc)
+            self._note_access(acc)
+            return
         if t == "identifier":
             name = self.text(node)
             alias = self._aliases.get(name) if self._aliases else None
