@@ -61,6 +61,18 @@ def test_snippet_cpp_fallback():
     assert file_scan.parsed.source.lang == "cpp"
 
 
+def test_snippet_stated_c_falls_back_to_cpp():
+    """GraphMiner's diamond.h is filed as C in the corpus; read as C its range-for loop did not parse, so the
+    reduction of `counter` was lost. A stated language is tried first, the other one only when it fails."""
+    code = (
+        "for (int v0 = 0; v0 < n; v0++) {\n  for (auto v1 : g.N(v0)) {\n    if (v1 >= v0) break;\n"
+        "    long k = count(v0, v1);\n    if (k > 1) counter += k;\n  }\n}"
+    )
+    assert snippet_scan(code, "c").parsed.source.lang == "cpp"
+    assert analyze_snippet(code, "c", AnalysisOptions(snippet=True)).reductions == ["+:counter"]
+    assert snippet_scan("for (i = 0; i < n; i++) a[i] = b[i];", "c").parsed.source.lang == "c"
+
+
 def test_to_dict_is_json():
     res = analyze_file(scan(SourceFile.from_text(NEST, "c")))
     text = json.dumps([r.to_dict() for r in res])

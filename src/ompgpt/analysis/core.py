@@ -178,7 +178,8 @@ def snippet_scan(code: str, lang: str | None = None) -> FileScan:
     """Wrap a fragment in ``void __ompgpt_snippet(void) { ... }`` and scan it; without ``lang``, the grammar (C or
     C++) that parses it with fewer errors wins."""
     text = "void __ompgpt_snippet(void) {\n" + code + "\n}\n"
-    langs = [lang] if lang else ["c", "cpp"]
+    # a stated language is tried first; the other one only when it parses with errors (a C++ header filed as C)
+    langs = [lang, "cpp" if lang == "c" else "c"] if lang else ["c", "cpp"]
     best = None
     for candidate in langs:
         s = scan(SourceFile.from_text(text, candidate, path="<snippet>"))
