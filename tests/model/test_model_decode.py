@@ -189,3 +189,52 @@ def test_extending_scoring_caches_the_first_text_like_running_it(random_model_di
     nxt, _ = decoder.model.forward(np.array([[decoder.end_id]]), extended)
     ref, _ = decoder.model.forward(np.array([[decoder.end_id]]), full)
     np.testing.assert_allclose(nxt, ref, atol=1e-3)
+
+
+def test_a_text_cut_out_of_a_tree_run_is_cached_like_running_it_alone(random_model_dir):
+    """Chain-of-OMP continues a directive from step 1's tree run (``TextCaches.cache_of``): for a text whose
+    nodes are not the tree's first ones (gathered, not sliced) the cache must equal running the text alone."""
+    decoder = PragmaDecoder.load(random_model_dir)
+    first, cache = decoder.prefill([decoder.prompt(LOOPS[5]).ids])
+    texts = ["omp parallel for", "omp simd", "omp parallel for simd", "omp for"]
+    _, _, run = decoder.score_texts_run(first[0], cache, texts)
+    for k in (1, 2, 3):
+        cut = run.cache_of(k)
+        _, full = decoder.model.forward(np.array([decoder.tok.encode(texts[k])]), cache)
+        assert cut.length == full.length and int(cut.next_pos[0]) == int(full.next_pos[0])
+        for a, b in zip(cut.k + cut.v, full.k + full.v, strict=True):
+            np.testing.assert_allclose(a, b, atol=1e-4)
+        nxt, _ = decoder.model.forward(np.array([[decoder.end_id]]), cut)
+        ref, _ = decoder.model.forward(np.array([[decoder.end_id]]), full)
+        np.testing.assert_allclose(nxt, ref, atol=1e-3)
+
+
+def test_clause_offers_choose_as_scoring_every_hint_would(random_model_dir):
+    """``_offers`` reads one-token hints off the next-token log-probs and scores a longer hint (`` last``
+    ``private``) only when its first token could win; the step's decision (which clause, or ending) must be the
+    one that scoring every hint in a forward pass gives. Random weights make long hints competitive often."""
+    from ompgpt.model.chain import CLAUSE_ORDER, _offers, _Prefix
+    from ompgpt.model.grammar import DIRECTIVES
+
+    decoder = PragmaDecoder.load(random_model_dir)
+    longer_scored = 0
+    for loop in LOOPS[:8]:
+        first, cache = decoder.prefill([decoder.prompt(loop).ids])
+        for head in ("omp parallel for", "omp simd", "omp for simd"):
+            clauses = [c for c in CLAUSE_ORDER if c in DIRECTIVES[head[4:]]]
+            totals, after, ext = decoder.score_texts_extending(first[0], cache, [head])
+            prefix = _Prefix(head, decoder.tok.encode(head), ext, after[0], float(totals[0]))
+            for start in range(len(clauses)):
+                offered = clauses[start:]
+                stop = float(prefix.logp[decoder.end_id])
+                exact, _ = decoder.score_texts(prefix.logp, prefix.cache, [" " + c for c in offered])
+                got = _offers(decoder, prefix, offered, stop)
+                want_choice = int(np.argmax(exact))
+                if exact[want_choice] <= stop:  # ending wins: the offers' values are not used
+                    assert got.max() <= stop
+                    continue
+                assert int(np.argmax(got)) == want_choice
+                assert got[want_choice] == pytest.approx(exact[want_choice], abs=1e-4)
+                longer_scored += any(len(decoder.tok.encode(" " + c)) > 1 and c == offered[want_choice]
+                                     for c in offered)  # fmt: skip
+    assert longer_scored > 0  # the path that scores a longer hint was exercised

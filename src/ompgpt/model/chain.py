@@ -8,8 +8,8 @@
 3. Each finished pragma is scored as a whole, log P(pragma + end marker): known from the step that ended it
    (ending beat every clause left), otherwise scored in one more pass; the candidates are then normalized.
 
-The text accepted so far stays in a KV cache, so each step runs only what it adds (the full chain takes ~16 %
-less time than re-running the accepted text at every step; docs/BENCHMARKS.md, latency).
+The text accepted so far stays in a KV cache, so each step runs only what it adds, and a hint's likelihood is
+read off the next-token log-probs where it is one token (docs/BENCHMARKS.md, latency).
 
 The one-shot path is plain constrained beam search. Both return ``list[Candidate]`` per loop.
 """
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ompgpt.data.format import END_OF_PRAGMA, NO_PRAGMA
-from ompgpt.model.decode import Candidate, LoopInput, PragmaDecoder, Prompt, normalize
+from ompgpt.model.decode import Candidate, LoopInput, PragmaDecoder, Prompt, TextCaches, normalize
 from ompgpt.model.grammar import DIRECTIVES, FLAG_CLAUSES, HEADS, State
 from ompgpt.model.numpy_gpt import KVCache
 
@@ -55,6 +55,24 @@ class _Row:
     prompt: Prompt
     first_logp: np.ndarray  # (V,) next-token log-probs after the prompt
     cache: KVCache  # one row
+    heads: _Heads | None = None  # the directive decision's run, when kept: clause steps start from there
+
+
+@dataclass
+class _Heads:
+    """The directive heads as scored in step 1: their log-probs, next-token log-probs and keys/values."""
+
+    names: list[str]
+    totals: np.ndarray
+    after: np.ndarray
+    run: TextCaches
+
+    def prefix(self, head: str) -> _Prefix | None:
+        if head not in self.names:
+            return None
+        k = self.names.index(head)
+        seq = self.run.tree.seqs[k]
+        return _Prefix(head, list(seq), self.run.cache_of(k), self.after[k], float(self.totals[k]))
 
 
 def one_shot(decoder: PragmaDecoder, loops: list[LoopInput], beam_size: int = 4) -> list[list[Candidate]]:
@@ -73,7 +91,7 @@ def chain_of_omp(
     prompts = [decoder.prompt(loop) for loop in loops]
     first_logp, cache = decoder.prefill([p.ids for p in prompts])
     rows = [_Row(p, first_logp[b], cache.select([b])) for b, p in enumerate(prompts)]
-    return [_chain_one(decoder, row, options, directive_scores(decoder, row, heads)) for row in rows]
+    return [_chain_one(decoder, row, options, _kept_directive_scores(decoder, row, heads)) for row in rows]
 
 
 def decide_directive(
@@ -82,8 +100,8 @@ def decide_directive(
     """The directive decision for one loop (``directive_scores``) with the prompt's prefill in the same forward
     pass; also returns the prompt's row for the clause steps that follow."""
     prompt = decoder.prompt(loop)
-    first, cache, totals, after = decoder.prefill_scores(prompt.ids, list(heads))
-    row = _Row(prompt, first, cache)
+    first, cache, totals, after, run = decoder.prefill_scores(prompt.ids, list(heads))
+    row = _Row(prompt, first, cache, _Heads(list(heads), totals, after, run))
     return row, _scores_from(decoder, row, heads, totals, after)
 
 
@@ -96,6 +114,13 @@ def directive_scores(decoder: PragmaDecoder, row: _Row, heads: tuple[str, ...] =
     computed anyway (heads end at word boundaries, so their token sequences are prefixes of one another).
     """
     totals, after = decoder.score_texts(row.first_logp, row.cache, list(heads))
+    return _scores_from(decoder, row, heads, totals, after)
+
+
+def _kept_directive_scores(decoder: PragmaDecoder, row: _Row, heads: tuple[str, ...]) -> dict[str, float]:
+    """``directive_scores``, keeping the heads' run in ``row`` for the clause steps."""
+    totals, after, run = decoder.score_texts_run(row.first_logp, row.cache, list(heads))
+    row.heads = _Heads(list(heads), totals, after, run)
     return _scores_from(decoder, row, heads, totals, after)
 
 
@@ -209,22 +234,20 @@ def _fill_clauses(decoder: PragmaDecoder, row: _Row, head: str, options: ChainOp
     """Walk CLAUSE_ORDER from ``head``, accepting hints the model prefers and letting it fill their arguments.
     Returns the pragma and log P(pragma + end marker) when the last step computed it (None otherwise).
 
-    What was accepted stays in a KV cache (``_Prefix``): a step scores the newly accepted part and the hints after
-    it in one forward pass, which also extends the cache by that part."""
+    What was accepted stays in a KV cache (``_Prefix``): the directive comes from step 1's run, and a step runs
+    only the newly accepted part; the hints' likelihoods are then read off the next-token log-probs
+    (``_offers``)."""
     directive = head[len("omp ") :]
     remaining = [c for c in CLAUSE_ORDER if c in DIRECTIVES[directive]]
     root = _Prefix("", [], row.cache, row.first_logp, 0.0)
-    prefix, text = root, head
+    prefix, text = (row.heads and row.heads.prefix(head)) or root, head
     while remaining:
         prefix, new, new_ids = _continue(decoder, prefix, root, text)
-        hints = [f"{new} {c}" for c in remaining]
         if new:
-            totals, after, cache = decoder.score_texts_extending(prefix.logp, prefix.cache, [new, *hints])
+            totals, after, cache = decoder.score_texts_extending(prefix.logp, prefix.cache, [new])
             prefix = _Prefix(text, prefix.ids + new_ids, cache, after[0], prefix.total + totals[0])
-            offers = totals[1:] - totals[0]  # log P(hint | text)
-        else:  # text is all cached (the offered clauses were declined): only the hints are new
-            offers, _ = decoder.score_texts(prefix.logp, prefix.cache, hints)
         stop = prefix.logp[decoder.end_id]  # log P(end marker | text)
+        offers = _offers(decoder, prefix, remaining, stop)  # log P(hint | text)
         choice = int(np.argmax(offers))
         if offers[choice] <= stop:  # ending here beats every clause still on offer
             return text, float(prefix.total + stop)
@@ -238,6 +261,21 @@ def _fill_clauses(decoder: PragmaDecoder, row: _Row, head: str, options: ChainOp
             break
         text = filled
     return text, None
+
+
+def _offers(decoder: PragmaDecoder, prefix: _Prefix, clauses: list[str], stop: float) -> np.ndarray:
+    """log P(" clause" | prefix) for each clause on offer. A one-token hint (`` private``) is read off the prefix's
+    next-token log-probs; a longer one (`` last`` ``private``) is at most as likely as its first token, so it is
+    scored (one more forward pass) only when that bound beats ending and every one-token hint. The step's choice
+    is then the one scoring every hint would give, without a forward pass in most steps."""
+    ids = [decoder.encode_short(" " + c) for c in clauses]
+    offers = np.array([prefix.logp[t[0]] for t in ids], dtype=np.float64)
+    best = max([float(stop), *(float(offers[k]) for k, t in enumerate(ids) if len(t) == 1)])
+    unsure = [k for k, t in enumerate(ids) if len(t) > 1 and offers[k] > best]
+    if unsure:
+        totals, _ = decoder.score_texts(prefix.logp, prefix.cache, [" " + clauses[k] for k in unsure])
+        offers[unsure] = totals
+    return offers
 
 
 def _fill_arguments(

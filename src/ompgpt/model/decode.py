@@ -70,6 +70,7 @@ class PragmaDecoder:
         self.end_id = tokenizer.end_of_pragma_id
         self.trie = TokenTrie(self.strings, self.end_id)
         self._maskers: dict[frozenset[str] | None, TokenMasker] = {}
+        self._short_ids: dict[str, tuple[int, ...]] = {}
 
     @classmethod
     def load(cls, directory: str | Path) -> PragmaDecoder:
@@ -122,8 +123,24 @@ class PragmaDecoder:
         The texts' tokens are merged into a prefix tree and run in one forward pass, so shared prefixes (``omp
         parallel for`` in most directive candidates) cost once.
         """
-        totals, after, _ = self.score_texts_extending(first_logp, cache, texts)
+        totals, after, _ = self.score_texts_run(first_logp, cache, texts)
         return totals, after
+
+    def score_texts_run(
+        self, first_logp: np.ndarray, cache: KVCache, texts: list[str]
+    ) -> tuple[np.ndarray, np.ndarray, TextCaches]:
+        """``score_texts``, plus the tree's keys and values, from which each text's own cache can be cut."""
+        tree = _TextTree.build(self.tok, texts)
+        logits, tree_cache = self.model.forward(tree.tokens[None], cache, tree=(tree.depth, tree.visible))
+        totals, after = tree.scores(first_logp, log_softmax(logits[0]))
+        return totals, after, TextCaches(tree, cache, tree_cache)
+
+    def encode_short(self, text: str) -> tuple[int, ...]:
+        """Token ids of a short fixed text (a clause hint), memoized: chain-of-OMP asks for the same few often."""
+        ids = self._short_ids.get(text)
+        if ids is None:
+            ids = self._short_ids[text] = tuple(self.tok.encode(text))
+        return ids
 
     def score_texts_extending(
         self, first_logp: np.ndarray, cache: KVCache, texts: list[str]
@@ -131,27 +148,19 @@ class PragmaDecoder:
         """``score_texts``, plus ``cache`` extended by the tokens of ``texts[0]``: the first text's nodes come first
         in the tree and form a chain from its root, so their keys and values, sliced off the tree's, are exactly
         what running that text alone would have cached. Chain-of-OMP extends its prefix this way for free."""
-        tree = _TextTree.build(self.tok, texts)
-        logits, tree_cache = self.model.forward(tree.tokens[None], cache, tree=(tree.depth, tree.visible))
-        totals, after = tree.scores(first_logp, log_softmax(logits[0]))
-        end = cache.length + len(tree.seqs[0])
-        extended = KVCache(
-            k=[a[:, :, :end] for a in tree_cache.k],
-            v=[a[:, :, :end] for a in tree_cache.v],
-            valid=tree_cache.valid[:, :end],
-            next_pos=cache.next_pos + len(tree.seqs[0]),
-        )
-        return totals, after, extended
+        totals, after, run = self.score_texts_run(first_logp, cache, texts)
+        return totals, after, run.cache_of(0)
 
     def prefill_scores(
         self, prompt_ids: list[int], texts: list[str]
-    ) -> tuple[np.ndarray, KVCache, np.ndarray, np.ndarray]:
+    ) -> tuple[np.ndarray, KVCache, np.ndarray, np.ndarray, TextCaches]:
         """``prefill`` of one prompt and ``score_texts`` after it in a single forward pass.
 
         The prompt is a chain and the texts' prefix tree hangs off its last token, so one call does both: a
         forward pass has a fixed cost (~7 ms for a few tokens on one core) that the directive decision would
         otherwise pay twice. Returns the next-token log-probs after the prompt, the prompt's one-row cache (the
-        tree's keys cut off: prompt tokens never see the tree), and the texts' totals and next-token log-probs.
+        tree's keys cut off: prompt tokens never see the tree), the texts' totals and next-token log-probs, and
+        the texts' own caches (chain-of-OMP continues a directive from there without running it again).
         """
         tree = _TextTree.build(self.tok, texts)
         p, n = len(prompt_ids), len(tree.depth)
@@ -170,7 +179,7 @@ class PragmaDecoder:
             next_pos=np.array([p], dtype=np.int64),
         )
         totals, after = tree.scores(logp[0], logp[1:])
-        return logp[0], prompt_cache, totals, after
+        return logp[0], prompt_cache, totals, after, TextCaches(tree, prompt_cache, cache)
 
     # -- free constrained decoding ---------------------------------------------------------------------------------
     def beam_search(
@@ -262,6 +271,30 @@ class _Beam:
 
     def extend(self, tok: int, logp: float, states: frozenset[State]) -> _Beam:
         return _Beam(self.loop, [*self.ids, tok], states, self.logprob + logp, self.row)
+
+
+@dataclass
+class TextCaches:
+    """The keys and values of a text tree run after a one-row cache (``base``). Any text's cache, as if it had
+    been run alone after ``base``, is cut out of it: a tree node's keys and values depend only on its ancestors
+    and its depth, and the text's nodes are a chain of ancestors."""
+
+    tree: _TextTree
+    base: KVCache
+    run: KVCache  # base's columns, then one per tree node
+
+    def cache_of(self, index: int) -> KVCache:
+        seq = self.tree.seqs[index]
+        nodes = np.array([self.tree.nodes[seq[:k]] for k in range(1, len(seq) + 1)], dtype=np.int64)
+        cols = np.concatenate([np.arange(self.base.length), self.base.length + nodes])
+        contiguous = len(nodes) == 0 or (nodes[0] == 0 and nodes[-1] == len(nodes) - 1)
+        pick = (lambda a: a[:, :, : len(cols)]) if contiguous else (lambda a: a[:, :, cols])
+        return KVCache(
+            k=[pick(a) for a in self.run.k],
+            v=[pick(a) for a in self.run.v],
+            valid=np.concatenate([self.base.valid, np.ones((1, len(nodes)), dtype=bool)], axis=1),
+            next_pos=self.base.next_pos + len(nodes),
+        )
 
 
 @dataclass
