@@ -868,6 +868,26 @@ CASES = [
         lang="cpp",
     ),
     Case(
+        "cpp_parenthesized_std_max",  # `(std::max)(m, a[i])`, written so against a max macro: the grammar reads a
+        # cast of a comma expression, and the max reduction was lost (a carried dependence instead)
+        "#include <algorithm>\ndouble f(const double *a, int n) {\n  double m = a[0];\n"
+        "  for (int i = 0; i < n; i++) m = (std::max)(m, a[i]);\n  return m;\n}",
+        "parallel",
+        set(),
+        {"max:m"},
+        full=True,
+        lang="cpp",
+    ),
+    Case(
+        "parenthesized_min_call",  # `(min)(a[i], m)`: a call of a parenthesized name, not an unknown function
+        "double f(const double *a, int n) {\n  double m = a[0];\n"
+        "  for (int i = 0; i < n; i++) m = (fmin)(a[i], m);\n  return m;\n}",
+        "parallel",
+        set(),
+        {"min:m"},
+        full=True,
+    ),
+    Case(
         "cpp_static_member_temporary",  # EDGE: `parallel::g_scratchMem = ...` was made private; gcc and clang
         # reject private/lastprivate of a static data member (predetermined shared)
         "struct S { static double t; };\nvoid f(const double *a, double *b, int n) {\n"

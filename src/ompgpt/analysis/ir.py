@@ -280,6 +280,13 @@ def squash(text: str) -> str:
     return "".join(text.split())
 
 
+def _unparenthesized(node):
+    """The expression inside any parentheses around it (None stays None)."""
+    while node is not None and node.type == "parenthesized_expression" and node.named_child_count == 1:
+        node = node.named_children[0]
+    return node
+
+
 class Builder:
     """Converts statements and expressions of one function into IR. ``depth`` > 0 builds a callee summary, where
     calls to other same-file functions are left unknown (one level deep)."""
@@ -1054,6 +1061,7 @@ class Builder:
         args_node = node.child_by_field_name("arguments")
         args = [a for a in args_node.named_children if a.type != "comment"] if args_node is not None else []
         pos = pos_of(node)
+        fn = _unparenthesized(fn)  # ``(max)(a, b)``, written so against a max macro
         if fn is not None and fn.type == "field_expression":
             self._method_call(fn, args, ev, pos)
             return
@@ -1195,6 +1203,22 @@ class Builder:
             self._note_access(acc)
 
     # ---------------------------------------------------------------- reductions
+    def _paren_call_shape(self, lhs: str, cast) -> tuple[str, list] | None:
+        """``(std::max)(lhs, x)``, which the grammar reads as a cast of a comma expression: a max/min update."""
+        type_node, value = cast.child_by_field_name("type"), cast.child_by_field_name("value")
+        name = squash(self.text(type_node)) if type_node is not None else ""
+        red = "max" if name in _MAX_NAMES else "min" if name in _MIN_NAMES else None
+        if red is None or value is None or value.type != "parenthesized_expression" or not value.named_child_count:
+            return None
+        pair = value.named_children[0]
+        if pair.type != "comma_expression":
+            return None
+        args = [pair.child_by_field_name("left"), pair.child_by_field_name("right")]
+        texts = [squash(self.text(a)) for a in args]
+        if args[1].type == "comma_expression" or texts.count(lhs) != 1:
+            return None
+        return red, [args[1 - texts.index(lhs)]]
+
     def _reduction_shape(self, lhs: str, rhs) -> tuple[str, list] | None:
         """For ``lhs = rhs``: the reduction operator and the other operands, when rhs combines lhs once with
         other terms by an associative operator, max/min call or max/min conditional."""
@@ -1219,8 +1243,10 @@ class Builder:
                 if len(hits) == 1:
                     return op, [n for i, n in enumerate(operands) if i != hits[0]]
             return None
+        if t == "cast_expression":  # ``(std::max)(m, x)``: parenthesized against max macros, read as a cast
+            return self._paren_call_shape(lhs, rhs)
         if t == "call_expression":
-            fn = rhs.child_by_field_name("function")
+            fn = _unparenthesized(rhs.child_by_field_name("function"))
             name = squash(self.text(fn)) if fn is not None else ""
             if fn is not None and fn.type == "template_function":
                 name = squash(self.text(fn.child_by_field_name("name")))
