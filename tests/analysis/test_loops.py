@@ -919,6 +919,18 @@ CASES = [
         lang="cpp",
     ),
     Case(
+        "cpp_nested_template_size_type_count",  # every level of template arguments is stripped before the scoped
+        # integer typedef is recognized (one level left `std::vector<std::vector>::size_type`: a "class")
+        "#include <vector>\ntypename std::vector<std::vector<int>>::size_type f(const double *a, int n) {\n"
+        "  typename std::vector<std::vector<int>>::size_type cnt = 0;\n"
+        "  for (int j = 0; j < n; j++) cnt += a[j] > 0;\n  return cnt;\n}",
+        "parallel",
+        set(),
+        {"+:cnt"},
+        full=True,
+        lang="cpp",
+    ),
+    Case(
         "empty_body",  # a body commented out (seen in the corpus) was suggested a parallel for
         "void f(int n, int *a) {\nfor (int i = 0; i < n; i++) {\n  // if (a[i]) g(a[i]);\n}\n}",
         "parallel",

@@ -496,11 +496,11 @@ def _class_typed(fn: FunctionInfo, loop: Loop, key: str) -> str | None:
     info = fn.lookup(key, loop.node.start_byte)
     if info is None or info.pointer or info.array:
         return None
-    words = [w for w in info.type_text.replace("&", " ").split() if w not in ("const", "volatile", "static")]
-    type_name = " ".join(words)
+    skip = ("const", "volatile", "static", "typename")
+    type_name = " ".join(w for w in info.type_text.replace("&", " ").split() if w not in skip)
     if not type_name or ("::" not in type_name and "<" not in type_name):
         return None
-    if _SCOPED_ARITHMETIC.fullmatch(re.sub(r"<[^<>]*>", "", type_name)):
+    if _SCOPED_ARITHMETIC.fullmatch(ir.without_template_arguments(type_name).replace(" ", "")):
         return None
     return type_name
 

@@ -1499,12 +1499,17 @@ _OWNING_TYPE = re.compile(
 )
 
 
-def _owning_type(type_text: str) -> bool:
-    """Is the declared type (outside its template arguments) an owning container? ``Eigen::Map<VectorXd>`` is not."""
+def without_template_arguments(type_text: str) -> str:
+    """``std::vector<std::vector<int>>::size_type`` -> ``std::vector::size_type``: every level of ``<...>`` removed."""
     outer = type_text
     while (shorter := re.sub(r"<[^<>]*>", "", outer)) != outer:
         outer = shorter
-    words = outer.replace("&", " ").replace("*", " ").split()
+    return outer
+
+
+def _owning_type(type_text: str) -> bool:
+    """Is the declared type (outside its template arguments) an owning container? ``Eigen::Map<VectorXd>`` is not."""
+    words = without_template_arguments(type_text).replace("&", " ").replace("*", " ").split()
     return bool(words) and _OWNING_TYPE.fullmatch(words[-1].rsplit("::", 1)[-1]) is not None
 
 
