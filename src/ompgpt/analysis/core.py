@@ -415,17 +415,15 @@ def _classify_scalars(fn, loop, ls, flow, locals_, options, facts: _LoopFacts) -
         if not writes:
             status[key] = "read"
             continue
+        if "::" in key:  # ``ns::x = ...``, ``S::total += ...``: no clause can name it (see _scoped_write)
+            status[key] = "serial"
+            facts.deps.append(_scoped_write(key, writes))
+            continue
         op = _red_op(accs)
         if op is not None:
             status[key] = "reduction"
             if aggregate:
                 element_ops.setdefault(base, {})[key] = op
-            elif "::" in key:  # ``S::total += ...``: a static data member cannot be named in a reduction clause
-                where = _at(next(a.pos for a in accs if a.kind & WRITE))
-                facts.deps.append(Dependence("flow", key, where, where, "<", None, True,
-                                             f"accumulated with '{op}' into a namespace-scope or static member "
-                                             "variable, which a reduction clause may not name (static members are "
-                                             "predetermined shared): accumulate into a local"))  # fmt: skip
             elif (kind := _class_typed(fn, loop, key)) is not None:
                 where = _at(next(a.pos for a in accs if a.kind & WRITE))
                 facts.deps.append(Dependence("flow", key, where, where, "<", None, True,
@@ -537,24 +535,25 @@ def _reduced_elements(fn, loop, base, parts: dict[str, str], keys: list[str], st
     )
 
 
+def _scoped_write(key: str, writes: list[ir.Access]) -> Dependence:
+    """A scoped name the loop writes (``ns::x``, ``S::count``) is a namespace-scope variable or a static data
+    member; the latter is predetermined shared (gcc and clang reject it in private, lastprivate and reduction
+    clauses), and which one it is needs the class. So every thread writes the one shared variable."""
+    return Dependence(
+        "output",
+        key,
+        _at(writes[0].pos),
+        _at(writes[-1].pos),
+        "*",
+        None,
+        True,
+        "a namespace-scope or static member variable written by every thread (a static data member cannot be "
+        "named in a private or reduction clause): assign or accumulate into a variable declared in the loop",
+    )
+
+
 def _private_scalar(fn, loop, key, accs, flow, options, facts: _LoopFacts) -> None:
     writes = [a for a in accs if a.kind & WRITE]
-    if "::" in key:  # ``ns::x = ...``: a namespace-scope variable or a static data member; the latter is
-        # predetermined shared (gcc and clang reject private(S::y)), and which one it is needs the class
-        facts.deps.append(
-            Dependence(
-                "output",
-                key,
-                _at(writes[0].pos),
-                _at(writes[-1].pos),
-                "*",
-                None,
-                True,
-                "a namespace-scope or static member variable written in every iteration: shared by every thread "
-                "(a static data member cannot be made private); assign a variable declared in the loop instead",
-            )
-        )
-        return
     if fn.live_after(key, loop.node, options.snippet) or _snippet_output(fn, loop, key, accs, options):
         facts.live.add(key)
         if key in flow.defined_at_exit:

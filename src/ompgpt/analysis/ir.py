@@ -794,7 +794,8 @@ class Builder:
         if t == "qualified_identifier":
             # ``ns::x``, ``S::count``: one variable under its full name, as its writes are keyed (reading only
             # the last part, ``x``, made a read of ``ns::x`` look like another variable)
-            acc = Access(squash(self.text(node)), squash(self.text(node)), READ, pos_of(node))
+            name = squash(self.text(node))
+            acc = Access(name, name, READ, pos_of(node))
             ev.acc.append(acc)
             self._note_access(acc)
             return

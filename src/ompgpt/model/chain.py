@@ -91,7 +91,7 @@ def chain_of_omp(
     prompts = [decoder.prompt(loop) for loop in loops]
     first_logp, cache = decoder.prefill([p.ids for p in prompts])
     rows = [_Row(p, first_logp[b], cache.select([b])) for b, p in enumerate(prompts)]
-    return [_chain_one(decoder, row, options, _kept_directive_scores(decoder, row, heads)) for row in rows]
+    return [_chain_one(decoder, row, options, directive_scores(decoder, row, heads)) for row in rows]
 
 
 def decide_directive(
@@ -111,14 +111,9 @@ def directive_scores(decoder: PragmaDecoder, row: _Row, heads: tuple[str, ...] =
     ``omp d`` is exact when what follows ends the directive (end marker or a clause), not a longer directive such
     as ``omp d simd``. Next tokens are sorted by the grammar into ending, extending, and ambiguous ones (`` s``
     can start ``simd`` or ``schedule``); the ambiguous mass is split using the longer heads' own scores, which are
-    computed anyway (heads end at word boundaries, so their token sequences are prefixes of one another).
+    computed anyway (heads end at word boundaries, so their token sequences are prefixes of one another). The heads'
+    run is kept in ``row`` (``row.heads``): the clause steps continue each directive from it.
     """
-    totals, after = decoder.score_texts(row.first_logp, row.cache, list(heads))
-    return _scores_from(decoder, row, heads, totals, after)
-
-
-def _kept_directive_scores(decoder: PragmaDecoder, row: _Row, heads: tuple[str, ...]) -> dict[str, float]:
-    """``directive_scores``, keeping the heads' run in ``row`` for the clause steps."""
     totals, after, run = decoder.score_texts_run(row.first_logp, row.cache, list(heads))
     row.heads = _Heads(list(heads), totals, after, run)
     return _scores_from(decoder, row, heads, totals, after)
