@@ -879,6 +879,17 @@ CASES = [
         lang="cpp",
     ),
     Case(
+        "parenthesized_ternary_max_and_if_min",  # `e = ((e < (x + y)) ? x + y : e)`: the parentheses around an
+        # operand made its text differ from the chosen value, so the max was read as a carried dependence
+        "double f(const double *a, const double *b, int n) {\n  double e = a[0], m = b[0];\n"
+        "  for (int i = 0; i < n; i++) {\n    e = ((e < (a[i] + b[i])) ? a[i] + b[i] : e);\n"
+        "    if ((b[i]) < m) m = (b[i]);\n  }\n  return e + m;\n}",
+        "parallel",
+        set(),
+        {"max:e", "min:m"},
+        full=True,
+    ),
+    Case(
         "parenthesized_min_call",  # `(min)(a[i], m)`: a call of a parenthesized name, not an unknown function
         "double f(const double *a, int n) {\n  double m = a[0];\n"
         "  for (int i = 0; i < n; i++) m = (fmin)(a[i], m);\n  return m;\n}",

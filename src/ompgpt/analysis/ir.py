@@ -1280,6 +1280,11 @@ class Builder:
         else:
             out.append(node)
 
+    def _bare_text(self, node) -> str:
+        """The text without blanks or enclosing parentheses, so ``(x + y)`` and ``x + y`` name the same value in the
+        max/min shapes (``m = ((m < (a + b)) ? a + b : m)`` is common in real code)."""
+        return squash(self.text(_unparenthesized(node)))
+
     def _ternary_shape(self, lhs: str, node) -> tuple[str, list] | None:
         cond = node.child_by_field_name("condition")
         while cond is not None and cond.type == "parenthesized_expression" and cond.named_child_count:
@@ -1289,7 +1294,7 @@ class Builder:
             return None
         op = self._op(cond)
         a, b = cond.child_by_field_name("left"), cond.child_by_field_name("right")
-        ta, tb, tx, ty = (squash(self.text(n)) for n in (a, b, then, other))
+        ta, tb, tx, ty = (self._bare_text(n) for n in (a, b, then, other))
         if op not in ("<", "<=", ">", ">=") or {ta, tb} != {tx, ty} or lhs not in (ta, tb) or ta == tb:
             return None
         picks_left = tx == ta  # the value chosen when the condition holds is the left operand
@@ -1312,10 +1317,10 @@ class Builder:
         if assign is None or assign.type != "assignment_expression" or self._op(assign) != "=":
             return None
         left, right = assign.child_by_field_name("left"), assign.child_by_field_name("right")
-        lhs, value = squash(self.text(left)), squash(self.text(right))
+        lhs, value = self._bare_text(left), self._bare_text(right)
         op = self._op(cond)
         a, b = cond.child_by_field_name("left"), cond.child_by_field_name("right")
-        ta, tb = squash(self.text(a)), squash(self.text(b))
+        ta, tb = self._bare_text(a), self._bare_text(b)
         if op not in ("<", "<=", ">", ">=") or {ta, tb} != {lhs, value} or lhs == value:
             return None
         new_is_left = ta == value
