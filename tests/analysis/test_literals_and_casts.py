@@ -16,6 +16,14 @@ def test_cpp_casts_are_not_calls_with_side_effects():
     assert res.verdict == "parallel", res.reasons
 
 
+def test_cpp_functional_casts_are_not_calls_with_side_effects():
+    # `double(i)` parses as a call; it was "a call to double with unknown side effects", so every C++ loop with a
+    # functional cast to an arithmetic type (~600 in the training split) lost its verdict
+    res = analyze_snippet("for (int i = 0; i < n; ++i) y[i] = double(i) * float(k) + std::size_t(n);", "cpp")
+    assert res.verdict == "parallel", res.reasons
+    assert analyze_snippet("for (int i = 0; i < n; ++i) y[i] = Vec(i);", "cpp").verdict == "unknown"  # a class
+
+
 def test_array_reduction_names_declared_arrays_whole_and_never_guesses_a_parameter_extent():
     from ompgpt.analysis import analyze_file
     from ompgpt.source import SourceFile

@@ -70,14 +70,19 @@ RESETTING_METHODS = _words("clear assign setZero setOnes setConstant setIdentity
 
 
 _CASTS = frozenset({"static_cast", "const_cast", "reinterpret_cast", "dynamic_cast", "bit_cast"})
+#: arithmetic types: ``double(i)``, ``size_t(n)`` are C++ functional casts, which the grammar reads as calls
+_ARITHMETIC_TYPES = _words(
+    """double float int long short char bool unsigned signed wchar_t char16_t char32_t size_t ssize_t ptrdiff_t
+    intptr_t uintptr_t int8_t uint8_t int16_t uint16_t int32_t uint32_t int64_t uint64_t"""
+)
 
 
 def classify(name: str) -> str:
     """One of ``pure``, ``io``, ``rng``, ``exit``, ``alloc``, ``memwrite``, ``unknown`` for a called name
     (``std::`` and ``::`` prefixes stripped)."""
     short = name.rsplit("::", 1)[-1]
-    if short.split("<", 1)[0].strip() in _CASTS:
-        return "pure"  # static_cast<float>(x) parses as a call to a template function
+    if short.split("<", 1)[0].strip() in _CASTS or short in _ARITHMETIC_TYPES:
+        return "pure"  # static_cast<float>(x) parses as a call to a template function, double(i) as a call
     if short in PURE_FUNCTIONS or name.startswith(("std::numeric_limits", "sizeof")):
         return "pure"
     if short in IO_FUNCTIONS:
