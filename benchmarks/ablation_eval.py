@@ -34,6 +34,7 @@ from ompgpt.evaluate.adapters import (
     item_loop_input,
     item_place,
 )
+from ompgpt.model import DEFAULT_PROMPT_TOKENS
 from ompgpt.model.chain import ChainOptions, chain_of_omp, one_shot
 from ompgpt.model.decode import Candidate, PragmaDecoder
 
@@ -41,15 +42,20 @@ PREDICTIONS = ("chain", "chain-given", "advisor", "advisor-given")
 
 
 def predict_all(
-    model_dir: str, dataset: str, limit: int | None, cache: Path | None = None, decode: str = "chain"
+    model_dir: str,
+    dataset: str,
+    limit: int | None,
+    cache: Path | None = None,
+    decode: str = "chain",
+    prompt_tokens: int | None = DEFAULT_PROMPT_TOKENS,
 ) -> dict:
     """Labels and the four predictions per item, plus milliseconds per loop spent in the model. With ``cache``
     (a JSON file), the chain-of-OMP candidates are read from it when it holds this model's answers for these items
     and written to it otherwise, so a change to the analysis or the advisor is rescored in seconds."""
     items = datasets.load(dataset, limit=limit)
-    all_cands, model_ms = _cached_candidates(cache, model_dir, items)
+    all_cands, model_ms = _cached_candidates(cache, model_dir, items, prompt_tokens)
     if all_cands is None:
-        decoder = PragmaDecoder.load(model_dir)
+        decoder = PragmaDecoder.load(model_dir, prompt_tokens=prompt_tokens)
         t0 = time.perf_counter()
         run = DECODERS[decode]
         all_cands = [run(decoder, [item_loop_input(item)])[0] for item in items]
@@ -57,7 +63,7 @@ def predict_all(
         if cache is not None:
             cache.parent.mkdir(parents=True, exist_ok=True)
             rows = [[dataclasses.astuple(c) for c in cands] for cands in all_cands]
-            cache.write_text(json.dumps({**_cache_key(model_dir, items), "model_ms_per_loop": model_ms,
+            cache.write_text(json.dumps({**_cache_key(model_dir, items, prompt_tokens), "model_ms_per_loop": model_ms,
                                          "candidates": rows}))  # fmt: skip
     out: dict[str, list] = {name: [] for name in PREDICTIONS}
     for item, cands in zip(items, all_cands, strict=True):
@@ -81,16 +87,18 @@ DECODERS = {
 }
 
 
-def _cache_key(model_dir: str, items) -> dict:
-    """What a cache must match to be reused: the model folder, the items, and the candidate layout."""
-    return {"format": 2, "model": str(Path(model_dir).resolve()), "items": [it.id for it in items]}
+def _cache_key(model_dir: str, items, prompt_tokens: int | None) -> dict:
+    """What a cache must match to be reused: the model folder, the items, the candidate layout and the prompt
+    budget (caches written before the budget existed used the whole window, which reads as None)."""
+    return {"format": 2, "model": str(Path(model_dir).resolve()), "items": [it.id for it in items],
+            "prompt_tokens": prompt_tokens}  # fmt: skip
 
 
-def _cached_candidates(cache: Path | None, model_dir: str, items) -> tuple[list | None, float]:
+def _cached_candidates(cache: Path | None, model_dir: str, items, prompt_tokens) -> tuple[list | None, float]:
     if cache is None or not cache.exists():
         return None, 0.0
     data = json.loads(cache.read_text())
-    if any(data.get(k) != v for k, v in _cache_key(model_dir, items).items()):
+    if any(data.get(k) != v for k, v in _cache_key(model_dir, items, prompt_tokens).items()):
         return None, 0.0
     return [[Candidate(*row) for row in rows] for rows in data["candidates"]], data["model_ms_per_loop"]
 
@@ -103,10 +111,11 @@ def _row(name: str, scores: metrics.Scores) -> dict:
             "needs_accuracy": scores.needs.accuracy}  # fmt: skip
 
 
-def _job(args: tuple[str, str, str, int | None, Path | None, str]) -> tuple[str, str, dict]:
-    name, model_dir, dataset, limit, cache_dir, decode = args
-    cache = cache_dir / f"{name}-{decode}-{dataset}-{limit or 'all'}.json" if cache_dir else None
-    return name, dataset, predict_all(model_dir, dataset, limit, cache, decode)
+def _job(args: tuple[str, str, str, int | None, Path | None, str, int | None]) -> tuple[str, str, dict]:
+    name, model_dir, dataset, limit, cache_dir, decode, prompt_tokens = args
+    budget = f"-p{prompt_tokens}" if prompt_tokens else ""
+    cache = cache_dir / f"{name}-{decode}-{dataset}-{limit or 'all'}{budget}.json" if cache_dir else None
+    return name, dataset, predict_all(model_dir, dataset, limit, cache, decode, prompt_tokens)
 
 
 def main() -> int:
@@ -118,13 +127,19 @@ def main() -> int:
     ap.add_argument("--json", type=Path, help="write every row here")
     ap.add_argument("--decode", choices=tuple(DECODERS), default="chain", help="how the model's candidates are made")
     ap.add_argument(
+        "--prompt-tokens",
+        type=int,
+        default=DEFAULT_PROMPT_TOKENS or 0,
+        help="prompt budget in tokens (0: the whole window)",
+    )
+    ap.add_argument(
         "--candidates", type=Path, help="folder caching each model's chain-of-OMP candidates per dataset (reused "
         "when model folder and items match; delete it after retraining a model in the same folder)"
     )  # fmt: skip
     args = ap.parse_args()
     models = dict(m.split("=", 1) for m in args.model)
     limits = {ds: (args.monocoder_limit or None) if ds == "monocoder" else None for ds in args.datasets.split(",")}
-    jobs = [(name, path, ds, limit, args.candidates, args.decode)
+    jobs = [(name, path, ds, limit, args.candidates, args.decode, args.prompt_tokens or None)
             for ds, limit in limits.items() for name, path in models.items()]  # fmt: skip
     t0 = time.monotonic()
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:

@@ -24,6 +24,7 @@ import numpy as np
 
 from ompgpt.evaluate import datasets
 from ompgpt.evaluate.adapters import item_loop_input
+from ompgpt.model import DEFAULT_PROMPT_TOKENS
 from ompgpt.model.chain import chain_of_omp, decide_directive
 from ompgpt.model.decode import PragmaDecoder
 
@@ -52,8 +53,14 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=300)
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--json", type=Path, help="write the results here")
+    ap.add_argument(
+        "--prompt-tokens",
+        type=int,
+        default=DEFAULT_PROMPT_TOKENS or 0,
+        help="prompt budget in tokens (0: the whole window)",
+    )
     args = ap.parse_args()
-    decoder = PragmaDecoder.load(args.model)
+    decoder = PragmaDecoder.load(args.model, prompt_tokens=args.prompt_tokens or None)
     loops = [item_loop_input(it) for it in datasets.load(args.dataset, limit=args.limit)]
     chain_of_omp(decoder, loops[:5])  # warm-up: masks, caches, BLAS
     prompt_tokens = [len(decoder.prompt(loop).ids) for loop in loops]
@@ -64,7 +71,7 @@ def main() -> int:
         chain_of_omp(decoder, loops[start : start + args.batch_size])
     batched = len(loops) / (time.perf_counter() - t0)
     result = {
-        "model": str(args.model), "dataset": args.dataset, "loops": len(loops),
+        "model": str(args.model), "dataset": args.dataset, "loops": len(loops), "prompt_budget": args.prompt_tokens,
         "prompt_tokens_median": float(np.median(prompt_tokens)), "directive_decision": summary(decision),
         "chain": summary(chain), "batched_loops_per_s": round(batched, 1), "batch_size": args.batch_size,
         "load_avg": [round(x, 1) for x in os.getloadavg()],

@@ -51,10 +51,28 @@ def test_overlong_loop_is_cut_from_the_middle_with_a_warning(random_model_dir):
     decoder = PragmaDecoder.load(random_model_dir)
     code = "for (int i = 0; i < n; i++) {\n" + "  a[i] = a[i] * 2 + b[i];\n" * 100 + "}"
     prompt = decoder.prompt(LoopInput(code, "int a[N];"))
-    assert len(prompt.ids) == decoder.model.cfg.block_size - decoder.max_new_tokens
+    window = decoder.model.cfg.block_size - decoder.max_new_tokens
+    assert len(prompt.ids) == window  # the default budget is the whole window
     assert any("middle" in w for w in prompt.warnings) and any("context" in w for w in prompt.warnings)
     assert prompt.ids[-1] == decoder.tok.end_of_loop_id
     assert decoder.beam_search([LoopInput(code)], beam_size=2)[0]
+
+
+def test_prompt_budget_cuts_context_then_middle_silently_and_none_keeps_the_window(random_model_dir):
+    full = PragmaDecoder.load(random_model_dir, prompt_tokens=None)
+    for lines in range(12, 0, -1):  # the longest loop whose prompt still fits the (tiny) model's window
+        code = "for (int i = 0; i < n; i++) {\n" + "  a[i] = a[i] * 2 + b[i];\n" * lines + "}"
+        loop = LoopInput(code, "void f(int n, double *a, const double *b)")
+        whole = full.prompt(loop)
+        if not whole.warnings:
+            break
+    budget = len(whole.ids) // 2
+    cut = PragmaDecoder.load(random_model_dir, prompt_tokens=budget).prompt(loop)
+    assert not whole.warnings and not cut.warnings  # within the model's window: a speed setting, not a problem
+    assert len(cut.ids) == budget < len(whole.ids)
+    bare = full.prompt(LoopInput(code)).ids
+    assert cut.ids[: budget // 2] == bare[: budget // 2]  # context dropped first, then the loop's middle
+    assert cut.ids[budget // 2 :] == bare[len(bare) - (budget - budget // 2) :]
 
 
 def test_memorized_model_recovers_every_sample_pragma(trained_model_dir):
@@ -110,6 +128,8 @@ def test_suggest_explains_bad_input(random_model_dir, tmp_path, monkeypatch, cap
     assert "empty input" in capsys.readouterr().err
     assert main(["suggest", "--model", str(tmp_path)]) == 2
     assert "no model" in capsys.readouterr().err
+    assert main(["suggest", "--model", str(random_model_dir), "--prompt-tokens", "5"]) == 2
+    assert "--prompt-tokens must be 0 or at least 16" in capsys.readouterr().err
 
 
 def test_suggest_file_line_uses_the_loop_finder(random_model_dir, tmp_path, capsys):

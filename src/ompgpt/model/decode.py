@@ -15,6 +15,7 @@ import numpy as np
 
 from ompgpt.data.format import END_OF_PRAGMA, loop_prompt
 from ompgpt.data.normalize import normalize_loop_code
+from ompgpt.model import DEFAULT_PROMPT_TOKENS
 from ompgpt.model.grammar import PragmaGrammar, State, TokenMasker, TokenTrie, loop_identifiers
 from ompgpt.model.numpy_gpt import KVCache, NumpyGPT, log_softmax
 from ompgpt.model.tokenizer import OmpTokenizer
@@ -62,10 +63,17 @@ def normalize(cands: list[Candidate]) -> list[Candidate]:
 class PragmaDecoder:
     """The numpy model plus tokenizer, with the decoding primitives chain-of-OMP and ``ompgpt suggest`` build on."""
 
-    def __init__(self, model: NumpyGPT, tokenizer: OmpTokenizer, max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS):
+    def __init__(
+        self,
+        model: NumpyGPT,
+        tokenizer: OmpTokenizer,
+        max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS,
+        prompt_tokens: int | None = DEFAULT_PROMPT_TOKENS,
+    ):
         self.model = model
         self.tok = tokenizer
         self.max_new_tokens = max_new_tokens
+        self.prompt_tokens = prompt_tokens
         self.strings = tokenizer.token_strings()
         self.end_id = tokenizer.end_of_pragma_id
         self.trie = TokenTrie(self.strings, self.end_id)
@@ -73,24 +81,28 @@ class PragmaDecoder:
         self._short_ids: dict[str, tuple[int, ...]] = {}
 
     @classmethod
-    def load(cls, directory: str | Path) -> PragmaDecoder:
-        return cls(NumpyGPT.load(directory), OmpTokenizer.from_file(Path(directory)))
+    def load(cls, directory: str | Path, prompt_tokens: int | None = DEFAULT_PROMPT_TOKENS) -> PragmaDecoder:
+        return cls(NumpyGPT.load(directory), OmpTokenizer.from_file(Path(directory)), prompt_tokens=prompt_tokens)
 
     # -- prompts -------------------------------------------------------------------------------------------------
     def prompt(self, loop: LoopInput) -> Prompt:
-        """Encode a loop; drop the context, then cut the loop's middle, when it does not fit the window.
+        """Encode a loop; drop the context, then cut the loop's middle, when it does not fit the prompt budget.
 
         The code is normalized as the training records were (``normalize_loop_code``: no trailing blanks, common
-        indent removed), so a pasted or benchmark snippet reads like the loops the model learned from."""
-        limit = self.model.cfg.block_size - self.max_new_tokens
+        indent removed), so a pasted or benchmark snippet reads like the loops the model learned from. Only cuts
+        forced by the model's window are warned about; the budget is a speed setting (``prompt_tokens``)."""
+        window = self.model.cfg.block_size - self.max_new_tokens
+        limit = min(window, self.prompt_tokens) if self.prompt_tokens else window
         warnings: list[str] = []
         code = normalize_loop_code(loop.code)
         ids = self.tok.encode(loop_prompt(code, loop.context))
         if len(ids) > limit and loop.context.strip():
-            warnings.append("context dropped: loop and context exceed the model window")
+            if len(ids) > window:
+                warnings.append("context dropped: loop and context exceed the model window")
             ids = self.tok.encode(loop_prompt(code))
         if len(ids) > limit:
-            warnings.append(f"loop truncated from the middle: {len(ids)} tokens > {limit}")
+            if len(ids) > window:
+                warnings.append(f"loop truncated from the middle: {len(ids)} tokens > {window}")
             head = limit // 2
             ids = ids[:head] + ids[len(ids) - (limit - head) :]
         return Prompt(ids, PragmaGrammar(loop_identifiers(loop.code, loop.context)), warnings)

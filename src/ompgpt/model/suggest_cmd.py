@@ -15,9 +15,10 @@ import re
 import sys
 from pathlib import Path
 
-from ompgpt.model import WEIGHTS_DIR
+from ompgpt.model import DEFAULT_PROMPT_TOKENS, WEIGHTS_DIR
 
 DEFAULT_MODEL_DIR = WEIGHTS_DIR
+MIN_PROMPT_TOKENS = 16  # a loop header and the end-of-loop marker
 _LOOP = re.compile(r"\bfor\s*\(")
 
 
@@ -36,6 +37,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jsonl", type=Path, help="many loops: a JSON-lines file with a 'code' field")
     parser.add_argument("--out", type=Path, help="with --jsonl: write here instead of stdout")
     parser.add_argument("--batch-size", type=int, default=16, help="loops per model batch with --jsonl")
+    parser.add_argument(
+        "--prompt-tokens",
+        type=int,
+        default=DEFAULT_PROMPT_TOKENS or 0,
+        help="prompt budget in tokens: context, then the loop's middle, are cut beyond it; a speed setting "
+        "(192 halves the time with context; see docs/BENCHMARKS.md); 0 (default): the model's whole window",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,7 +57,10 @@ def run(args: argparse.Namespace) -> int:
         where = "no trained model is shipped yet" if args.model == DEFAULT_MODEL_DIR else f"no model in {args.model}"
         print(f"ompgpt suggest: {where}; train one with `ompgpt train` and pass --model RUN/export", file=sys.stderr)
         return 2
-    decoder = PragmaDecoder.load(args.model)
+    if args.prompt_tokens < 0 or 0 < args.prompt_tokens < MIN_PROMPT_TOKENS:
+        print(f"ompgpt suggest: --prompt-tokens must be 0 or at least {MIN_PROMPT_TOKENS}", file=sys.stderr)
+        return 2
+    decoder = PragmaDecoder.load(args.model, prompt_tokens=args.prompt_tokens or None)
     if args.jsonl is not None:
         return _run_jsonl(decoder, args)
     loop, error = _read_loop(args)
