@@ -126,6 +126,23 @@ def test_inside_a_parallel_region_the_analysis_answer_is_a_worksharing_for():
     assert advise_given(item_place(EvalItem("x:2", "", "for", {})), an, []).pragma == "#pragma omp parallel for"
 
 
+def test_inside_a_parallel_region_a_model_parallel_for_is_demoted_to_for():
+    """The model's `parallel for` there would nest a team per thread (each running every iteration with nesting off):
+    it was kept as written, while the analysis's own answer was demoted. The `parallel`-only clauses go with it."""
+    from ompgpt.advisor import advise_given
+
+    text = PRELUDE + "void f(void) {\n#pragma omp parallel\n{\nfor (int i = 0; i < 1000; i++) a[i] = g(b[i]);\n}\n}\n"
+    file_scan = scan(SourceFile.from_text(text, "c"))
+    loop = file_scan.loops[0]
+    an = analyze_loop(loop, file_scan, AnalysisOptions())
+    assert loop.in_parallel_region and an.verdict == "unknown"
+    cands = [("parallel for num_threads(4) shared(a, b) schedule(dynamic)", 0.8)]
+    d = advise(loop, an, cands, mode="suggest")
+    assert d.pragma == "#pragma omp for schedule(dynamic)"
+    assert any("demoted" in r for r in d.reasons)
+    assert advise_given(loop, an, cands).pragma == "#pragma omp for schedule(dynamic)"
+
+
 def test_given_a_pragma_is_needed_the_advisor_answers_even_for_a_serial_loop():
     from ompgpt.advisor import advise_given
 

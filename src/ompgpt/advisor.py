@@ -21,6 +21,7 @@ from ompgpt.source.pragma import Clause, Pragma, PragmaError, parse_pragma
 MODES = ("safe", "suggest")
 _PROMOTED = {("for",): ("parallel", "for"), ("for", "simd"): ("parallel", "for", "simd")}
 _DEMOTED = {combined: alone for alone, combined in _PROMOTED.items()}
+_PARALLEL_ONLY = frozenset({"num_threads", "shared", "default", "if", "proc_bind", "copyin"})
 _PRIVATE_KINDS = ("private", "firstprivate", "lastprivate")
 _SHARING = frozenset({"private", "firstprivate", "lastprivate", "reduction", "collapse", "shared", "linear"})
 
@@ -86,11 +87,21 @@ def _candidates(candidates) -> tuple[list[tuple[Pragma, float]], list[str]]:
 
 
 def _usable_candidates(loop, candidates) -> tuple[list[tuple[Pragma, float]], list[str]]:
-    """``_candidates``, with worksharing ``for`` promoted when the loop is outside any parallel region."""
+    """``_candidates``, with worksharing ``for`` promoted when the loop is outside any parallel region, and a
+    combined ``parallel for`` demoted to ``for`` inside one (as the analysis's own pragma is: ``_for_its_place``)."""
     parsed, notes = _candidates(candidates)
     if not getattr(loop, "in_parallel_region", False):
         parsed = [(_promote_orphan(p, notes), prob) for p, prob in parsed]
-    return parsed, notes
+        return parsed, notes
+    demoted = []
+    for pragma, prob in parsed:
+        placed = _for_its_place(loop, pragma)
+        if placed is not pragma:
+            notes.append(
+                f"inside a parallel region: model candidate '{pragma.canonical()}' demoted to '{placed.canonical()}'"
+            )
+        demoted.append((placed, prob))
+    return demoted, notes
 
 
 def _promote_orphan(pragma: Pragma, notes: list[str]) -> Pragma:
@@ -107,11 +118,14 @@ def _promote_orphan(pragma: Pragma, notes: list[str]) -> Pragma:
 
 
 def _for_its_place(loop, pragma: Pragma) -> Pragma:
-    """The analysis's own ``parallel for`` as a worksharing ``for`` when the loop already runs inside a parallel
-    region: a second ``parallel`` there would nest a team per thread instead of sharing the iterations."""
+    """A combined ``parallel for`` as a worksharing ``for`` when the loop already runs inside a parallel region: a
+    second ``parallel`` there would nest a team per thread (with nesting off, the default, every thread would run
+    all the iterations) instead of sharing them. Clauses of the ``parallel`` part (``num_threads``, ``shared``,
+    ``default``, ``if``, ``proc_bind``, ``copyin``) are dropped: ``for`` does not take them."""
     if not getattr(loop, "in_parallel_region", False) or pragma.directive not in _DEMOTED:
         return pragma
-    return Pragma(_DEMOTED[pragma.directive], pragma.clauses, pragma.directive_arg)
+    clauses = tuple(c for c in pragma.clauses if c.name not in _PARALLEL_ONLY)
+    return Pragma(_DEMOTED[pragma.directive], clauses, pragma.directive_arg)
 
 
 def _serial(analysis, existing, parsed, notes) -> Decision:
