@@ -243,6 +243,11 @@ def _unknown(analysis, existing, parsed, notes, mode, verified) -> Decision:
         )
     if not parsed:
         return Decision("none", None, 0.5, "none", reasons, False)
+    if analysis.header_problem and not verified:
+        # a loop directive needs OpenMP's canonical loop form; in our repositories people left such loops serial
+        # (e.g. 593 of 678 outer range-based for loops), and a guess here would usually not even compile
+        why = f"no loop directive applies as written ({analysis.header_problem})"
+        return Decision("none", None, 0.8, "analysis", [why, *notes], False)
     cand, prob = parsed[0]
     text = _add_known_clauses(cand, analysis)
     if verified:

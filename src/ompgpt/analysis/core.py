@@ -92,6 +92,11 @@ class LoopAnalysis:
     # unknown: reduction(op:array[:N]) with the user's N, or atomic updates
     unknown_calls: list[str] = field(default_factory=list)  # callees of unknown effect (may write what they get)
     assumptions: list[str] = field(default_factory=list)
+    # why no loop directive applies to the loop as written: not OpenMP's canonical loop form (a while loop, a
+    # condition or increment OpenMP does not accept, a range-based for before OpenMP 5.0) or a header the body
+    # changes. None when it applies, or when only this analysis is unsure (a step it cannot read, an iterator over
+    # a container of unknown type)
+    header_problem: str | None = None
 
     @property
     def location(self) -> str:
@@ -216,6 +221,12 @@ class _LoopFacts:
         self.unknown_calls: list[str] = []
         self.assumptions: list[str] = []
         self.live: set[str] = set()
+        self.header_problem: str | None = None
+
+    def header_blocker(self, text: str) -> None:
+        """A blocker that rules out a loop directive itself (see ``LoopAnalysis.header_problem``)."""
+        self.blockers.append(text)
+        self.header_problem = self.header_problem or text
 
 
 def _fresh_result(loop: Loop) -> LoopAnalysis:
@@ -285,22 +296,26 @@ def _analyze_unsafe(ctx: FileContext, file_scan: FileScan, index: int, options: 
 def _check_header(fn: FunctionInfo, loop: Loop, ls: LoopS, facts: _LoopFacts) -> None:
     h = ls.header
     if ls.kind != "for" or h.problem is not None:
-        facts.blockers.append(f"non-canonical loop header: {h.problem or ls.kind}")
+        text = f"non-canonical loop header: {h.problem or ls.kind}"
+        if h.problem_is_ours:
+            facts.blockers.append(text)
+        else:
+            facts.header_blocker(text)
         return
     written_vars, written_mem = written_keys(ls)
     written_vars = _outer_writes(ls) & written_vars
     if h.var in written_vars:
         pos = next(a.pos for a in ls.flat if a.key == h.var and a.kind & WRITE)
-        facts.blockers.append(f"the induction variable {h.var} is modified in the body at {_at(pos)}")
+        facts.header_blocker(f"the induction variable {h.var} is modified in the body at {_at(pos)}")
     for part, what in ((h.upper, "bound"), (h.step_poly, "step")):
         changed = sorted(P.symbols(part or {}) & (written_vars | written_mem))
         if changed:
-            facts.blockers.append(f"the loop {what} depends on {', '.join(changed)}, which the body modifies")
+            facts.header_blocker(f"the loop {what} depends on {', '.join(changed)}, which the body modifies")
     if h.op == "!=" and h.step not in (1, -1):
-        facts.blockers.append("'!=' loop condition with a step other than 1")
+        facts.header_blocker("'!=' loop condition with a step other than 1")
     info = fn.lookup(h.var, loop.node.start_byte + 1)
     if info is not None and not info.pointer and any(t in info.type_text.split() for t in _FLOAT_TYPES):
-        facts.blockers.append(f"the induction variable {h.var} has floating-point type")
+        facts.header_blocker(f"the induction variable {h.var} has floating-point type")
     container = _iterated_container(fn, loop)
     if container is not None and not _random_access(fn, loop, container):
         facts.blockers.append(
@@ -825,6 +840,7 @@ def _fill(res: LoopAnalysis, ls: LoopS, flow, locals_, facts: _LoopFacts, option
     res.unsized_reductions = facts.unsized_reductions
     res.unknown_calls = facts.unknown_calls
     res.assumptions = facts.assumptions
+    res.header_problem = facts.header_problem
     res.live_after = sorted(facts.live)
     res.locals = sorted(locals_)
     res.reads, res.writes = _access_lists(ls, flow, locals_)

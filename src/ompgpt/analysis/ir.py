@@ -215,6 +215,9 @@ class Header:
     step: int | None = None
     step_poly: Poly | None = None
     problem: str | None = None  # why the header is not canonical
+    # the problem is only ours: a step like ``i += 2 * s[0]`` that OpenMP accepts when loop-invariant, but that this
+    # analysis cannot read as an affine expression
+    problem_is_ours: bool = False
 
 
 @dataclass(eq=False)
@@ -765,6 +768,7 @@ class Builder:
             left, right = update.child_by_field_name("left"), update.child_by_field_name("right")
             op = self._op(update)
             if left is not None and self.text(left) == var:
+                h.problem_is_ours = op in ("+=", "-=") or (op == "=" and self._adds_to(right, var))
                 step = None
                 if op in ("+=", "-="):
                     step = self.poly(right)
@@ -777,12 +781,20 @@ class Builder:
                         if var in P.symbols(step):
                             step = None
                 if step is not None:
+                    h.problem_is_ours = False
                     h.step_poly = step
                     h.step = P.constant_value(step)
                     if h.step == 0:
                         h.problem = "zero loop step"
                     return
         h.problem = f"increment '{squash(self.text(update))}' is not a constant step of {var}"
+
+    def _adds_to(self, node, var: str) -> bool:
+        """``var + e`` / ``e + var`` / ``var - e``: an OpenMP increment form, whatever ``e`` is."""
+        if node is None or node.type != "binary_expression" or self._op(node) not in ("+", "-"):
+            return False
+        left, right = (squash(self.text(node.child_by_field_name(f))) for f in ("left", "right"))
+        return left == var or (right == var and self._op(node) == "+")
 
     # ---------------------------------------------------------------- expressions
     def _op(self, node) -> str:
