@@ -163,6 +163,20 @@ def test_a_loop_outside_openmp_canonical_form_gets_no_model_pragma_unless_verifi
     assert an.header_problem is None and advise(loop, an, [("parallel for", 0.9)], mode="suggest").action == "insert"
 
 
+def test_a_short_constant_trip_loop_gets_no_new_pragma_below_min_trip_count():
+    """The rule `ompgpt annotate` applied before asking the advisor, now the advisor's own, so the evaluation's
+    advisor predictors decide as annotate does."""
+    from ompgpt.advisor import advise_given
+
+    loop, an = _loop("for (int i = 0; i < 8; i++) a[i] = b[i] * 2.0;")
+    assert an.verdict == "parallel" and an.profitability["trip_count"] == 8
+    d = advise(loop, an, [("parallel for", 0.9)], mode="suggest")
+    assert d.action == "none" and d.reasons[0] == "runs 8 iterations, fewer than min-trip-count 64"
+    lower = advise(loop, an, [("parallel for", 0.9)], mode="suggest", min_trip_count=8)
+    assert not any("min-trip-count" in r for r in lower.reasons)  # then the analysis's own work estimate decides
+    assert advise_given(loop, an, [("parallel for", 0.9)]).pragma == "#pragma omp parallel for"
+
+
 def test_given_a_pragma_is_needed_the_advisor_answers_even_for_a_serial_loop():
     from ompgpt.advisor import advise_given
 

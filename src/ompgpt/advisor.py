@@ -19,6 +19,8 @@ from dataclasses import dataclass, field, replace
 from ompgpt.source.pragma import Clause, Pragma, PragmaError, parse_pragma
 
 MODES = ("safe", "suggest")
+#: a loop with a constant trip count below this is not worth a parallel region (``min-trip-count`` in the config)
+DEFAULT_MIN_TRIP_COUNT = 64
 _PROMOTED = {("for",): ("parallel", "for"), ("for", "simd"): ("parallel", "for", "simd")}
 _DEMOTED = {combined: alone for alone, combined in _PROMOTED.items()}
 _PARALLEL_ONLY = frozenset({"num_threads", "shared", "default", "if", "proc_bind", "copyin"})
@@ -40,17 +42,27 @@ class Decision:
 
 
 def advise(
-    loop, analysis, candidates: Sequence[tuple[str, float]] = (), mode: str = "safe", verified: bool = False
+    loop,
+    analysis,
+    candidates: Sequence[tuple[str, float]] = (),
+    mode: str = "safe",
+    verified: bool = False,
+    min_trip_count: int = DEFAULT_MIN_TRIP_COUNT,
 ) -> Decision:
     """One decision for ``loop`` (a source ``Loop``, whose existing pragma is considered) given its
     ``LoopAnalysis`` and model candidates ``[(pragma_text, probability)]``. ``verified`` says the best candidate
-    was checked by execution (compiled, same output, no race found)."""
+    was checked by execution (compiled, same output, no race found). A new pragma is not suggested for a loop
+    with a constant trip count below ``min_trip_count``."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     existing = _existing(loop)
     parsed, notes = _usable_candidates(loop, candidates)
     if analysis.verdict == "serial":
         return _serial(analysis, existing, parsed, notes)
+    trip = analysis.profitability.get("trip_count")
+    if existing is None and trip is not None and trip < min_trip_count:
+        reason = f"runs {trip} iterations, fewer than min-trip-count {min_trip_count}"
+        return Decision("none", None, 0.9, "analysis", [reason, *notes], False)
     if analysis.verdict == "parallel":
         return _parallel(loop, analysis, existing, parsed, notes)
     return _unknown(analysis, existing, parsed, notes, mode, verified)

@@ -13,6 +13,8 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from ompgpt.advisor import DEFAULT_MIN_TRIP_COUNT
+
 
 class ConfigError(Exception):
     """A configuration file that cannot be used; the message names the file and the key."""
@@ -27,7 +29,7 @@ class Config:
     mode: str = "safe"  # "safe": only proven (or verified) pragmas; "suggest": also the model's unproven ones
     model: bool = True  # ask the model for candidates (analysis-only when False or when no weights are shipped)
     assume_no_alias: bool = False
-    min_trip_count: int = 64
+    min_trip_count: int = DEFAULT_MIN_TRIP_COUNT
     rtol: float = 1e-6
     atol: float = 1e-9
     source: str | None = None  # the file the values came from

@@ -94,12 +94,7 @@ def decide_file(file_scan, options) -> tuple[list[LoopResult], list[str]]:
         if skip:
             results.append(LoopResult(action="skip", reasons=[skip], **base))
             continue
-        trip = analysis.profitability.get("trip_count")
-        if trip is not None and trip < config.min_trip_count:
-            reason = f"runs {trip} iterations, fewer than min-trip-count {config.min_trip_count}"
-            results.append(LoopResult(action="none", reasons=[reason], **base))
-            continue
-        decision = advise(loop, analysis, candidates.get(i, ()), mode=config.mode)
+        decision = advise(loop, analysis, candidates.get(i, ()), config.mode, min_trip_count=config.min_trip_count)
         action = "insert" if decision.action in {"insert", "replace"} and decision.pragma else "none"
         if action == "insert":
             taken.add(i)
