@@ -99,21 +99,11 @@ def _candidates(candidates) -> tuple[list[tuple[Pragma, float]], list[str]]:
 
 
 def _usable_candidates(loop, candidates) -> tuple[list[tuple[Pragma, float]], list[str]]:
-    """``_candidates``, with worksharing ``for`` promoted when the loop is outside any parallel region, and a
-    combined ``parallel for`` demoted to ``for`` inside one (as the analysis's own pragma is: ``_for_its_place``)."""
+    """``_candidates`` put in their place: a worksharing ``for`` promoted when the loop is outside any parallel
+    region, a combined ``parallel for`` demoted inside one (as the analysis's own pragma is: ``_for_its_place``)."""
     parsed, notes = _candidates(candidates)
-    if not getattr(loop, "in_parallel_region", False):
-        parsed = [(_promote_orphan(p, notes), prob) for p, prob in parsed]
-        return parsed, notes
-    demoted = []
-    for pragma, prob in parsed:
-        placed = _for_its_place(loop, pragma)
-        if placed is not pragma:
-            notes.append(
-                f"inside a parallel region: model candidate '{pragma.canonical()}' demoted to '{placed.canonical()}'"
-            )
-        demoted.append((placed, prob))
-    return demoted, notes
+    place = _demote_in_region if getattr(loop, "in_parallel_region", False) else _promote_orphan
+    return [(place(p, notes), prob) for p, prob in parsed], notes
 
 
 def _promote_orphan(pragma: Pragma, notes: list[str]) -> Pragma:
@@ -129,12 +119,27 @@ def _promote_orphan(pragma: Pragma, notes: list[str]) -> Pragma:
     return promoted
 
 
+def _demote_in_region(pragma: Pragma, notes: list[str]) -> Pragma:
+    """A model candidate's ``parallel for`` inside a parallel region, as ``_worksharing_form`` explains."""
+    placed = _worksharing_form(pragma)
+    if placed is not pragma:
+        notes.append(
+            f"inside a parallel region: model candidate '{pragma.canonical()}' demoted to '{placed.canonical()}'"
+        )
+    return placed
+
+
 def _for_its_place(loop, pragma: Pragma) -> Pragma:
-    """A combined ``parallel for`` as a worksharing ``for`` when the loop already runs inside a parallel region: a
+    """``pragma`` as it must read where ``loop`` is: ``_worksharing_form`` inside a parallel region."""
+    return _worksharing_form(pragma) if getattr(loop, "in_parallel_region", False) else pragma
+
+
+def _worksharing_form(pragma: Pragma) -> Pragma:
+    """A combined ``parallel for`` as a worksharing ``for``, for a loop that already runs inside a parallel region: a
     second ``parallel`` there would nest a team per thread (with nesting off, the default, every thread would run
     all the iterations) instead of sharing them. Clauses of the ``parallel`` part (``num_threads``, ``shared``,
     ``default``, ``if``, ``proc_bind``, ``copyin``) are dropped: ``for`` does not take them."""
-    if not getattr(loop, "in_parallel_region", False) or pragma.directive not in _DEMOTED:
+    if pragma.directive not in _DEMOTED:
         return pragma
     clauses = tuple(c for c in pragma.clauses if c.name not in _PARALLEL_ONLY)
     return Pragma(_DEMOTED[pragma.directive], clauses, pragma.directive_arg)
@@ -256,8 +261,9 @@ def _unknown(analysis, existing, parsed, notes, mode, verified) -> Decision:
     if not parsed:
         return Decision("none", None, 0.5, "none", reasons, False)
     if analysis.header_problem and not verified:
-        # a loop directive needs OpenMP's canonical loop form; in our repositories people left such loops serial
-        # (e.g. 593 of 678 outer range-based for loops), and a guess here would usually not even compile
+        # a loop directive needs OpenMP's canonical loop form (a range-based for, OpenMP 5.0's exception, needs a
+        # random-access container); in our training repositories people left 593 of 678 outer range-based for
+        # loops serial, and most other such headers do not compile under a loop directive
         why = f"no loop directive applies as written ({analysis.header_problem})"
         return Decision("none", None, 0.8, "analysis", [why, *notes], False)
     cand, prob = parsed[0]
