@@ -93,9 +93,9 @@ class LoopAnalysis:
     unknown_calls: list[str] = field(default_factory=list)  # callees of unknown effect (may write what they get)
     assumptions: list[str] = field(default_factory=list)
     # why no loop directive applies to the loop as written: not OpenMP's canonical loop form (a while loop, a
-    # condition or increment OpenMP does not accept, a range-based for before OpenMP 5.0) or a header the body
-    # changes. None when it applies, or when only this analysis is unsure (a step it cannot read, an iterator over
-    # a container of unknown type)
+    # condition or increment OpenMP does not accept; a range-based for, which OpenMP 5.0 accepts only over a
+    # random-access container) or a header the body changes. None when it applies, or when only this analysis is
+    # unsure (a step it cannot read, an iterator over a container of unknown type)
     header_problem: str | None = None
 
     @property
