@@ -177,6 +177,20 @@ def test_a_short_constant_trip_loop_gets_no_new_pragma_below_min_trip_count():
     assert advise_given(loop, an, [("parallel for", 0.9)]).pragma == "#pragma omp parallel for"
 
 
+def test_a_header_declared_induction_variable_is_never_named_in_a_clause():
+    """`for (int i ...)` with the model's `private(i)` compiled to "'i' undeclared" (found by
+    benchmarks/annotate_compile_audit.py); declared outside the loop, naming it stays allowed (harmless style)."""
+    for body, kept in (
+        ("for (int i = 0; i < 1000; i++) a[i] = b[i];", False),
+        ("int i; for (i = 0; i < 1000; i++) a[i] = b[i];", True),
+        ("for (int i = 0; i < 1000; i++) a[i] = g(b[i]);", False),  # unknown verdict: the model's clauses path
+    ):
+        loop, an = _loop(body)
+        for cand in ("parallel for private(i)", "parallel for lastprivate(i)"):
+            d = advise(loop, an, [(cand, 0.9)], mode="suggest")
+            assert d.pragma is not None and ("(i)" in d.pragma) == kept, (body, cand, d.pragma)
+
+
 def test_given_a_pragma_is_needed_the_advisor_answers_even_for_a_serial_loop():
     from ompgpt.advisor import advise_given
 

@@ -180,12 +180,14 @@ def _with_analysis_clauses(base: Pragma, analysis) -> tuple[Pragma, list[str]]:
 def _harmless(base: Pragma, proven: Pragma, analysis) -> list[Clause]:
     """Clauses of ``base`` the analysis would not write but that change nothing, so a developer's (or the model's)
     style stays: the loop's own induction variable as private or lastprivate (predetermined private; OpenMP lets
-    one name it) and firstprivate of a scalar the loop only reads (every thread starts from the same value)."""
+    one name it, unless the header declares it: then it does not exist at the pragma) and firstprivate of a scalar
+    the loop only reads (every thread starts from the same value)."""
     named = set().union(*(proven.variables(name) for name in _PRIVATE_KINDS), {v for _, v in proven.reductions()})
     read_only = _read_only_scalars(analysis)
+    own = set() if getattr(analysis, "induction_declared", False) else {analysis.induction_var}
     out = []
     for clause in base.clauses:
-        allowed = {analysis.induction_var} if clause.name in ("private", "lastprivate") else set()
+        allowed = own if clause.name in ("private", "lastprivate") else set()
         if clause.name == "firstprivate":
             allowed = read_only
         items = tuple(v for v in clause.items if v in allowed and v not in named)
@@ -337,11 +339,14 @@ def _collapse_within_nest(clause: Clause, analysis) -> list[Clause]:
 
 def _vetoed(cand: Pragma, analysis, want_private: set[str], want_red: dict[str, str]) -> tuple[set[str], set[str]]:
     """The variables a model clause may not privatize, and those it may not reduce. Both exclude names declared
-    inside the loop (out of scope at the pragma: a compile error or another variable) and names the loop never
+    inside the loop or in its header (out of scope at the pragma: a compile error or another variable) and names
+    the loop never
     touches. A reduction also needs a variable the loop both reads and writes as a whole: not one it only reads
     (``count[c]``) or only assigns, and not a pointer or array it only indexes (``reduction(+:out)`` on a pointer
     does not compile; a whole-array reduction is the analysis's to find)."""
     common = set(analysis.locals) | _read_only_scalars(analysis) | _untouched(cand, analysis) | _qualified(cand)
+    if getattr(analysis, "induction_declared", False):  # ``for (int i = ...)``: `i` is undeclared at the pragma
+        common.add(analysis.induction_var)
     no_private = common | set(want_red)
     accumulated = _accumulated_arrays(cand, analysis)
     no_reduction = common | want_private | _write_only_scalars(analysis) | (_only_indexed(analysis) - accumulated)

@@ -97,6 +97,7 @@ class LoopAnalysis:
     # random-access container) or a header the body changes. None when it applies, or when only this analysis is
     # unsure (a step it cannot read, an iterator over a container of unknown type)
     header_problem: str | None = None
+    induction_declared: bool = False  # the header declares the induction variable: no clause at the pragma can name it
 
     @property
     def location(self) -> str:
@@ -841,6 +842,7 @@ def _fill(res: LoopAnalysis, ls: LoopS, flow, locals_, facts: _LoopFacts, option
     res.unknown_calls = facts.unknown_calls
     res.assumptions = facts.assumptions
     res.header_problem = facts.header_problem
+    res.induction_declared = ls.header.declared
     res.live_after = sorted(facts.live)
     res.locals = sorted(locals_)
     res.reads, res.writes = _access_lists(ls, flow, locals_)

@@ -218,6 +218,7 @@ class Header:
     # the problem is only ours: a step like ``i += 2 * s[0]`` that OpenMP accepts when loop-invariant, but that this
     # analysis cannot read as an affine expression
     problem_is_ours: bool = False
+    declared: bool = False  # ``for (int i = ...)``: the induction variable does not exist at the loop's pragma
 
 
 @dataclass(eq=False)
@@ -714,6 +715,7 @@ class Builder:
                     name = decl.child_by_field_name("declarator")
                     if name is not None and name.type == "identifier":
                         var, lower = self.text(name), decl.child_by_field_name("value")
+                        h.declared = True
         if var is None:
             h.problem = "no induction variable initialised in the loop header"
             return h
