@@ -144,23 +144,24 @@ def test_inside_a_parallel_region_a_model_parallel_for_is_demoted_to_for():
 
 
 def test_a_loop_outside_openmp_canonical_form_gets_no_model_pragma_unless_verified():
-    """A range-based for, a comma increment or an induction variable the body changes: a loop directive would not
-    apply as written, so the model's guess is not suggested (it was, as 'needs verification'); verified by
+    """A range-based for, a comma increment, an induction variable the body changes or a 'break': a loop directive
+    would not apply as written, so the model's guess is not suggested (it was, as 'needs verification'); verified by
     execution it is; told a pragma is needed, the best one is still given."""
     from ompgpt.advisor import advise_given
 
     for body in (
         "for (int i = 0, j = 999; i < 1000; ++i, --j) a[i] = g(b[j]);",
         "for (int i = 0; i < 1000; i++) { a[i] = g(b[i]); if (a[i] > 3) i++; }",
+        "for (int i = 0; i < 1000; i++) { if (b[i] < 0) break; a[i] = g(b[i]); }",  # gcc: break in an omp for
     ):
         loop, an = _loop(body)
-        assert an.verdict == "unknown" and an.header_problem, body
+        assert an.verdict == "unknown" and an.directive_blocker, body
         d = advise(loop, an, [("parallel for", 0.9)], mode="suggest")
         assert d.action == "none" and "no loop directive applies" in d.reasons[0], body
         assert advise(loop, an, [("parallel for", 0.9)], mode="suggest", verified=True).action == "insert"
         assert advise_given(loop, an, [("parallel for", 0.9)]).pragma == "#pragma omp parallel for"
     loop, an = _loop("for (int i = 0; i < 1000; i += idx[0]) a[i] = g(b[i]);")  # OpenMP accepts an invariant step
-    assert an.header_problem is None and advise(loop, an, [("parallel for", 0.9)], mode="suggest").action == "insert"
+    assert an.directive_blocker is None and advise(loop, an, [("parallel for", 0.9)], mode="suggest").action == "insert"
 
 
 def test_a_short_constant_trip_loop_gets_no_new_pragma_below_min_trip_count():

@@ -262,11 +262,11 @@ def _unknown(analysis, existing, parsed, notes, mode, verified) -> Decision:
         )
     if not parsed:
         return Decision("none", None, 0.5, "none", reasons, False)
-    if analysis.header_problem and not verified:
+    if analysis.directive_blocker and not verified:
         # a loop directive needs OpenMP's canonical loop form (a range-based for, OpenMP 5.0's exception, needs a
         # random-access container); in our training repositories people left 593 of 678 outer range-based for
         # loops serial, and most other such headers do not compile under a loop directive
-        why = f"no loop directive applies as written ({analysis.header_problem})"
+        why = f"no loop directive applies as written ({analysis.directive_blocker})"
         return Decision("none", None, 0.8, "analysis", [why, *notes], False)
     cand, prob = parsed[0]
     text = _add_known_clauses(cand, analysis)

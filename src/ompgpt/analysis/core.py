@@ -94,9 +94,10 @@ class LoopAnalysis:
     assumptions: list[str] = field(default_factory=list)
     # why no loop directive applies to the loop as written: not OpenMP's canonical loop form (a while loop, a
     # condition or increment OpenMP does not accept; a range-based for, which OpenMP 5.0 accepts only over a
-    # random-access container) or a header the body changes. None when it applies, or when only this analysis is
-    # unsure (a step it cannot read, an iterator over a container of unknown type)
-    header_problem: str | None = None
+    # random-access container), a header the body changes, or a jump out of the body ('break', 'return', 'goto':
+    # compile errors under a loop directive). None when one applies, or when only this analysis is unsure (a step
+    # it cannot read, an iterator over a container of unknown type)
+    directive_blocker: str | None = None
     induction_declared: bool = False  # the header declares the induction variable: no clause at the pragma can name it
 
     @property
@@ -222,12 +223,12 @@ class _LoopFacts:
         self.unknown_calls: list[str] = []
         self.assumptions: list[str] = []
         self.live: set[str] = set()
-        self.header_problem: str | None = None
+        self.directive_blocker: str | None = None
 
-    def header_blocker(self, text: str) -> None:
-        """A blocker that rules out a loop directive itself (see ``LoopAnalysis.header_problem``)."""
+    def no_directive(self, text: str) -> None:
+        """A blocker that rules out a loop directive itself (see ``LoopAnalysis.directive_blocker``)."""
         self.blockers.append(text)
-        self.header_problem = self.header_problem or text
+        self.directive_blocker = self.directive_blocker or text
 
 
 def _fresh_result(loop: Loop) -> LoopAnalysis:
@@ -284,7 +285,7 @@ def _analyze_unsafe(ctx: FileContext, file_scan: FileScan, index: int, options: 
     elementwise = _elementwise_bases(fn, loop, ls, locals_)
     flow = Walker(ls, elementwise, frozenset(synchronized) | frozenset(flags)).run()
     for kind, pos in flow.early_exits:
-        facts.blockers.append(f"'{kind}' at {_at(pos)} leaves the loop early")
+        facts.no_directive(f"'{kind}' at {_at(pos)} leaves the loop early")
     _check_calls(ls, facts)
     _classify_scalars(fn, loop, ls, flow, locals_, options, facts)
     _check_memory(fn, loop, ls, flow, locals_, elementwise, options, facts)
@@ -301,22 +302,22 @@ def _check_header(fn: FunctionInfo, loop: Loop, ls: LoopS, facts: _LoopFacts) ->
         if h.problem_is_ours:
             facts.blockers.append(text)
         else:
-            facts.header_blocker(text)
+            facts.no_directive(text)
         return
     written_vars, written_mem = written_keys(ls)
     written_vars = _outer_writes(ls) & written_vars
     if h.var in written_vars:
         pos = next(a.pos for a in ls.flat if a.key == h.var and a.kind & WRITE)
-        facts.header_blocker(f"the induction variable {h.var} is modified in the body at {_at(pos)}")
+        facts.no_directive(f"the induction variable {h.var} is modified in the body at {_at(pos)}")
     for part, what in ((h.upper, "bound"), (h.step_poly, "step")):
         changed = sorted(P.symbols(part or {}) & (written_vars | written_mem))
         if changed:
-            facts.header_blocker(f"the loop {what} depends on {', '.join(changed)}, which the body modifies")
+            facts.no_directive(f"the loop {what} depends on {', '.join(changed)}, which the body modifies")
     if h.op == "!=" and h.step not in (1, -1):
-        facts.header_blocker("'!=' loop condition with a step other than 1")
+        facts.no_directive("'!=' loop condition with a step other than 1")
     info = fn.lookup(h.var, loop.node.start_byte + 1)
     if info is not None and not info.pointer and any(t in info.type_text.split() for t in _FLOAT_TYPES):
-        facts.header_blocker(f"the induction variable {h.var} has floating-point type")
+        facts.no_directive(f"the induction variable {h.var} has floating-point type")
     container = _iterated_container(fn, loop)
     if container is not None and not _random_access(fn, loop, container):
         facts.blockers.append(
@@ -841,7 +842,7 @@ def _fill(res: LoopAnalysis, ls: LoopS, flow, locals_, facts: _LoopFacts, option
     res.unsized_reductions = facts.unsized_reductions
     res.unknown_calls = facts.unknown_calls
     res.assumptions = facts.assumptions
-    res.header_problem = facts.header_problem
+    res.directive_blocker = facts.directive_blocker
     res.induction_declared = ls.header.declared
     res.live_after = sorted(facts.live)
     res.locals = sorted(locals_)
