@@ -192,6 +192,16 @@ def test_a_header_declared_induction_variable_is_never_named_in_a_clause():
             assert d.pragma is not None and ("(i)" in d.pragma) == kept, (body, cand, d.pragma)
 
 
+def test_a_model_num_threads_naming_an_array_of_the_loop_is_dropped():
+    """`num_threads(num_threads)` where the loop fills an array `num_threads[j]` did not compile (compile audit)."""
+    for body in ("for (int j = 0; j < 1000; j++) idx[j] = j;", "for (int j = 0; j < 1000; j++) idx[j] = g(j);"):
+        loop, an = _loop(body)
+        d = advise(loop, an, [("parallel for num_threads(idx)", 0.9)], mode="suggest")
+        assert d.pragma == "#pragma omp parallel for", (body, d.pragma)
+        kept = advise(loop, an, [("parallel for num_threads(nt)", 0.9)], mode="suggest")
+        assert kept.pragma == "#pragma omp parallel for num_threads(nt)", (body, kept.pragma)
+
+
 def test_given_a_pragma_is_needed_the_advisor_answers_even_for_a_serial_loop():
     from ompgpt.advisor import advise_given
 

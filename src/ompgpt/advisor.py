@@ -158,8 +158,8 @@ def _with_analysis_clauses(base: Pragma, analysis) -> tuple[Pragma, list[str]]:
     """``base``'s directive and non-sharing clauses plus the analysis's sharing clauses; what changed."""
     proven = _parse("omp parallel for " + " ".join(analysis.clauses()))
     proven = Pragma(proven.directive, (*proven.clauses, *_harmless(base, proven, analysis)), proven.directive_arg)
-    kept = [c for c in base.clauses if c.name not in _SHARING and not _default_none(c)]
-    changes = []
+    kept = [c for c in base.clauses if c.name not in _SHARING and not _default_none(c) and _fits(c, analysis)]
+    changes = [f"dropped {c.name}({c.args})" for c in base.clauses if not _fits(c, analysis)]
     if any(_default_none(c) for c in base.clauses):
         changes.append("dropped default(none)")
     for name in _PRIVATE_KINDS:
@@ -311,7 +311,8 @@ def _add_known_clauses(cand: Pragma, analysis) -> str:
             clauses.extend(_collapse_within_nest(clause, analysis))
             continue
         else:
-            clauses.append(clause)
+            if _fits(clause, analysis):
+                clauses.append(clause)
             continue
         if keep:
             clauses.append(replace(clause, items=keep))
@@ -376,6 +377,16 @@ def whole_variable(key: str) -> str:
     """``a`` of ``a[i]``, ``s.x``, ``p->y``, ``a[:n]``: the variable a clause names to cover the access (also for
     lint: ``reduction(minloc:mymin)`` covers ``mymin.val``)."""
     return re.split(r"[\[.]|->", key, maxsplit=1)[0].strip()
+
+
+def _fits(clause: Clause, analysis) -> bool:
+    """False for a ``num_threads(x)`` whose ``x`` the loop indexes, or writes, or declares: the model read a
+    count-like name (``num_threads[j] = omp_get_num_threads();``), and an array there does not compile."""
+    if clause.name != "num_threads":
+        return True
+    name = (clause.args or "").strip()
+    written = {whole_variable(k) for k in analysis.writes}
+    return name not in _only_indexed(analysis) | written | set(analysis.locals)
 
 
 def _only_indexed(analysis) -> set[str]:
