@@ -148,3 +148,20 @@ def test_verify_without_a_program_is_an_error(tmp_path: Path, capsys):
     assert main(["annotate", "--no-model", "--verify", str(path)]) == 2
     err = capsys.readouterr().err
     assert f"{path}:1:1: error: --verify needs a program with main() or --build/--run" in err
+
+
+def test_a_loop_with_an_openmp_attribute_is_kept_and_its_inner_loops_are_left(tmp_path: Path, capsys):
+    """`[[omp::directive(...)]]` is an existing directive: a pragma on the same statement does not compile
+    ("mixing OpenMP directives with attribute and pragma syntax", found by benchmarks/annotate_compile_audit.py)."""
+    src = tmp_path / "attr.cpp"
+    src.write_text(
+        "void f(int n, double *__restrict a, const double *__restrict b) {\n"
+        "  [[ omp :: directive(parallel for) ]]\n"
+        "  for (int i = 0; i < n; i++)\n"
+        "    for (int j = 0; j < n; j++) a[i * n + j] = b[j];\n"
+        "  for (int i = 0; i < n; i++) a[i] = 2 * b[i];\n"
+        "}\n"
+    )
+    rows = {r["line"]: r for r in run_json([str(src)], capsys, "--mode", "suggest")}
+    assert rows[3]["action"] == "keep" and "omp :: directive" in rows[3]["existing"]
+    assert rows[4]["action"] == "skip" and rows[5]["action"] == "insert"

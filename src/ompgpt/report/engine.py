@@ -79,16 +79,24 @@ def decide_file(file_scan, options) -> tuple[list[LoopResult], list[str]]:
     analyses = analyze_file(file_scan, AnalysisOptions(assume_no_alias=config.assume_no_alias))
     loops = file_scan.loops
     eligible = [
-        i for i, lp in enumerate(loops) if lp.pragma_site is None and not lp.in_parallel_region and not lp.in_omp_loop
+        i
+        for i, lp in enumerate(loops)
+        if lp.pragma_site is None and not lp.omp_attribute and not lp.in_parallel_region and not lp.in_omp_loop
     ]
     candidates = model_candidates(file_scan, eligible) if config.model else {}
-    taken: set[int] = {i for i, lp in enumerate(loops) if lp.pragma is not None and lp.pragma.is_loop_directive}
+    taken: set[int] = {
+        i for i, lp in enumerate(loops) if (lp.pragma is not None and lp.pragma.is_loop_directive) or lp.omp_attribute
+    }
     results = []
     for i, (loop, analysis) in enumerate(zip(loops, analyses, strict=True)):
         base = dict(path=path, line=loop.line, column=loop.column, function=loop.function, verdict=analysis.verdict)
         if loop.pragma_site is not None:
             existing = loop.pragma.canonical() if loop.pragma else loop.pragma_site.text
             results.append(LoopResult(action="keep", existing=existing, reasons=["already has a pragma"], **base))
+            continue
+        if loop.omp_attribute:  # a pragma beside it does not compile
+            reasons = ["already has an OpenMP attribute"]
+            results.append(LoopResult(action="keep", existing=loop.omp_attribute, reasons=reasons, **base))
             continue
         skip = _skip_reason(file_scan, i, taken)
         if skip:

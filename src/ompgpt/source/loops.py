@@ -76,6 +76,7 @@ class Loop:
     parallel_region: tuple[int, int] | None = None  # bytes of the innermost such construct (its names are private)
     region_site: PragmaSite | None = None  # that construct's pragma (its private and reduction clauses count too)
     in_omp_loop: bool = False  # an enclosing loop carries a loop pragma
+    omp_attribute: str | None = None  # an OpenMP 5.1 attribute on the loop: ``[[omp::directive(parallel for)]]``
     children: list[int] = field(default_factory=list)
     node: tree_sitter.Node | None = field(default=None, repr=False, compare=False)
 
@@ -308,9 +309,22 @@ def _make_loop(parsed, node, index_of) -> Loop:
         body_end_line=body.end_point[0] + 1,
         perfect_nest_depth=nest_shape(node).perfect,
         text=parsed.text_of(node),
+        omp_attribute=_omp_attribute(parsed, node),
         node=node,
         **header,
     )
+
+
+def _omp_attribute(parsed: ParsedSource, node: tree_sitter.Node) -> str | None:
+    """The ``[[omp::...]]`` attributes written on the loop statement (C++17 attribute syntax for OpenMP
+    directives): an existing directive, which a pragma on the same statement would contradict (gcc: "mixing OpenMP
+    directives with attribute and pragma syntax on the same statement")."""
+    parent = node.parent
+    if parent is None or parent.type != "attributed_statement":
+        return None
+    found = [parsed.text_of(c) for c in parent.children if c.type == "attribute_declaration"]
+    omp = [" ".join(t.split()) for t in found if "omp::" in "".join(t.split())]  # `[[ omp :: directive(...) ]]`
+    return " ".join(omp) or None
 
 
 def _header(parsed: ParsedSource, node: tree_sitter.Node) -> dict:
