@@ -223,11 +223,20 @@ def test_unknown_verdict_model_clauses_that_contradict_the_scalar_facts_are_drop
     assert d.pragma == "#pragma omp parallel for schedule(static)"
     loop, an = _loop("for (int i = 0; i < 1000; i++) { s = b[i]; a[idx[i]] = s * 2; }")
     d = advise(loop, an, [("parallel for reduction(+:s)", 0.8)], mode="suggest")
-    assert d.pragma == "#pragma omp parallel for private(s)"
+    assert d.pragma == "#pragma omp parallel for lastprivate(s)"  # `return s` reads it after the loop
     loop, an = _loop("for (int i = 0; i < 1000; i++) { s += b[i]; a[idx[i]] = b[i]; }")
     assert an.verdict == "unknown"
     d = advise(loop, an, [("parallel for reduction(max:s) private(s)", 0.8)], mode="suggest")
     assert d.pragma == "#pragma omp parallel for reduction(+:s)"
+
+
+def test_a_models_private_is_made_lastprivate_where_the_value_is_used_after_the_loop():
+    """`sum = a[i]` each iteration and `Sum = sum` printed after: the model's private(sum) was kept (and a missing
+    lastprivate was even added as private), so the parallel program printed 0 (verify audit, aomp manyKernels.c)."""
+    loop, an = _loop("for (int i = 0; i < 1000; i++) { a[idx[i]] = b[i]; s = a[i]; }")
+    assert an.verdict == "unknown" and an.lastprivate == ["s"]
+    for cand in ("parallel for private(s)", "parallel for"):
+        assert advise(loop, an, [(cand, 0.8)], mode="suggest").pragma == "#pragma omp parallel for lastprivate(s)"
 
 
 def test_a_models_reduction_of_a_flag_the_loop_only_assigns_is_dropped():

@@ -292,18 +292,24 @@ def _add_known_clauses(cand: Pragma, analysis) -> str:
     """The candidate with the analysis's scalar facts applied. They hold even when the verdict is unknown (they
     come from the loop's own scalar accesses; calls and memory are what it could not decide): private and
     reduction variables it found are added, and a model clause that contradicts them is dropped, because it would
-    be wrong, not merely redundant: privatizing a scalar the loop only reads leaves it uninitialized, and a
-    reduction of a variable the loop does not accumulate (one it only reads, or only assigns, like a flag set with
-    ``status = 1``), or privatizing one it does, changes the result."""
+    be wrong, not merely redundant: privatizing a scalar the loop only reads leaves it uninitialized, a plain
+    ``private`` where the analysis needs ``lastprivate`` (a value used after the loop) or ``firstprivate`` loses
+    that value, and a reduction of a variable the loop does not accumulate (one it only reads, or only assigns,
+    like a flag set with ``status = 1``), or privatizing one it does, changes the result."""
     want_private = set(analysis.private) | set(analysis.firstprivate) | set(analysis.lastprivate)
     want_red = {var: op for op, var in (r.split(":", 1) for r in analysis.reductions) if "[" not in var}
     no_private, no_reduction = _vetoed(cand, analysis, want_private, want_red)
     read_only = _read_only_scalars(analysis)  # firstprivate copies them, which is harmless
     clauses: list[Clause] = []
+    copied = set(analysis.firstprivate) | set(analysis.lastprivate)  # a plain private copy would lose a value
     for clause in cand.clauses:
         if clause.name in _PRIVATE_KINDS:
             allowed = read_only if clause.name == "firstprivate" else set()
-            keep = tuple(v for v in clause.items if v not in no_private or v in allowed)
+            keep = tuple(
+                v
+                for v in clause.items
+                if (v not in no_private or v in allowed) and not (clause.name == "private" and v in copied)
+            )
         elif clause.name == "reduction":
             op = clause.operator
             keep = tuple(v for v in clause.items if "[" in v or (want_red.get(v, op) == op and v not in no_reduction))
@@ -317,10 +323,15 @@ def _add_known_clauses(cand: Pragma, analysis) -> str:
         if keep:
             clauses.append(replace(clause, items=keep))
     fixed = Pragma(cand.directive, tuple(clauses), cand.directive_arg)
-    missing_private = want_private - set().union(*(fixed.variables(name) for name in _PRIVATE_KINDS))
+    covered = set().union(*(fixed.variables(name) for name in _PRIVATE_KINDS))
     extra: list[Clause] = []
-    if missing_private:
-        extra.append(Clause("private", items=tuple(sorted(missing_private))))
+    for name, want in (
+        ("private", set(analysis.private) - covered),
+        ("firstprivate", set(analysis.firstprivate) - fixed.variables("firstprivate")),
+        ("lastprivate", set(analysis.lastprivate) - fixed.variables("lastprivate")),
+    ):
+        if want:
+            extra.append(Clause(name, items=tuple(sorted(want))))
     have = {v for _, v in fixed.reductions()}
     for var, op in sorted(want_red.items()):
         if var not in have:
