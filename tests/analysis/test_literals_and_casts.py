@@ -76,3 +76,27 @@ def test_a_snippet_scalar_written_but_never_read_is_its_result_not_a_private_tem
     assert last.lastprivate == ["last"] and "last" not in last.private
     temporary = analyze_snippet("for (int i = 0; i < n; i++) { t = a[i]; b[i] = t * t; }", "c")
     assert temporary.private == ["t"]
+
+
+def test_a_large_array_is_not_reduced_per_thread_and_macro_sizes_are_evaluated():
+    """`A[i] += ...` under a repetition loop is an array reduction over that loop; for a 320,000-double `A`
+    (`#define N 64*5000`) every thread's private copy went on its stack and the program segfaulted at 2 threads
+    (verify audit, aomp issue_001.c). Beyond 1 MiB it is a carried dependence and the inner loop is chosen."""
+    from ompgpt.analysis import analyze_file
+    from ompgpt.source import SourceFile
+
+    def nest(size: str) -> str:
+        return (
+            f"#define N {size}\n"
+            "double A[N], B[N];\n"
+            "void f(int trials) {\n"
+            "  for (int t = 0; t < trials; t++)\n"
+            "    for (int i = 0; i < N; i++) A[i] += B[i];\n"
+            "}\n"
+        )
+
+    outer, inner = analyze_file(SourceFile.from_text(nest("64*5000")))
+    assert outer.verdict == "serial" and "MiB copy on every thread's stack" in outer.reasons[0]
+    assert inner.pragma == "#pragma omp parallel for" and inner.profitability["trip_count"] == 320000
+    outer, inner = analyze_file(SourceFile.from_text(nest("(16 << 4) + 0")))  # 256 doubles: a cheap copy
+    assert outer.pragma == "#pragma omp parallel for reduction(+:A) collapse(2)" and not inner.parallelize

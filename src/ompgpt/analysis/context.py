@@ -4,6 +4,7 @@ declarations (params, locals, globals), same-file callee summaries, and identifi
 
 from __future__ import annotations
 
+import ast
 from bisect import bisect_left
 from functools import cache
 
@@ -291,12 +292,18 @@ class FileContext:
         name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
         if name is None or value is None:
             return
-        text = self.parsed.text_of(value).strip()
-        while text.startswith("(") and text.endswith(")"):
-            text = text[1:-1].strip()
-        number = P.parse_int(text)
+        number = self.integer_value(self.parsed.text_of(value))
         if number is not None:
             self.macros.setdefault(self.parsed.text_of(name), number)
+
+    def integer_value(self, text: str) -> int | None:
+        """An integer constant expression of literals and already-defined macros (``64*5000``, ``(N + 1)``,
+        ``1 << 10``), or None: array sizes and bounds are written that way."""
+        try:
+            tree = ast.parse(text.strip(), mode="eval").body
+        except (SyntaxError, ValueError):
+            return P.parse_int(text.strip())
+        return _int_expr(tree, self.macros)
 
     def function_of(self, node: tree_sitter.Node) -> FunctionInfo:
         """The FunctionInfo for the function containing ``node`` (built on first use)."""
@@ -400,4 +407,31 @@ def _constant_offset(acc: ir.Access) -> int | None:
         return 0
     if len(sub) == 1 and () in sub:
         return sub[()]
+    return None
+
+
+_INT_OPS = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.FloorDiv: lambda a, b: a // b if b else None,
+    ast.Div: lambda a, b: int(a / b) if b else None,  # C integer division truncates
+    ast.LShift: lambda a, b: a << b if 0 <= b < 64 else None,
+}
+
+
+def _int_expr(node: ast.AST, macros: dict[str, int]) -> int | None:
+    """Evaluate a parsed integer expression; None for anything but literals, known macros and + - * / <<."""
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    if isinstance(node, ast.Name):
+        return macros.get(node.id)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _int_expr(node.operand, macros)
+        return None if inner is None else -inner
+    if isinstance(node, ast.BinOp) and type(node.op) in _INT_OPS:
+        left, right = _int_expr(node.left, macros), _int_expr(node.right, macros)
+        if left is None or right is None:
+            return None
+        return _INT_OPS[type(node.op)](left, right)
     return None

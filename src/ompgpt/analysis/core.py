@@ -540,6 +540,8 @@ def _reduced_elements(fn, loop, base, parts: dict[str, str], keys: list[str], st
         return
     op = ops.pop()
     extent = _extent(fn, loop, base)
+    if extent is not None and _too_big_to_copy(fn, loop, base, (loop.line, loop.column), facts):
+        return
     if extent is not None:
         facts.reductions.add(f"{op}:{base}{extent}")
         facts.notes.append(f"{', '.join(sorted(parts))} accumulated in every iteration: array reduction of {base}")
@@ -713,6 +715,8 @@ def _test_array(fn, loop, key, rs: list[Resolved], flow, options, facts: _LoopFa
         # iteration (`count[0] += ...; count[4] += ...`), a reduction combines them; `m[i][j] += ...` in a k loop
         # is left a carried dependence (the enclosing loops are the ones to parallelize)
         extent = _extent(fn, loop, key)
+        if extent is not None and _too_big_to_copy(fn, loop, key, rs[0].acc.pos, facts):
+            return
         if extent is not None:
             facts.reductions.add(f"{red}:{key}{extent}")
             facts.notes.append(
@@ -728,6 +732,42 @@ def _test_array(fn, loop, key, rs: list[Resolved], flow, options, facts: _LoopFa
         return
     for r1, r2, result in found[:3]:
         facts.deps.append(_dependence(key, r1, r2, result, fn, loop))
+
+
+#: an array reduction gives every thread a private copy, on its stack with gcc and clang; beyond this the default
+#: stacks (8 MiB for the main thread, less under some runtimes' OMP_STACKSIZE) overflow or come close
+MAX_REDUCTION_BYTES = 1 << 20
+_ELEMENT_BYTES = {"char": 1, "short": 2, "int": 4, "float": 4, "long": 8, "double": 8}
+
+
+def _too_big_to_copy(fn, loop, key: str, pos: tuple[int, int], facts: _LoopFacts) -> bool:
+    """An array reduction of ``key`` would copy more than MAX_REDUCTION_BYTES per thread (a 320,000-double ``A``
+    accumulated over a repetition loop segfaulted at 2 threads): the updates it would have combined are recorded as
+    a carried dependence instead (even where they only may meet), so no pragma here races without the reduction
+    and an inner loop is parallelized."""
+    size = _array_bytes(fn, loop, key)
+    if size is None or size <= MAX_REDUCTION_BYTES:
+        return False
+    note = f"updated from different iterations; an array reduction would put a {size / (1 << 20):.1f} MiB copy on "
+    note += "every thread's stack"
+    facts.deps.append(Dependence("flow", key, _at(pos), _at(pos), "<", None, True, note))
+    return True
+
+
+def _array_bytes(fn, loop, key: str) -> int | None:
+    """Bytes of a declared array whose dimensions are integer constants or macros; None when unknown."""
+    info = fn.lookup(key, loop.node.start_byte)
+    if info is None or not info.array or not info.dims:
+        return None
+    count = 1
+    for dim in info.dims:
+        value = fn.ctx.integer_value(dim) if dim else None
+        if value is None:
+            return None
+        count *= value
+    words = info.type_text.replace("*", " ").split()
+    element = next((_ELEMENT_BYTES[w] for w in reversed(words) if w in _ELEMENT_BYTES), 8)
+    return count * element
 
 
 def _extent(fn, loop, key: str) -> str | None:
