@@ -202,6 +202,20 @@ def test_a_model_num_threads_naming_an_array_of_the_loop_is_dropped():
         assert kept.pragma == "#pragma omp parallel for num_threads(nt)", (body, kept.pragma)
 
 
+def test_no_model_pragma_for_a_loop_that_updates_the_same_elements_every_iteration():
+    """`outvec[i] += ...` inside a repetition loop over `iloop`: the model's `parallel for collapse(2)` raced (TSan,
+    verify audit, vectorsum.c); elements that only may meet (a histogram) still get the model's pragma."""
+    from ompgpt.analysis import analyze_snippet
+
+    code = "for (int k = 0; k < nloops; ++k)\n  for (int i = 0; i < n; ++i) out[i] += in[i] * c[k];"
+    an = analyze_snippet(code, "c")
+    assert an.verdict == "unknown" and an.colliding_updates == ["out"]
+    d = advise(None, an, [("parallel for collapse(2)", 0.8)], mode="suggest")
+    assert d.pragma is None and "every iteration updates the same elements" in d.reasons[-1]
+    hist = analyze_snippet("for (int i = 0; i < n; ++i) h[key[i]] += 1;", "c")
+    assert hist.needs_atomic == ["h"] and not hist.colliding_updates
+
+
 def test_given_a_pragma_is_needed_the_advisor_answers_even_for_a_serial_loop():
     from ompgpt.advisor import advise_given
 
@@ -323,7 +337,8 @@ def test_a_models_collapse_is_cut_to_the_perfectly_nested_loops():
 def test_a_models_reduction_of_an_array_accumulated_at_fixed_elements_stays():
     """GraphMiner counts motifs into counter[0..5] with reduction(+:counter): in a snippet the array's size is
     unknown, so the analysis cannot write the clause, but it must not veto the model's (it used to call the loop
-    serial, then to drop the clause as a reduction of an array the loop only indexes); another operator goes."""
+    serial, then to drop the clause as a reduction of an array the loop only indexes); another operator goes, and
+    without a reduction the loop would race, so nothing is suggested."""
     from ompgpt.analysis import analyze_snippet
 
     code = "for (int v = 0; v < n; v++) {\n  counter[0] += degree(v);\n  counter[2] += triangles(v);\n}"
@@ -332,7 +347,7 @@ def test_a_models_reduction_of_an_array_accumulated_at_fixed_elements_stays():
     d = advise(None, an, [("parallel for reduction(+:counter) schedule(dynamic, 1)", 0.8)], mode="suggest")
     assert d.pragma == "#pragma omp parallel for reduction(+:counter) schedule(dynamic, 1)"
     d = advise(None, an, [("parallel for reduction(max:counter)", 0.8)], mode="suggest")
-    assert d.pragma == "#pragma omp parallel for"
+    assert d.pragma is None and "every iteration updates the same elements" in d.reasons[-1]  # it would race
 
 
 def test_a_models_reduction_of_a_class_typed_variable_is_dropped():

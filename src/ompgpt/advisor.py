@@ -270,6 +270,10 @@ def _unknown(analysis, existing, parsed, notes, mode, verified) -> Decision:
         return Decision("none", None, 0.8, "analysis", [why, *notes], False)
     cand, prob = parsed[0]
     text = _add_known_clauses(cand, analysis)
+    racing = _uncovered_updates(text, analysis)
+    if racing and not verified:
+        why = f"{', '.join(racing)}: every iteration updates the same elements, and no reduction covers them"
+        return Decision("none", None, 0.8, "analysis", [*reasons, why], False)
     if verified:
         return Decision(
             "insert",
@@ -337,6 +341,13 @@ def _add_known_clauses(cand: Pragma, analysis) -> str:
         if var not in have:
             extra.append(Clause("reduction", items=(var,), qualifier=op))
     return Pragma(fixed.directive, (*fixed.clauses, *extra), fixed.directive_arg).canonical(prefix=True)
+
+
+def _uncovered_updates(text: str, analysis) -> list[str]:
+    """Arrays the analysis found updated at the same elements by every iteration (``colliding_updates``) that the
+    pragma's reductions do not name: as written, it races."""
+    reduced = {whole_variable(v) for _, v in _parse(text).reductions()}
+    return sorted(set(getattr(analysis, "colliding_updates", ())) - reduced)
 
 
 def _collapse_within_nest(clause: Clause, analysis) -> list[Clause]:

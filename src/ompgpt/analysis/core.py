@@ -99,6 +99,9 @@ class LoopAnalysis:
     # it cannot read, an iterator over a container of unknown type)
     directive_blocker: str | None = None
     induction_declared: bool = False  # the header declares the induction variable: no clause at the pragma can name it
+    # arrays every iteration updates at the same elements (``out[i] += ...`` under a repetition loop, ``*sum +=``):
+    # certain to race unless a reduction clause names them, unlike ``needs_atomic`` updates that only may meet
+    colliding_updates: list[str] = field(default_factory=list)
 
     @property
     def location(self) -> str:
@@ -224,6 +227,7 @@ class _LoopFacts:
         self.assumptions: list[str] = []
         self.live: set[str] = set()
         self.directive_blocker: str | None = None
+        self.colliding: list[str] = []
 
     def no_directive(self, text: str) -> None:
         """A blocker that rules out a loop directive itself (see ``LoopAnalysis.directive_blocker``)."""
@@ -548,6 +552,7 @@ def _reduced_elements(fn, loop, base, parts: dict[str, str], keys: list[str], st
         return
     facts.needs_atomic.append(base)
     facts.unsized_reductions.append(f"{op}:{base}")
+    facts.colliding.append(base)
     facts.blockers.append(
         f"{', '.join(sorted(parts))} accumulated in every iteration; the size of {base} is unknown, so it needs "
         f"'#pragma omp atomic' or reduction({op}:{base}[:N])"
@@ -725,6 +730,8 @@ def _test_array(fn, loop, key, rs: list[Resolved], flow, options, facts: _LoopFa
         else:
             facts.needs_atomic.append(key)
             facts.unsized_reductions.append(f"{red}:{key}")
+            if fixed or all((res.reason or "").startswith("every iteration uses the same") for _, _, res in found):
+                facts.colliding.append(key)  # not "may meet": every iteration updates these very elements
             facts.blockers.append(
                 f"{key} is updated at possibly the same elements from different iterations; its "
                 f"size is unknown, so it needs '#pragma omp atomic' or reduction({red}:{key}[:N])"
@@ -884,6 +891,7 @@ def _fill(res: LoopAnalysis, ls: LoopS, flow, locals_, facts: _LoopFacts, option
     res.assumptions = facts.assumptions
     res.directive_blocker = facts.directive_blocker
     res.induction_declared = ls.header.declared
+    res.colliding_updates = facts.colliding
     res.live_after = sorted(facts.live)
     res.locals = sorted(locals_)
     res.reads, res.writes = _access_lists(ls, flow, locals_)
