@@ -72,3 +72,20 @@ def test_usage_errors_exit_two(tmp_path, capsys):
     assert main(["verify", "--pragma", "nonsense"]) == 2
     assert main(["verify", "x.c", "--build", "make", "--pragma", "3=parallel for"]) == 2
     assert "ompgpt verify" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("need_clang")
+def test_cxx17_programs_build_with_clang_as_with_gcc(tmp_path, capsys):
+    """clang 14 defaults to C++14 and gcc 12 to C++17: `std::align_val_t` made every candidate of such a
+    program "not compile with clang" (verify audit, an AMD training example); both now build as gnu++17."""
+    src = tmp_path / "p.cpp"
+    src.write_text(
+        "#include <cstdio>\n#include <new>\nint main() {\n"
+        "  double *x = new (std::align_val_t(64)) double[1000];\n  double s = 0;\n"
+        "  for (int i = 0; i < 1000; i++) x[i] = 0.5 * i;\n"
+        "  for (int i = 0; i < 1000; i++) s += x[i];\n"
+        "  std::printf(\"%.3f\\n\", s);\n  ::operator delete[](x, std::align_val_t(64));\n  return 0;\n}\n"
+    )
+    code = main(["verify", str(src), "--json", *FAST, "--pragma", "6=parallel for"])
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert code == 0 and rows[0]["verdict"] == "accepted", rows[0]["reason"]

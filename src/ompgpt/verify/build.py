@@ -104,6 +104,15 @@ class Program:
         target.write_text(text)
         return target
 
+    @property
+    def language_flags(self) -> tuple[str, ...]:
+        """One C++ standard for both compilers: gcc 12 defaults to gnu++17 but clang 14 to gnu++14, so a program
+        using ``std::align_val_t`` built with gcc (its serial reference) but not with clang (a verify audit
+        rejection that was the verifier's, not the pragma's). A ``-std`` the user passes wins."""
+        if not self.cxx or any(f.startswith("-std=") for f in self.config.extra_flags):
+            return ()
+        return ("-std=gnu++17",)
+
     def build_command(self, src: Path, exe: Path, compiler: str, flags: tuple[str, ...]) -> list[str] | str:
         """The argv (single file) or shell string (project) building ``src`` into ``exe``."""
         if self.project:
@@ -112,6 +121,7 @@ class Program:
         return [
             compiler,
             *flags,
+            *self.language_flags,
             *self.config.extra_flags,
             *includes,
             str(src),

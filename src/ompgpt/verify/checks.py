@@ -90,7 +90,8 @@ def _syntax(session: Session, compiler: str, text: str, extra: tuple[str, ...] =
     directory = session.new_dir("syntax")
     src = session.program.prepare(directory, text)
     includes = [f"-I{session.program.source.parent}"] if session.program.source else []
-    cmd = [compiler, "-fopenmp", "-fsyntax-only", *extra, *session.config.extra_flags, *includes, str(src)]
+    flags = (*extra, *session.program.language_flags, *session.config.extra_flags)
+    cmd = [compiler, "-fopenmp", "-fsyntax-only", *flags, *includes, str(src)]
     limits = Limits(timeout=session.config.build_timeout, memory_mb=session.config.memory_limit_mb)
     return sandbox.run(cmd, directory, limits)
 
