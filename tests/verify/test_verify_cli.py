@@ -84,7 +84,7 @@ def test_cxx17_programs_build_with_clang_as_with_gcc(tmp_path, capsys):
         "  double *x = new (std::align_val_t(64)) double[1000];\n  double s = 0;\n"
         "  for (int i = 0; i < 1000; i++) x[i] = 0.5 * i;\n"
         "  for (int i = 0; i < 1000; i++) s += x[i];\n"
-        "  std::printf(\"%.3f\\n\", s);\n  ::operator delete[](x, std::align_val_t(64));\n  return 0;\n}\n"
+        '  std::printf("%.3f\\n", s);\n  ::operator delete[](x, std::align_val_t(64));\n  return 0;\n}\n'
     )
     code = main(["verify", str(src), "--json", *FAST, "--pragma", "6=parallel for"])
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
