@@ -216,6 +216,24 @@ def test_no_model_pragma_for_a_loop_that_updates_the_same_elements_every_iterati
     assert hist.needs_atomic == ["h"] and not hist.colliding_updates
 
 
+def test_constant_elements_accumulated_through_a_pointer_get_a_section_reduction():
+    """`*red += arr[i]` with `double *red`: the model's reduction(+:red) does not compile for a pointer
+    (compile audit, aomp target_alloc_fast_fp_atomics.cpp); the analysis's section reduction does, and replaces
+    it. An undeclared name (a snippet's) may be an array, where the bare name is right."""
+    from ompgpt.analysis import analyze_snippet
+
+    code = (
+        "void f(int n, const double *arr, double *red) {\n"
+        "  for (int i = 0; i < n; i++) { *red += arr[i]; red[2] += 1; }\n}"
+    )
+    an = analyze_snippet(code, "c")
+    assert an.reductions == ["+:red[:3]"] and not an.colliding_updates
+    d = advise(None, an, [("parallel for reduction(+:red)", 0.9)], mode="suggest")
+    assert d.pragma == "#pragma omp parallel for reduction(+:red[:3])"
+    bare = analyze_snippet("for (int i = 0; i < n; i++) { *red += arr[i]; }", "c")  # may be an array: as before
+    assert bare.reductions == [] and bare.unsized_reductions == ["+:red"]
+
+
 def test_given_a_pragma_is_needed_the_advisor_answers_even_for_a_serial_loop():
     from ompgpt.advisor import advise_given
 

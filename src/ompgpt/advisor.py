@@ -302,6 +302,7 @@ def _add_known_clauses(cand: Pragma, analysis) -> str:
     like a flag set with ``status = 1``), or privatizing one it does, changes the result."""
     want_private = set(analysis.private) | set(analysis.firstprivate) | set(analysis.lastprivate)
     want_red = {var: op for op, var in (r.split(":", 1) for r in analysis.reductions) if "[" not in var}
+    sections = {whole_variable(v): (op, v) for op, v in (r.split(":", 1) for r in analysis.reductions) if "[" in v}
     no_private, no_reduction = _vetoed(cand, analysis, want_private, want_red)
     read_only = _read_only_scalars(analysis)  # firstprivate copies them, which is harmless
     clauses: list[Clause] = []
@@ -316,7 +317,12 @@ def _add_known_clauses(cand: Pragma, analysis) -> str:
             )
         elif clause.name == "reduction":
             op = clause.operator
-            keep = tuple(v for v in clause.items if "[" in v or (want_red.get(v, op) == op and v not in no_reduction))
+            keep = tuple(
+                v
+                for v in clause.items
+                if whole_variable(v) not in sections
+                and ("[" in v or (want_red.get(v, op) == op and v not in no_reduction))
+            )
         elif clause.name == "collapse":
             clauses.extend(_collapse_within_nest(clause, analysis))
             continue
@@ -337,7 +343,7 @@ def _add_known_clauses(cand: Pragma, analysis) -> str:
         if want:
             extra.append(Clause(name, items=tuple(sorted(want))))
     have = {v for _, v in fixed.reductions()}
-    for var, op in sorted(want_red.items()):
+    for var, op in sorted(want_red.items()) + sorted((v, op) for op, v in sections.values()):
         if var not in have:
             extra.append(Clause("reduction", items=(var,), qualifier=op))
     return Pragma(fixed.directive, (*fixed.clauses, *extra), fixed.directive_arg).canonical(prefix=True)

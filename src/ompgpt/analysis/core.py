@@ -720,6 +720,8 @@ def _test_array(fn, loop, key, rs: list[Resolved], flow, options, facts: _LoopFa
         # iteration (`count[0] += ...; count[4] += ...`), a reduction combines them; `m[i][j] += ...` in a k loop
         # is left a carried dependence (the enclosing loops are the ones to parallelize)
         extent = _extent(fn, loop, key)
+        if extent is None and fixed and _declared_pointer(fn, loop, key):
+            extent = _fixed_section(rs)
         if extent is not None and _too_big_to_copy(fn, loop, key, rs[0].acc.pos, facts):
             return
         if extent is not None:
@@ -745,6 +747,22 @@ def _test_array(fn, loop, key, rs: list[Resolved], flow, options, facts: _LoopFa
 #: stacks (8 MiB for the main thread, less under some runtimes' OMP_STACKSIZE) overflow or come close
 MAX_REDUCTION_BYTES = 1 << 20
 _ELEMENT_BYTES = {"char": 1, "short": 2, "int": 4, "float": 4, "long": 8, "double": 8}
+
+
+def _declared_pointer(fn, loop, key: str) -> bool:
+    info = fn.lookup(key, loop.node.start_byte)
+    return info is not None and info.pointer and not info.array
+
+
+def _fixed_section(rs: list[Resolved]) -> str | None:
+    """``[:n]`` covering one-dimensional constant elements of a pointer (``*sum += x`` is ``sum[0]``): the bare
+    name compiles only for an array (for which it is also the safer spelling: see ``_extent``)."""
+    if any(len(r.subs) != 1 for r in rs):
+        return None
+    values = [P.constant_value(r.subs[0]) for r in rs]
+    if any(v is None or v < 0 for v in values):
+        return None
+    return f"[:{max(values) + 1}]"
 
 
 def _too_big_to_copy(fn, loop, key: str, pos: tuple[int, int], facts: _LoopFacts) -> bool:
