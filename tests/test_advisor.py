@@ -234,6 +234,22 @@ def test_constant_elements_accumulated_through_a_pointer_get_a_section_reduction
     assert bare.reductions == [] and bare.unsized_reductions == ["+:red"]
 
 
+def test_with_a_call_of_unknown_effect_a_model_clause_on_a_scalar_the_loop_only_reads_is_still_dropped():
+    """`reduction(min:stop)` on the inner loop's bound (verify audit, HPCInfo c99-omp-min-max.c) and
+    `reduction(+:cnt)` on an inner bound (validation) were kept because a call might write any variable; a callee
+    can only change what it is given (`&x`, or a macro's bare `x`), so only those stay open."""
+    from ompgpt.analysis import analyze_snippet
+
+    an = analyze_snippet("for (int i = 0; i < n; i++) for (int j = 0; j < stop; j++) out[i * m + j] = g(j);", "c")
+    assert an.unknown_calls == ["g"] and "stop" not in an.escaped
+    for cand in ("parallel for reduction(min:stop)", "parallel for private(stop)"):
+        assert advise(None, an, [(cand, 0.9)], mode="suggest").pragma == "#pragma omp parallel for", cand
+    an = analyze_snippet("for (int i = 0; i < n; i++) { h(&cnt); MAC(tot); out[i] = g(i); }", "c")
+    assert {"cnt", "tot"} <= set(an.escaped)
+    d = advise(None, an, [("parallel for reduction(+:cnt, tot)", 0.9)], mode="suggest")
+    assert d.pragma == "#pragma omp parallel for reduction(+:cnt, tot)"
+
+
 def test_given_a_pragma_is_needed_the_advisor_answers_even_for_a_serial_loop():
     from ompgpt.advisor import advise_given
 

@@ -380,9 +380,11 @@ def _vetoed(cand: Pragma, analysis, want_private: set[str], want_red: dict[str, 
     accumulated = _accumulated_arrays(cand, analysis)
     no_reduction = common | want_private | _write_only_scalars(analysis) | (_only_indexed(analysis) - accumulated)
     no_reduction |= {d.variable for d in analysis.dependences if "arithmetic type" in (d.note or "")}  # class types
-    if not analysis.unknown_calls:
-        written = {whole_variable(k) for k in analysis.writes}
-        no_reduction |= {whole_variable(k) for k in analysis.reads} - written
+    written = {whole_variable(k) for k in analysis.writes}
+    unchanged = {whole_variable(k) for k in analysis.reads} - written
+    if analysis.unknown_calls:  # a callee changes only what it is given: the address, or a macro's bare argument
+        unchanged -= set(getattr(analysis, "escaped", unchanged))
+    no_reduction |= unchanged
     return no_private, no_reduction
 
 
@@ -427,10 +429,11 @@ def _only_indexed(analysis) -> set[str]:
 def _read_only_scalars(analysis) -> set[str]:
     """Plain variables the loop reads and never writes (shared, unchanged): no data-sharing clause but shared
     suits them. Names with subscripts, members or pointers are memory, which the analysis may not see whole; and
-    none at all when the loop calls a function of unknown effect (``f(&x)`` may write ``x``)."""
-    if analysis.unknown_calls:
-        return set()
+    with a call of unknown effect, not the names it could write (``f(&x)``, a macro's bare ``x``: ``escaped``).
+    (A callee may also write a global, but then a private copy would hide that from it all the same.)"""
     writes = set(analysis.writes) | set(analysis.locals)
+    if analysis.unknown_calls:
+        writes |= set(getattr(analysis, "escaped", analysis.reads))
     return {r for r in analysis.reads if r.isidentifier() and r not in writes and r != analysis.induction_var}
 
 

@@ -100,3 +100,11 @@ def test_a_large_array_is_not_reduced_per_thread_and_macro_sizes_are_evaluated()
     assert inner.pragma == "#pragma omp parallel for" and inner.profitability["trip_count"] == 320000
     outer, inner = analyze_file(SourceFile.from_text(nest("(16 << 4) + 0")))  # 256 doubles: a cheap copy
     assert outer.pragma == "#pragma omp parallel for reduction(+:A) collapse(2)" and not inner.parallelize
+
+
+def test_min_max_macros_named_like_omp_min_are_reductions():
+    """`i32_min = OMP_MIN(i32_min, x[j])` (a project macro) was a call of unknown effect and a carried
+    dependence; upper-case names ending in _MIN / _MAX are min/max like MIN and fmin (verify audit)."""
+    res = analyze_snippet("for (int j = 0; j < n; j++) { lo = OMP_MIN(lo, x[j]); hi = MY_MAX(x[j], hi); }")
+    assert res.verdict == "parallel" and res.reductions == ["max:hi", "min:lo"], res.reasons
+    assert analyze_snippet("for (int j = 0; j < n; j++) lo = OMP_MINIMUM(lo, x[j]);").verdict != "parallel"

@@ -8,6 +8,8 @@ unknown unless it is defined in the same file, in which case its body is summari
 
 from __future__ import annotations
 
+import re
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -69,6 +71,9 @@ MUTATING_METHODS = _words(
 RESETTING_METHODS = _words("clear assign setZero setOnes setConstant setIdentity")
 
 
+#: project macros named like ``OMP_MIN`` / ``MY_MAX`` (upper case, ending in _MIN / _MAX): min/max of their arguments
+MINMAX_MACRO = re.compile(r"[A-Z][A-Z0-9_]*_(MIN|MAX)")
+
 _CASTS = frozenset({"static_cast", "const_cast", "reinterpret_cast", "dynamic_cast", "bit_cast"})
 #: arithmetic types: ``double(i)``, ``size_t(n)`` are C++ functional casts, which the grammar reads as calls
 _ARITHMETIC_TYPES = _words(
@@ -83,7 +88,7 @@ def classify(name: str) -> str:
     short = name.rsplit("::", 1)[-1]
     if short.split("<", 1)[0].strip() in _CASTS or short in _ARITHMETIC_TYPES:
         return "pure"  # static_cast<float>(x) parses as a call to a template function, double(i) as a call
-    if short in PURE_FUNCTIONS or name.startswith(("std::numeric_limits", "sizeof")):
+    if short in PURE_FUNCTIONS or name.startswith(("std::numeric_limits", "sizeof")) or MINMAX_MACRO.fullmatch(short):
         return "pure"
     if short in IO_FUNCTIONS:
         return "io"

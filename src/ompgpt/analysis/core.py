@@ -102,6 +102,9 @@ class LoopAnalysis:
     # arrays every iteration updates at the same elements (``out[i] += ...`` under a repetition loop, ``*sum +=``):
     # certain to race unless a reduction clause names them, unlike ``needs_atomic`` updates that only may meet
     colliding_updates: list[str] = field(default_factory=list)
+    # names whose address the loop takes (``&x``) or that it passes bare to a call of unknown effect (a macro or a
+    # reference parameter may assign them): only these can change in the loop without being written in it
+    escaped: list[str] = field(default_factory=list)
 
     @property
     def location(self) -> str:
@@ -910,6 +913,7 @@ def _fill(res: LoopAnalysis, ls: LoopS, flow, locals_, facts: _LoopFacts, option
     res.directive_blocker = facts.directive_blocker
     res.induction_declared = ls.header.declared
     res.colliding_updates = facts.colliding
+    res.escaped = sorted({a.key for a in ls.flat if a.addressed} | {arg for c in ls.calls for arg in c.args})
     res.live_after = sorted(facts.live)
     res.locals = sorted(locals_)
     res.reads, res.writes = _access_lists(ls, flow, locals_)

@@ -50,6 +50,16 @@ _MAX_NAMES = frozenset({"max", "fmax", "fmaxf", "fmaxl", "MAX", "Max", "std::max
 _MIN_NAMES = frozenset({"min", "fmin", "fminf", "fminl", "MIN", "Min", "std::min", "std::fmin"})
 
 
+def min_max_kind(name: str) -> str | None:
+    """``max`` / ``min`` for a call name that computes one, else None."""
+    if name in _MAX_NAMES:
+        return "max"
+    if name in _MIN_NAMES:
+        return "min"
+    found = call_table.MINMAX_MACRO.fullmatch(name)
+    return found.group(1).lower() if found else None
+
+
 @dataclass(slots=True)
 class Access:
     """One read/write of a variable or memory location.
@@ -73,6 +83,7 @@ class Access:
     atomic: str | None = None  # form of the ``omp atomic`` statement that accesses this location atomically
     critical: str | None = None  # inside ``omp critical`` ("" unnamed, else its name): mutually exclusive
     owned: bool = False  # subscripted by the thread number: the executing thread's own element
+    addressed: bool = False  # ``&x``: the address escapes, so a call may write ``x``
 
     @property
     def memory(self) -> bool:
@@ -1011,7 +1022,7 @@ class Builder:
         if arg is None:
             return
         if arg.type == "identifier":
-            acc = Access(self.text(arg), self.text(arg), READ, pos_of(arg))
+            acc = Access(self.text(arg), self.text(arg), READ, pos_of(arg), addressed=True)
             ev.acc.append(acc)
             self._note_access(acc)
             return
@@ -1222,7 +1233,7 @@ class Builder:
         """``(std::max)(lhs, x)``, which the grammar reads as a cast of a comma expression: a max/min update."""
         type_node, value = cast.child_by_field_name("type"), cast.child_by_field_name("value")
         name = squash(self.text(type_node)) if type_node is not None else ""
-        red = "max" if name in _MAX_NAMES else "min" if name in _MIN_NAMES else None
+        red = min_max_kind(name)
         if red is None or value is None or value.type != "parenthesized_expression" or not value.named_child_count:
             return None
         pair = value.named_children[0]
@@ -1265,7 +1276,7 @@ class Builder:
             name = squash(self.text(fn)) if fn is not None else ""
             if fn is not None and fn.type == "template_function":
                 name = squash(self.text(fn.child_by_field_name("name")))
-            red = "max" if name in _MAX_NAMES else "min" if name in _MIN_NAMES else None
+            red = min_max_kind(name)
             args_node = rhs.child_by_field_name("arguments")
             args = [a for a in args_node.named_children if a.type != "comment"] if args_node is not None else []
             if red and len(args) == 2:
