@@ -250,6 +250,20 @@ def test_with_a_call_of_unknown_effect_a_model_clause_on_a_scalar_the_loop_only_
     assert d.pragma == "#pragma omp parallel for reduction(+:cnt, tot)"
 
 
+def test_a_model_private_of_an_array_the_loop_only_reads_is_dropped():
+    """`private(ky)` for a coefficient array the loop reads as `ky[index]` left it uninitialized: NaN (verify
+    audit, aomp SAtealeaf Loop1.c); a scratch array the loop writes keeps the model's clause."""
+    from ompgpt.analysis import analyze_snippet
+
+    an = analyze_snippet("for (int i = 1; i < n; i++) { w[i] = ky[i] * p[i] + g(i); }", "c")
+    assert an.verdict == "unknown"
+    d = advise(None, an, [("parallel for private(ky)", 0.9)], mode="suggest")
+    assert d.pragma == "#pragma omp parallel for"
+    an = analyze_snippet("for (int i = 1; i < n; i++) { t[i % 4] = g(i); w[i] = t[i % 4]; }", "c")
+    assert an.verdict == "unknown"
+    assert "private(t)" in advise(None, an, [("parallel for private(t)", 0.9)], mode="suggest").pragma
+
+
 def test_given_a_pragma_is_needed_the_advisor_answers_even_for_a_serial_loop():
     from ompgpt.advisor import advise_given
 

@@ -376,7 +376,7 @@ def _vetoed(cand: Pragma, analysis, want_private: set[str], want_red: dict[str, 
     common = set(analysis.locals) | _read_only_scalars(analysis) | _untouched(cand, analysis) | _qualified(cand)
     if getattr(analysis, "induction_declared", False):  # ``for (int i = ...)``: `i` is undeclared at the pragma
         common.add(analysis.induction_var)
-    no_private = common | set(want_red)
+    no_private = common | set(want_red) | _read_only_memory(analysis)
     accumulated = _accumulated_arrays(cand, analysis)
     no_reduction = common | want_private | _write_only_scalars(analysis) | (_only_indexed(analysis) - accumulated)
     no_reduction |= {d.variable for d in analysis.dependences if "arithmetic type" in (d.note or "")}  # class types
@@ -417,6 +417,13 @@ def _fits(clause: Clause, analysis) -> bool:
     name = (clause.args or "").strip()
     written = {whole_variable(k) for k in analysis.writes}
     return name not in _only_indexed(analysis) | written | set(analysis.locals)
+
+
+def _read_only_memory(analysis) -> set[str]:
+    """Arrays and pointers the loop only reads through subscripts or members: a private copy is uninitialized
+    (the model's `private(ky)` for a coefficient array gave NaN; verify audit, aomp SAtealeaf)."""
+    written = {whole_variable(k) for k in (*analysis.writes, *analysis.locals)}
+    return _only_indexed(analysis) - written - set(getattr(analysis, "escaped", ()))
 
 
 def _only_indexed(analysis) -> set[str]:
