@@ -368,11 +368,12 @@ def _collapse_within_nest(clause: Clause, analysis) -> list[Clause]:
 
 def _vetoed(cand: Pragma, analysis, want_private: set[str], want_red: dict[str, str]) -> tuple[set[str], set[str]]:
     """The variables a model clause may not privatize, and those it may not reduce. Both exclude names declared
-    inside the loop or in its header (out of scope at the pragma: a compile error or another variable) and names
-    the loop never
-    touches. A reduction also needs a variable the loop both reads and writes as a whole: not one it only reads
-    (``count[c]``) or only assigns, and not a pointer or array it only indexes (``reduction(+:out)`` on a pointer
-    does not compile; a whole-array reduction is the analysis's to find)."""
+    inside the loop or in its header (out of scope at the pragma: a compile error or another variable), names the
+    loop never touches, and scalars it only reads (a private copy is uninitialized); privatizing also excludes
+    arrays it only reads. A reduction also needs a variable the loop both reads and writes as a whole: not one it
+    only reads (``count[c]``; with a call of unknown effect, unless the call is given it) or only assigns, and not a
+    pointer or array it only indexes (``reduction(+:out)`` on a pointer does not compile; a whole-array reduction is
+    the analysis's to find)."""
     common = set(analysis.locals) | _read_only_scalars(analysis) | _untouched(cand, analysis) | _qualified(cand)
     if getattr(analysis, "induction_declared", False):  # ``for (int i = ...)``: `i` is undeclared at the pragma
         common.add(analysis.induction_var)
