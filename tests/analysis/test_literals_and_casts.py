@@ -108,3 +108,21 @@ def test_min_max_macros_named_like_omp_min_are_reductions():
     res = analyze_snippet("for (int j = 0; j < n; j++) { lo = OMP_MIN(lo, x[j]); hi = MY_MAX(x[j], hi); }")
     assert res.verdict == "parallel" and res.reductions == ["max:hi", "min:lo"], res.reasons
     assert analyze_snippet("for (int j = 0; j < n; j++) lo = OMP_MINIMUM(lo, x[j]);").verdict != "parallel"
+
+
+def test_function_like_index_macros_are_affine_subscripts():
+    """`a[INDEX(i, j)]` with `#define INDEX(i,j) ((i)*N+(j))` was a call of unknown effect, so no nest using such
+    a macro (common in C) could be proven; its body is now substituted into the subscript."""
+    from ompgpt.analysis import analyze_file
+    from ompgpt.source import SourceFile
+
+    text = (
+        "#define N 1000\n#define INDEX(i,j) ((i)*N+(j))\ndouble a[N*N], b[N*N];\n"
+        "void f(void) {\n  for (int i = 0; i < N; i++)\n    for (int j = 0; j < N; j++)\n"
+        "      a[INDEX(i,j)] = 2 * b[INDEX(i,j)];\n"
+        "  for (int i = 1; i < N; i++)\n    for (int j = 0; j < N; j++)\n"
+        "      a[INDEX(i,j)] = a[INDEX(i-1,j)];\n}\n"
+    )
+    first, _, second, second_inner = analyze_file(SourceFile.from_text(text))
+    assert first.pragma == "#pragma omp parallel for collapse(2)", first.reasons
+    assert second.verdict != "parallel" and second_inner.pragma == "#pragma omp parallel for"

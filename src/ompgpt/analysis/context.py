@@ -249,6 +249,9 @@ class FileContext:
         self._definitions: dict[str, tree_sitter.Node] | None = None
         self.globals: dict[str, DeclInfo] = {}
         self.macros: dict[str, int] = {}
+        #: ``#define INDEX(i, j) ((i) * N + (j))``: function-like macros whose body is an integer polynomial of their
+        #: parameters, so ``a[INDEX(i, j)]`` is an affine subscript rather than a call of unknown effect
+        self.index_macros: dict[str, tuple[tuple[str, ...], P.Poly]] = {}
         self._collect_globals()
 
     def _collect_globals(self) -> None:
@@ -267,6 +270,8 @@ class FileContext:
                             self.globals[info.name] = info
                 elif child.type == "preproc_def":
                     self._macro(child)
+                elif child.type == "preproc_function_def":
+                    self._index_macro(child)
                 elif child.type in (
                     "preproc_if",
                     "preproc_ifdef",
@@ -295,6 +300,19 @@ class FileContext:
         number = self.integer_value(self.parsed.text_of(value))
         if number is not None:
             self.macros.setdefault(self.parsed.text_of(name), number)
+
+    def _index_macro(self, node: tree_sitter.Node) -> None:
+        name, params, value = (node.child_by_field_name(f) for f in ("name", "parameters", "value"))
+        if name is None or params is None or value is None:
+            return
+        names = tuple(self.parsed.text_of(p) for p in params.named_children if p.type == "identifier")
+        text = self.parsed.text_of(value).replace("\\\n", " ").strip()
+        try:
+            body = _poly_expr(ast.parse(text, mode="eval").body, self.macros)
+        except (SyntaxError, ValueError):
+            return
+        if body is not None and len(names) == params.named_child_count:
+            self.index_macros.setdefault(self.parsed.text_of(name), (names, body))
 
     def integer_value(self, text: str) -> int | None:
         """An integer constant expression of literals and already-defined macros (``64*5000``, ``(N + 1)``,
@@ -434,4 +452,23 @@ def _int_expr(node: ast.AST, macros: dict[str, int]) -> int | None:
         if left is None or right is None:
             return None
         return _INT_OPS[type(node.op)](left, right)
+    return None
+
+
+def _poly_expr(node: ast.AST, macros: dict[str, int]) -> P.Poly | None:
+    """A parsed macro body as an integer polynomial (literals, names, + - * and constant shifts), else None."""
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return P.const(node.value)
+    if isinstance(node, ast.Name):
+        return P.const(macros[node.id]) if node.id in macros else P.symbol(node.id)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _poly_expr(node.operand, macros)
+        return None if inner is None else P.scale(inner, -1)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)):
+        left, right = _poly_expr(node.left, macros), _poly_expr(node.right, macros)
+        if left is None or right is None:
+            return None
+        if isinstance(node.op, ast.Mult):
+            return P.mul(left, right)
+        return P.add(left, right, 1 if isinstance(node.op, ast.Add) else -1)
     return None

@@ -1094,7 +1094,7 @@ class Builder:
         name = squash(self.text(fn)) if fn is not None else "?"
         if fn is not None and fn.type == "template_function":
             name = squash(self.text(fn.child_by_field_name("name")))
-        kind = call_table.classify(name)
+        kind = "pure" if name in self.ctx.index_macros else call_table.classify(name)
         summary = None
         if kind == "unknown" and self.depth == 0 and fn is not None and fn.type == "identifier":
             summary = self.ctx.summary(name)
@@ -1358,6 +1358,19 @@ class Builder:
         return ev
 
     # ---------------------------------------------------------------- subscripts
+    def _index_macro_poly(self, node) -> Poly | None:
+        """``INDEX(i, j)`` of ``#define INDEX(i, j) ((i) * N + (j))``: the body with the arguments put in."""
+        fn, args_node = node.child_by_field_name("function"), node.child_by_field_name("arguments")
+        macro = self.ctx.index_macros.get(self.text(fn)) if fn is not None and fn.type == "identifier" else None
+        if macro is None or args_node is None:
+            return None
+        params, body = macro
+        args = [a for a in args_node.named_children if a.type != "comment"]
+        values = [self.poly(a) for a in args]
+        if len(values) != len(params) or any(v is None for v in values):
+            return None
+        return P.substitute(body, dict(zip(params, values, strict=True)))
+
     def poly(self, node) -> Poly | None:
         """The integer polynomial an expression denotes, or None when it is not one (division, calls, memory)."""
         t = node.type
@@ -1412,6 +1425,8 @@ class Builder:
                 if op == "%" and lc >= 0 and rc > 0:
                     return P.const(lc % rc)
             return None
+        if t == "call_expression":
+            return self._index_macro_poly(node)
         if t == "sizeof_expression":
             return P.symbol(squash(self.text(node)))
         if t == "qualified_identifier":
