@@ -539,6 +539,31 @@ CASES = [
         "parallel",
         full=True,
     ),
+    Case(
+        # in the j loop the rows i and i-1 are fixed and differ: the quotient of the split may be loop-invariant
+        "linear_previous_row_inner",
+        "void f(double *restrict x, int n, int m) {\n"
+        "for (int i = 1; i < n; i++)\n/*@*/ for (int j = 0; j < m; j++) x[i * m + j] = x[(i - 1) * m + j]; }",
+        "parallel",
+        full=True,
+    ),
+    Case(
+        # split by different strides, rows i and i' say nothing about the elements: x[1*m + 0] may be x[0*n + 5]
+        "linear_mixed_strides",
+        "void f(double *x, int n, int m) {\n"
+        "for (int i = 0; i < n; i++) { for (int j = 0; j < m; j++) x[i * m + j] = 1;\n"
+        "  for (int k = 0; k < n; k++) x[i * n + k] += 2; } }",
+        "!parallel",
+        full=True,
+    ),
+    Case(
+        # nestedloops.c (TheArtOfHPC): the index macro is defined inside main, without outer parentheses
+        "linear_macro_in_function",
+        "void f(double *x, int n, int vs) {\n#define INDEX(i,j) (i)*vs + (j)\n"
+        "for (int i = 1; i < n; i++) for (int j = 0; j < vs; j++) x[INDEX(i,j)] = x[INDEX(i-1,j)] + 1; }",
+        "serial",
+        full=True,
+    ),
     # ---- pointers and aliasing
     Case(
         "pointer_params_alias",

@@ -270,8 +270,6 @@ class FileContext:
                             self.globals[info.name] = info
                 elif child.type == "preproc_def":
                     self._macro(child)
-                elif child.type == "preproc_function_def":
-                    self._index_macro(child)
                 elif child.type in (
                     "preproc_if",
                     "preproc_ifdef",
@@ -281,6 +279,10 @@ class FileContext:
                     "declaration_list",
                 ):
                     stack.append(child)
+        # a ``#define`` holds from its line on wherever it stands, also inside a function body
+        for node in ir.descendants(root):
+            if node.type == "preproc_function_def":
+                self._index_macro(node)
 
     def assigned_names(self, block: tree_sitter.Node) -> list[tree_sitter.Node]:
         """Identifiers assigned (``x = ...``, ``x += ...``, ``x++``) or declared anywhere inside ``block``."""

@@ -71,9 +71,9 @@ def test_pair(r1: Resolved, r2: Resolved, headers: dict[str, Header]) -> PairRes
         return PairResult(INDEP)
     level = r1.ivs[0]
     ivs1, ivs2 = set(r1.ivs), {v + "'" for v in r2.ivs}
-    subs1 = _delinearize_all(r1.subs, r1.ivs, headers)
-    subs2 = _delinearize_all(r2.subs, r2.ivs, headers)
-    if len(subs1) != len(subs2):
+    subs1, strides1 = _delinearize_all(r1.subs, r1.ivs, headers)
+    subs2, strides2 = _delinearize_all(r2.subs, r2.ivs, headers)
+    if strides1 != strides2:
         subs1, subs2 = r1.subs, r2.subs
     prime = set(r2.ivs)
     results = []
@@ -200,50 +200,67 @@ def _combine(results: list[DimResult], level_h: Header | None) -> PairResult:
     return PairResult("carried", next(iter(dists), None))
 
 
-def _delinearize_all(subs, ivs, headers) -> tuple:
-    out = []
+def _delinearize_all(subs, ivs, headers) -> tuple[tuple, tuple]:
+    """Each subscript split into dimensions, and the strides the splits used (see :func:`_delinearize`)."""
+    dims: list[Poly] = []
+    strides: list[tuple] = []
     for s in subs:
-        out.extend(_delinearize(s, set(ivs), headers, 3))
-    return tuple(out)
+        parts, used = _delinearize(s, set(ivs), headers, 3)
+        dims.extend(parts)
+        strides.append(used)
+    return tuple(dims), tuple(strides)
 
 
-def _delinearize(p: Poly, ivs: set[str], headers: dict[str, Header], depth: int) -> list[Poly]:
-    """Split ``C*Q + R`` into ``[Q, R]`` when C is a loop-invariant symbol product and ``0 <= R < C`` holds by the
-    bounds of R's induction variable (row-major ``a[i*n + j]`` with ``0 <= j < n``)."""
+def _delinearize(p: Poly, ivs: set[str], headers: dict[str, Header], depth: int) -> tuple[list[Poly], tuple]:
+    """Split ``U*Q + R`` into ``[Q, R]`` when ``0 <= R < U`` holds by the bounds of R's induction variable
+    (``for (j = 0; j < U; j++)``) and ``U`` is loop-invariant here (row-major ``a[i*n + j]``). ``Q`` may be
+    invariant too: ``a[i*m + j]`` against ``a[(i-1)*m + j]`` in the ``j`` loop splits into rows ``i`` and ``i-1``,
+    which differ. Unique because ``U > 0`` wherever the inner loop runs at all. Returns the dimensions and the
+    strides used, outermost first, so that two accesses are compared dimension by dimension only when they were
+    split by the same strides (``a[i*m + j]`` and ``a[i*n + k]`` name the same elements in other ways)."""
     if depth == 0:
-        return [p]
-    for mono in p:
-        inv = tuple(s for s in mono if s not in ivs)
-        if not inv or len(inv) == len(mono):
+        return [p], ()
+    for mono, coef in p.items():
+        if coef != 1 or len(mono) != 1 or mono[0] not in ivs:
             continue
-        q: Poly = {}
-        r: Poly = {}
-        for m, k in p.items():
-            rest = list(m)
-            if all(s in rest and not rest.remove(s) for s in inv):
-                q[tuple(rest)] = k
-            else:
-                r[m] = k
-        if _in_range(r, P.mul({inv: 1}, {(): 1}), ivs, headers):
-            return [*_delinearize(q, ivs, headers, depth - 1), r]
-    return [p]
+        split = _split_by_bound(p, mono[0], ivs, headers.get(mono[0]))
+        if split is not None:
+            q, r, stride = split
+            outer, used = _delinearize(q, ivs, headers, depth - 1)
+            return [*outer, r], (*used, tuple(sorted(stride.items())))
+    return [p], ()
 
 
-def _in_range(r: Poly, stride: Poly, ivs: set[str], headers: dict[str, Header]) -> bool:
-    """Is ``0 <= r < stride`` guaranteed? Only for ``r = v + c`` with v's loop ``v = lo; v < stride``."""
-    terms = [m for m in r if m]
-    if len(terms) != 1 or len(terms[0]) != 1 or r[terms[0]] != 1:
-        return False
-    v = terms[0][0]
-    c = r.get((), 0)
-    h = headers.get(v)
-    if v not in ivs or h is None or h.step is None or h.step <= 0 or h.lower is None or h.upper is None:
-        return False
+def _split_by_bound(p: Poly, v: str, ivs: set[str], h: Header | None) -> tuple[Poly, Poly, Poly] | None:
+    """``(Q, R, U)`` with ``p = U*Q + R``, ``R = v + c`` (``c`` the constant term or 0) and ``0 <= R < U`` by v's
+    loop bounds; None when p does not have that shape."""
+    if h is None or h.step is None or h.step <= 0 or h.lower is None or h.upper is None or h.op not in ("<", "<="):
+        return None
     lo = P.constant_value(h.lower)
-    if lo is None or lo + c < 0:
-        return False
-    if h.op == "<":
-        return h.upper == stride and c <= 0
-    if h.op == "<=":
-        return P.add(h.upper, P.const(1)) == stride and c <= 0
-    return False
+    stride = h.upper if h.op == "<" else P.add(h.upper, P.const(1))
+    if lo is None or P.constant_value(stride) is not None or P.symbols(stride) & ivs or len(stride) != 1:
+        return None  # numeric strides are the bounds tests' business; a stride must be one invariant product
+    ((unit, k),) = stride.items()
+    if k != 1:
+        return None
+    for c in {p.get((), 0), 0}:
+        if c > 0 or lo + c < 0:
+            continue
+        rest = P.add(p, {(v,): 1, **P.const(c)}, -1)
+        quotient = _divide(rest, unit)
+        if quotient is not None:
+            return quotient, P.add(P.symbol(v), P.const(c)), stride
+    return None
+
+
+def _divide(p: Poly, unit: tuple[str, ...]) -> Poly | None:
+    """``p / unit`` when every term of p is a multiple of the monomial ``unit``, else None."""
+    out: Poly = {}
+    for mono, coef in p.items():
+        rest = list(mono)
+        for s in unit:
+            if s not in rest:
+                return None
+            rest.remove(s)
+        out[tuple(rest)] = coef
+    return out

@@ -1506,7 +1506,7 @@ def lock_action(stmt: tree_sitter.Node, text) -> tuple[str, str] | None:
         type_node = stmt.child_by_field_name("type")
         if type_node is not None and _GUARD.search(text(type_node)):
             lists = ("argument_list", "parameter_list", "initializer_list")  # `g(m)` parses as a function too
-            args = next((c for c in _descendants(stmt) if c.type in lists), None)
+            args = next((c for c in descendants(stmt) if c.type in lists), None)
             return ("acquire", _lock_name(text(args))) if args is not None else None
         return None
     call = stmt.named_children[0] if stmt.type == "expression_statement" and stmt.named_child_count else None
@@ -1533,10 +1533,14 @@ def _lock_name(text: str) -> str:
     return "".join(text.split()).strip("(){}").lstrip("&")
 
 
-def _descendants(node: tree_sitter.Node):
-    for child in node.named_children:
+def descendants(node: tree_sitter.Node):
+    """Every named node under ``node``, in source order (iteratively: a whole file's tree, or a sum of a thousand
+    terms, is deeper than Python's recursion limit)."""
+    stack = list(reversed(node.named_children))
+    while stack:
+        child = stack.pop()
         yield child
-        yield from _descendants(child)
+        stack.extend(reversed(child.named_children))
 
 
 #: types whose objects own their elements: ``T name(args)`` of one of these is fresh memory, not a view
