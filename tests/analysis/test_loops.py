@@ -475,12 +475,56 @@ CASES = [
         firstprivate={"tmp"},
     ),
     Case(
+        # filled completely before any read, every iteration: array privatization
         "temp_array_inner_loop",
         body(
             "double tmp[8];\nfor (int i = 0; i < N; i++) { for (int k = 0; k < 8; k++) "
             "tmp[k] = a[i] + k; b[i] = tmp[3]; }"
         ),
+        "parallel",
+        {"tmp"},
+    ),
+    Case(
+        "temp_array_partly_filled",  # tmp[7] keeps the value of an earlier iteration
+        body(
+            "double tmp[8];\nfor (int i = 0; i < N; i++) { for (int k = 0; k < 7; k++) "
+            "tmp[k] = a[i] + k; b[i] = tmp[3] + tmp[7]; }"
+        ),
         "!parallel",
+    ),
+    Case(
+        "temp_array_read_before_fill",
+        body(
+            "double tmp[8];\nfor (int i = 0; i < N; i++) { b[i] = tmp[0]; for (int k = 0; k < 8; k++) "
+            "tmp[k] = a[i] + k; }"
+        ),
+        "!parallel",
+    ),
+    Case(
+        "temp_array_conditional_fill",
+        body(
+            "double tmp[8];\nfor (int i = 0; i < N; i++) { for (int k = 0; k < 8; k++) "
+            "{ if (a[i] > 0) tmp[k] = a[i] + k; } b[i] = tmp[3]; }"
+        ),
+        "!parallel",
+    ),
+    Case(
+        "temp_array_accumulated_in_fill",  # the fill reads the array: not a fresh value per iteration
+        body(
+            "double tmp[8];\nfor (int i = 0; i < N; i++) { for (int k = 0; k < 8; k++) "
+            "tmp[k] = tmp[k] * 0.5 + a[i]; b[i] = tmp[3]; }"
+        ),
+        "!parallel",
+    ),
+    Case(
+        "temp_array_live_after",  # the serial loop leaves the last iteration's values
+        "double a[1000], b[1000];\ndouble f(void) { double tmp[8];\n"
+        "for (int i = 0; i < 1000; i++) { for (int k = 0; k < 8; k++) tmp[k] = a[i] + k;\n"
+        "  for (int k = 0; k < 8; k++) b[i] += tmp[k]; }\nreturn tmp[2]; }",
+        "parallel",
+        set(),
+        lastprivate={"tmp"},
+        full=True,
     ),
     Case(
         "struct_temp_private",

@@ -12,7 +12,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from ompgpt.analysis import dependence as D
-from ompgpt.analysis import ir, sync
+from ompgpt.analysis import ir, privatize, sync
 from ompgpt.analysis import poly as P
 from ompgpt.analysis.context import FileContext, FunctionInfo
 from ompgpt.analysis.flow import Resolved, Walker, canonical_iv, written_keys
@@ -691,7 +691,7 @@ def _check_memory(fn, loop, ls, flow, locals_, elementwise, options, facts: _Loo
                 f"write through {varying.acc.base} at {_at(varying.acc.pos)}, a pointer that changes inside the loop"
             )
             continue
-        _test_array(fn, loop, key, rs, flow, options, facts)
+        _test_array(fn, loop, ls, key, rs, flow, options, facts)
     _check_alias(fn, start, groups, options, facts)
 
 
@@ -700,7 +700,7 @@ def _signature(r: Resolved) -> tuple:
     return r.acc.kind, subs, r.ivs, r.problem, r.acc.op
 
 
-def _test_array(fn, loop, key, rs: list[Resolved], flow, options, facts: _LoopFacts) -> None:
+def _test_array(fn, loop, ls, key, rs: list[Resolved], flow, options, facts: _LoopFacts) -> None:
     unique: dict[tuple, Resolved] = {}
     for r in rs:
         unique.setdefault(_signature(r), r)
@@ -715,6 +715,8 @@ def _test_array(fn, loop, key, rs: list[Resolved], flow, options, facts: _LoopFa
             if result.status in ("carried", "maybe"):
                 found.append((r1, r2, result))
     if not found:
+        return
+    if _privatized_array(fn, loop, ls, key, options, facts):
         return
     fixed = all(s is not None and P.constant_value(s) is not None for r in rs for s in r.subs)
     maybe = all(res.status == "maybe" for _, _, res in found)
@@ -744,6 +746,23 @@ def _test_array(fn, loop, key, rs: list[Resolved], flow, options, facts: _LoopFa
         return
     for r1, r2, result in found[:3]:
         facts.deps.append(_dependence(key, r1, r2, result, fn, loop))
+
+
+def _privatized_array(fn, loop, ls, key: str, options, facts: _LoopFacts) -> bool:
+    """A local array every iteration fills completely before reading it (see :mod:`privatize`): private, or
+    lastprivate when its values may be read after the loop (each iteration leaves it in a state of its own, so the
+    last iteration's copy is what the serial loop leaves)."""
+    info = fn.lookup(key, loop.node.start_byte)
+    if info is None or not info.array or info.pointer or info.kind != "local" or info.static or len(info.dims) != 1:
+        return False
+    size = fn.ctx.integer_value(info.dims[0]) if info.dims[0] else None
+    bytes_ = _array_bytes(fn, loop, key)
+    if size is None or bytes_ is None or bytes_ > MAX_REDUCTION_BYTES or not privatize.filled_before_use(ls, key, size):
+        return False
+    live = fn.live_after(key, loop.node, options.snippet)  # any later `key[...]` reads as a use
+    (facts.lastprivate if live else facts.private).add(key)
+    facts.notes.append(f"{key} is filled completely by every iteration before it is read: a private copy per thread")
+    return True
 
 
 #: an array reduction gives every thread a private copy, on its stack with gcc and clang; beyond this the default
