@@ -1096,6 +1096,23 @@ CASES = [
         lang="cpp",
     ),
     Case(
+        # exafmm-t: writing matrices to a shared stream in order; a parallel loop scrambles the file
+        "cpp_stream_write",
+        "#include <fstream>\nvoid f(std::ofstream& file, double **m, int depth, int n) {\n"
+        "for (int l = 0; l <= depth; l++) file.write(reinterpret_cast<const char*>(m[l]), n * sizeof(double)); }",
+        "serial",
+        full=True,
+        lang="cpp",
+    ),
+    Case(
+        "cpp_stream_per_iteration",  # each iteration writes its own file: the stream is the iteration's own
+        "#include <fstream>\nvoid f(double **m, const char **names, int n) {\n"
+        "for (int l = 0; l < n; l++) { std::ofstream out(names[l]); out.write((const char*)m[l], 8); } }",
+        "!serial",
+        full=True,
+        lang="cpp",
+    ),
+    Case(
         "cpp_local_vector",
         "#include <vector>\ndouble a[1024];\nvoid f() { for (int i = 0; i < 1024; i++) "
         "{ std::vector<double> tmp(4); tmp[0] = a[i]; a[i] = tmp[0] * 2; } }",
@@ -1132,6 +1149,9 @@ def test_loop(case: Case):
     info = f"{case.name}: {res.verdict} {res.pragma} {res.reasons}"
     if case.verdict == "!parallel":
         assert res.verdict in ("serial", "unknown"), info
+        return
+    if case.verdict == "!serial":
+        assert res.verdict in ("parallel", "unknown"), info
         return
     assert res.verdict == case.verdict, info
     if case.private is not None:

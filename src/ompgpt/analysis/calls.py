@@ -66,6 +66,9 @@ READONLY_METHODS = _words(
 MUTATING_METHODS = _words(
     "push_back emplace_back pop_back insert erase clear resize reserve push emplace pop append assign swap"
 )
+#: stream I/O methods (``file.write(buf, n)``, ``in.read(...)``): they move the stream's position, so each call
+#: updates the object and the order of calls is the file's contents
+STREAM_METHODS = _words("write read getline flush seekg seekp")
 #: mutating methods whose result does not depend on the object's old contents: a container cleared at the top of
 #: every iteration carries nothing across iterations, so it can be private
 RESETTING_METHODS = _words("clear assign setZero setOnes setConstant setIdentity")

@@ -469,7 +469,7 @@ class Builder:
                 if size is not None:
                     dims.append(size)
             if name_node.type == "function_declarator":
-                ctor_args = self._constructor_args(name_node)
+                ctor_args = constructor_arguments(name_node)
                 if ctor_args is None:
                     return  # a prototype
                 for arg in ctor_args:
@@ -508,23 +508,6 @@ class Builder:
                 watched = alias.symbols | ({name} if alias.mode != "exact" else set())
                 if self._never_reassigned(decl, watched):
                     self._aliases[name] = alias
-
-    def _constructor_args(self, fdecl) -> list | None:
-        """C++'s most vexing parse: in a body, ``std::vector<T> v(n);`` parses as a prototype of ``v`` taking an
-        ``n``. When every "parameter" is a bare name (no declarator, not a builtin type) it is an object built from
-        those variables; the names are returned as identifier nodes to read. A real prototype gives None."""
-        params = fdecl.child_by_field_name("parameters")
-        if params is None or not params.named_children:
-            return None
-        names = []
-        for param in params.named_children:
-            type_node = param.child_by_field_name("type")
-            if param.type != "parameter_declaration" or param.child_by_field_name("declarator") is not None:
-                return None
-            if type_node is None or type_node.type != "type_identifier" or param.named_child_count != 1:
-                return None
-            names.append(type_node)
-        return names
 
     def _alias_of(self, value, handle: str, ev: Ev) -> Alias | None:
         """What a pointer/reference declared as ``T *p = &a[e]`` / ``T *p = a + e`` / ``T *row = m[i]`` /
@@ -1147,7 +1130,7 @@ class Builder:
             kind = READ
         elif method in call_table.RESETTING_METHODS:
             kind = WRITE
-        elif method in call_table.MUTATING_METHODS:
+        elif method in call_table.MUTATING_METHODS or method in call_table.STREAM_METHODS:
             kind = UPDATE
         else:
             kind = READ
@@ -1563,19 +1546,35 @@ def _owning_type(type_text: str) -> bool:
     return bool(words) and _OWNING_TYPE.fullmatch(words[-1].rsplit("::", 1)[-1]) is not None
 
 
-def _constructor_arguments(node) -> bool:
-    """``std::vector<double> dist(natoms);`` in a function body: tree-sitter reads a function declaration (C++'s
-    most vexing parse), but arguments that are bare names (no type keyword, no declarator) make it a variable
-    built by a constructor, which is what such lines almost always are in a body."""
+_INDEX_TYPES = ("identifier", "number_literal")
+
+
+def constructor_arguments(node) -> list | None:
+    """C++'s most vexing parse: in a body, ``std::vector<double> dist(natoms);`` or ``std::ofstream out(names[l]);``
+    parses as a prototype taking an ``natoms`` (or an array of ``names``). When every "parameter" is a bare name, or
+    a name with one subscript (no type keyword, no named declarator), it is a variable built by a constructor, which
+    is what such lines almost always are in a body: the nodes it reads are returned. A real prototype gives None."""
     params = node.child_by_field_name("parameters")
     if params is None or not params.named_children:
-        return False
-    return all(
-        p.type == "parameter_declaration"
-        and p.child_by_field_name("declarator") is None
-        and (p.child_by_field_name("type") is not None and p.child_by_field_name("type").type == "type_identifier")
-        for p in params.named_children
-    )
+        return None
+    reads = []
+    for param in params.named_children:
+        type_node = param.child_by_field_name("type")
+        if param.type != "parameter_declaration" or type_node is None or type_node.type != "type_identifier":
+            return None
+        declarator = param.child_by_field_name("declarator")
+        if declarator is None and param.named_child_count == 1:
+            reads.append(type_node)
+            continue
+        size = declarator.child_by_field_name("size") if declarator is not None else None
+        if declarator is None or declarator.type != "abstract_array_declarator" or size is None:
+            return None
+        if declarator.child_by_field_name("declarator") is not None or size.type not in _INDEX_TYPES:
+            return None
+        reads.append(type_node)
+        if size.type == "identifier":
+            reads.append(size)
+    return reads
 
 
 def declarator_info(builder_text, decl, type_node, kind: str, scope: tuple[int, int], static: bool) -> DeclInfo | None:
@@ -1605,7 +1604,7 @@ def declarator_info(builder_text, decl, type_node, kind: str, scope: tuple[int, 
         elif t == "reference_declarator":
             info.reference = True
         elif t == "function_declarator":
-            if kind != "local" or not _constructor_arguments(node):
+            if kind != "local" or not constructor_arguments(node):
                 return None
             # a view built from a pointer (Eigen::Map m(p, n), std::span) may alias anything: only owning
             # containers are memory of their own
