@@ -24,6 +24,30 @@ def test_cpp_functional_casts_are_not_calls_with_side_effects():
     assert analyze_snippet("for (int i = 0; i < n; ++i) y[i] = Vec(i);", "cpp").verdict == "unknown"  # a class
 
 
+def test_calls_of_type_names_the_file_uses_are_casts_not_calls_of_unknown_effect():
+    """LULESH's `Real_t(0.5)` (a typedef from its header, used for declarations in the file) kept 170
+    human-parallelized training loops unproven. A name the file also declares as a function (`struct stat` and
+    `stat()`) stays a call."""
+    from ompgpt.analysis import analyze_file
+    from ompgpt.source import SourceFile
+
+    text = (
+        "struct stat { int st_size; };\nint stat(const char *p, struct stat *s);\n"
+        "void f(int n, Real_t *restrict x, const Real_t *restrict y, struct stat *st, const char **names) {\n"
+        "  for (int i = 0; i < n; i++) x[i] = Real_t(0.5) * y[i];\n"
+        "  for (int i = 0; i < n; i++) stat(names[i], &st[i]);\n}\n"
+    )
+    cast, call = analyze_file(SourceFile.from_text(text, "cpp"))
+    assert cast.verdict == "parallel", cast.reasons
+    assert call.verdict == "unknown" and call.unknown_calls == ["stat"]
+
+
+def test_upper_case_math_macros_are_pure():
+    res = analyze_snippet("for (int i = 0; i < n; ++i) y[i] = FABS(y[i]) + SQRT(y[i]);")
+    assert res.verdict == "parallel", res.reasons
+    assert analyze_snippet("for (int i = 0; i < n; ++i) y[i] = UPDATE(y[i]);").verdict == "unknown"
+
+
 def test_array_reduction_names_declared_arrays_whole_and_never_guesses_a_parameter_extent():
     from ompgpt.analysis import analyze_file
     from ompgpt.source import SourceFile

@@ -93,6 +93,8 @@ def classify(name: str) -> str:
         return "pure"  # static_cast<float>(x) parses as a call to a template function, double(i) as a call
     if short in PURE_FUNCTIONS or name.startswith(("std::numeric_limits", "sizeof")) or MINMAX_MACRO.fullmatch(short):
         return "pure"
+    if short.isupper() and short.lower() in PURE_FUNCTIONS:
+        return "pure"  # a project's precision macros: ``#define FABS fabsf``, ``SQRT(x)``
     if short in IO_FUNCTIONS:
         return "io"
     if short in RNG_FUNCTIONS:

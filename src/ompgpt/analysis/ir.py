@@ -1078,6 +1078,8 @@ class Builder:
         if fn is not None and fn.type == "template_function":
             name = squash(self.text(fn.child_by_field_name("name")))
         kind = "pure" if name in self.ctx.index_macros else call_table.classify(name)
+        if kind == "unknown" and fn is not None and fn.type == "identifier" and name in self.ctx.type_names():
+            kind = "pure"  # ``Real_t(0.5)``: a functional cast or a temporary of a type this file uses
         summary = None
         if kind == "unknown" and self.depth == 0 and fn is not None and fn.type == "identifier":
             summary = self.ctx.summary(name)
