@@ -509,6 +509,14 @@ CASES = [
         "!parallel",
     ),
     Case(
+        "temp_array_fill_skips",  # the fill loop's body moves its counter: odd elements keep older values
+        body(
+            "double tmp[8];\nfor (int i = 0; i < N; i++) { for (int k = 0; k < 8; k++) "
+            "{ tmp[k] = a[i] + k; k++; } b[i] = tmp[1]; }"
+        ),
+        "!parallel",
+    ),
+    Case(
         "temp_array_accumulated_in_fill",  # the fill reads the array: not a fresh value per iteration
         body(
             "double tmp[8];\nfor (int i = 0; i < N; i++) { for (int k = 0; k < 8; k++) "

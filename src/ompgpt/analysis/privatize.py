@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ompgpt.analysis import ir
 from ompgpt.analysis import poly as P
+from ompgpt.analysis.flow import canonical_iv
 from ompgpt.analysis.ir import LoopS
 
 #: what :func:`_keys` answers for a statement it does not know: it may touch anything
@@ -37,11 +38,13 @@ def _items(node) -> list:
 
 
 def _fills(loop: LoopS, key: str, size: int) -> bool:
-    """A counted loop ``for (k = lo; k <= hi; k++)`` with no jumps that writes ``key[k + c]`` unconditionally on
-    every trip, never reads ``key``, and covers ``0 .. size-1``."""
+    """A counted loop ``for (k = lo; k <= hi; k++)`` with no jumps or calls, whose body leaves ``k`` alone, that
+    writes ``key[k + c]`` unconditionally on every trip, never reads ``key``, and covers ``0 .. size-1``."""
     h = loop.header
     if loop.kind != "for" or h.var is None or h.problem is not None or h.step != 1 or loop.jumps or loop.calls:
         return False
+    if canonical_iv(loop) != h.var:
+        return False  # the body changes the counter: some elements may be skipped
     lo = P.constant_value(h.lower) if h.lower is not None else None
     up = P.constant_value(h.upper) if h.upper is not None else None
     if lo is None or up is None or h.op not in ("<", "<="):
