@@ -525,6 +525,52 @@ CASES = [
         "!parallel",
     ),
     Case(
+        # each read sees the element the same inner trip wrote: private while dead after the loop
+        "temp_array_same_element",
+        "double a[1000], c[1000 * 64];\nvoid f(int m) { double b[64];\n"
+        "for (int i = 0; i < 1000; i++) for (int j = 0; j < m; j++) { b[j] = a[i] * j; c[i * m + j] = b[j] * 2; } }",
+        "parallel",
+        {"b"},
+        full=True,
+    ),
+    Case(
+        "temp_array_same_element_live",  # not written whole: the last iteration's copy would lose elements
+        "double a[1000], c[1000 * 64];\ndouble f(int m) { double b[64];\n"
+        "for (int i = 0; i < 1000; i++) for (int j = 0; j < m; j++) { b[j] = a[i] * j; c[i * 64 + j] = b[j] * 2; }\n"
+        "return b[0]; }",
+        "!parallel",
+        full=True,
+    ),
+    Case(
+        "temp_array_next_element",  # b[j + 1] is written by the next trip, or by an earlier iteration
+        "double a[1000], c[1000 * 64];\nvoid f(int m) { double b[65];\n"
+        "for (int i = 0; i < 1000; i++) for (int j = 0; j < m; j++) { b[j] = a[i] * j; c[i * 64 + j] = b[j + 1]; } }",
+        "!parallel",
+        full=True,
+    ),
+    Case(
+        "temp_array_subscript_moves",  # k changes between the write and the read: another element
+        "double a[1000], c[1000];\nvoid f(void) { double b[64]; int k;\n"
+        "for (int i = 0; i < 1000; i++) { k = i % 8; b[k] = a[i]; k = k + 1; c[i] = b[k]; } }",
+        "!parallel",
+        full=True,
+    ),
+    Case(
+        "temp_array_pointer_before",  # p reaches the shared b from inside the loop
+        "double a[1000], c[1000];\nvoid f(void) { double b[8]; double *p = b;\n"
+        "for (int i = 0; i < 1000; i++) { for (int k = 0; k < 8; k++) b[k] = a[i]; c[i] = b[3] + p[2]; } }",
+        "!parallel",
+        full=True,
+    ),
+    Case(
+        "temp_array_fill_in_branch",  # filled only when a[i] > 0
+        body(
+            "double tmp[8];\nfor (int i = 0; i < N; i++) { if (a[i] > 0) for (int k = 0; k < 8; k++) "
+            "tmp[k] = a[i] + k; b[i] = tmp[3]; }"
+        ),
+        "!parallel",
+    ),
+    Case(
         "temp_array_live_after",  # the serial loop leaves the last iteration's values
         "double a[1000], b[1000];\ndouble f(void) { double tmp[8];\n"
         "for (int i = 0; i < 1000; i++) { for (int k = 0; k < 8; k++) tmp[k] = a[i] + k;\n"

@@ -106,6 +106,24 @@ class FunctionInfo:
             return best
         return self.params.get(name) or self.ctx.globals.get(name)
 
+    def only_subscripted(self, name: str, loop_node: tree_sitter.Node) -> bool:
+        """Is the array ``name``, up to the end of the loop, only ever subscripted (``a[i]``), declared or measured
+        (``sizeof a``)? Then no pointer to it was made that could reach the shared copy from inside the loop."""
+        for node in self.occurrences(name):
+            if node.start_byte >= loop_node.end_byte:
+                break
+            parent = node.parent
+            if parent is None:
+                return False
+            if parent.type == "subscript_expression":
+                argument = parent.child_by_field_name("argument")
+                if argument is not None and argument.start_byte == node.start_byte:
+                    continue
+            if parent.type in ("array_declarator", "sizeof_expression"):
+                continue
+            return False
+        return True
+
     def occurrences(self, name: str) -> list[tree_sitter.Node]:
         if self._occurrences is None:
             occ: dict[str, list[tree_sitter.Node]] = {}

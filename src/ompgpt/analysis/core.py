@@ -749,19 +749,28 @@ def _test_array(fn, loop, ls, key, rs: list[Resolved], flow, options, facts: _Lo
 
 
 def _privatized_array(fn, loop, ls, key: str, options, facts: _LoopFacts) -> bool:
-    """A local array every iteration fills completely before reading it (see :mod:`privatize`): private, or
-    lastprivate when its values may be read after the loop (each iteration leaves it in a state of its own, so the
-    last iteration's copy is what the serial loop leaves)."""
+    """A local array whose every read in an iteration sees a value that iteration wrote (see :mod:`privatize`):
+    private when it is dead after the loop; lastprivate when it is not but every iteration writes it whole (the
+    last iteration's copy is what the serial loop leaves). Only for an array whose name is used before and in the
+    loop only to subscript it, so no pointer made earlier can reach the shared copy."""
     info = fn.lookup(key, loop.node.start_byte)
-    if info is None or not info.array or info.pointer or info.kind != "local" or info.static or len(info.dims) != 1:
+    if info is None or not info.array or info.pointer or info.kind != "local" or info.static or not info.dims:
         return False
-    size = fn.ctx.integer_value(info.dims[0]) if info.dims[0] else None
     bytes_ = _array_bytes(fn, loop, key)
-    if size is None or bytes_ is None or bytes_ > MAX_REDUCTION_BYTES or not privatize.filled_before_use(ls, key, size):
+    if bytes_ is None or bytes_ > MAX_REDUCTION_BYTES or not fn.only_subscripted(key, loop.node):
         return False
-    live = fn.live_after(key, loop.node, options.snippet)  # any later `key[...]` reads as a use
+    size = fn.ctx.integer_value(info.dims[0]) if len(info.dims) == 1 else None
+    found = privatize.privatizable(ls, key, size)
+    live = found is not None and fn.live_after(key, loop.node, options.snippet)  # a later `key[...]` is a use
+    if found is None or (live and found != privatize.FILLED):
+        return False
     (facts.lastprivate if live else facts.private).add(key)
-    facts.notes.append(f"{key} is filled completely by every iteration before it is read: a private copy per thread")
+    what = (
+        "filled completely by every iteration before it is read"
+        if found == privatize.FILLED
+        else ("read only where the same iteration wrote it first")
+    )
+    facts.notes.append(f"{key} is {what}: a private copy per thread")
     return True
 
 
