@@ -150,3 +150,21 @@ def test_function_like_index_macros_are_affine_subscripts():
     first, _, second, second_inner = analyze_file(SourceFile.from_text(text))
     assert first.pragma == "#pragma omp parallel for collapse(2)", first.reasons
     assert second.verdict != "parallel" and second_inner.pragma == "#pragma omp parallel for"
+
+
+def test_const_integers_are_numbers_where_they_are_not_shadowed():
+    """`const int N = 1000;` (C++ style, and C99 locals) bounds loops and sizes arrays as a `#define` does; a
+    parameter of the same name hides the file-scope one."""
+    from ompgpt.analysis import analyze_file
+    from ompgpt.source import SourceFile
+
+    text = (
+        "const int N = 64;\nconstexpr long M = 2 * N;\n"
+        "void f(int N, double *restrict a) { for (int i = 0; i < N; i++) a[i] = 1; }\n"
+        "void g(double *restrict a) { for (int i = 0; i < M; i++) a[i] = 1; }\n"
+        "void h(double *restrict a) { const int K = 3000; for (int i = 0; i < K; i++) a[i] = 1; }\n"
+    )
+    shadowed, global_, local = analyze_file(SourceFile.from_text(text, "cpp"))
+    assert shadowed.profitability["trip_count"] is None
+    assert global_.profitability["trip_count"] == 128
+    assert local.profitability["trip_count"] == 3000

@@ -55,7 +55,10 @@ class FunctionInfo:
 
     def __init__(self, ctx: FileContext, node: tree_sitter.Node):
         self.ctx, self.node = ctx, node
-        self.builder = Builder(ctx)
+        #: ``const int N = 1000;`` visible here (a file-scope constant not shadowed, or one declared once in the
+        #: function): bounds and sizes that name it are numbers, as with a ``#define``
+        self.constants = _constants(ctx, node)
+        self.builder = Builder(ctx, constants=self.constants)
         body = node.child_by_field_name("body") if node.type in _FUNCTION_TYPES else node
         self.ir = self.builder.stmt(body) if body is not None else ir.Seq([])
         self.loops: dict[int, LoopS] = self.builder.loops
@@ -95,6 +98,10 @@ class FunctionInfo:
                 if value is not None and any(a in text(value) for a in _ALLOCATORS):
                     info.kind = "allocated"
                 self.locals.setdefault(info.name, []).append(info)
+
+    def integer_value(self, text: str) -> int | None:
+        """An integer constant expression of literals, macros and the constants visible in this function."""
+        return self.ctx.integer_value(text, self.constants)
 
     def lookup(self, name: str, at: int) -> DeclInfo | None:
         """The declaration ``name`` refers to at byte ``at`` (nearest visible local, then param, then global)."""
@@ -272,6 +279,8 @@ class FileContext:
         self._type_names: frozenset[str] | None = None
         self.globals: dict[str, DeclInfo] = {}
         self.macros: dict[str, int] = {}
+        #: file-scope ``const``/``constexpr`` integers with constant initializers (functions may shadow them)
+        self.constants: dict[str, int] = {}
         #: ``#define INDEX(i, j) ((i) * N + (j))``: function-like macros whose body is an integer polynomial of their
         #: parameters, so ``a[INDEX(i, j)]`` is an affine subscript rather than a call of unknown effect
         self.index_macros: dict[str, tuple[tuple[str, ...], P.Poly]] = {}
@@ -286,6 +295,7 @@ class FileContext:
             node = stack.pop()
             for child in node.named_children:
                 if child.type == "declaration":
+                    self.constants.update(self.declared_constants(child, self.constants))
                     static = any(c.type == "storage_class_specifier" for c in child.children)
                     for d in child.children_by_field_name("declarator"):
                         info = declarator_info(text, d, child.child_by_field_name("type"), "global", scope, static)
@@ -339,14 +349,29 @@ class FileContext:
         if body is not None and len(names) == params.named_child_count:
             self.index_macros.setdefault(self.parsed.text_of(name), (names, body))
 
-    def integer_value(self, text: str) -> int | None:
-        """An integer constant expression of literals and already-defined macros (``64*5000``, ``(N + 1)``,
-        ``1 << 10``), or None: array sizes and bounds are written that way."""
+    def integer_value(self, text: str, constants: dict[str, int] | None = None) -> int | None:
+        """An integer constant expression of literals, already-defined macros and the given constants
+        (``64*5000``, ``(N + 1)``, ``1 << 10``), or None: array sizes and bounds are written that way."""
         try:
             tree = ast.parse(text.strip(), mode="eval").body
         except (SyntaxError, ValueError):
             return P.parse_int(text.strip())
-        return _int_expr(tree, self.macros)
+        return _int_expr(tree, {**(constants or {}), **self.macros})
+
+    def declared_constants(self, node: tree_sitter.Node, known: dict[str, int]) -> dict[str, int]:
+        """``const int N = 1000, M = 2 * N;`` (or ``constexpr``): each name with the value of its initializer."""
+        text = self.parsed.text_of
+        if not any(c.type == "type_qualifier" and text(c) in ("const", "constexpr") for c in node.children):
+            return {}
+        found: dict[str, int] = {}
+        for d in node.children_by_field_name("declarator"):
+            name, value = d.child_by_field_name("declarator"), d.child_by_field_name("value")
+            if d.type != "init_declarator" or name is None or name.type != "identifier" or value is None:
+                continue
+            number = self.integer_value(text(value), {**known, **found})
+            if number is not None:
+                found[text(name)] = number
+        return found
 
     def function_of(self, node: tree_sitter.Node) -> FunctionInfo:
         """The FunctionInfo for the function containing ``node`` (built on first use)."""
@@ -402,8 +427,9 @@ class FileContext:
 def _summarise(ctx: FileContext, name: str, node: tree_sitter.Node) -> FunctionSummary:
     info = FunctionInfo.__new__(FunctionInfo)
     info.ctx, info.node, info.params, info.locals, info._occurrences = ctx, node, {}, {}, None
+    info.constants = _constants(ctx, node)
     info._collect_decls()
-    builder = Builder(ctx, depth=1)
+    builder = Builder(ctx, depth=1, constants=info.constants)
     holder = LoopS("fn", node.start_byte, (0, 0), ir.Ev([], []), ir.Ev([], []), ir.Ev([], []), None, ir.Header())
     builder._loop_stack.append(holder)
     builder.stmt(node.child_by_field_name("body"))
@@ -493,6 +519,33 @@ def _int_expr(node: ast.AST, macros: dict[str, int]) -> int | None:
             return None
         return _INT_OPS[type(node.op)](left, right)
     return None
+
+
+#: declarators that introduce a name in a function (parameters, locals); C++ adds references
+_DECLARED_NAMES = (
+    "(init_declarator declarator: (identifier) @n) (declaration declarator: (identifier) @n) "
+    "(parameter_declaration declarator: (identifier) @n) (pointer_declarator declarator: (identifier) @n) "
+    "(array_declarator declarator: (identifier) @n)"
+)
+_DECLARED_NAMES_CPP = _DECLARED_NAMES + " (reference_declarator (identifier) @n)"
+
+
+def _constants(ctx: FileContext, node: tree_sitter.Node) -> dict[str, int]:
+    """The integer constants visible in a function: file-scope ones its parameters and locals do not shadow, and
+    ``const`` locals with constant initializers declared once in it (a second declaration may be another value)."""
+    if node.type == "translation_unit":
+        return dict(ctx.constants)
+    counts: dict[str, int] = {}
+    pattern = _DECLARED_NAMES_CPP if ctx.parsed.source.lang == "cpp" else _DECLARED_NAMES
+    for n in _captures(node, pattern, ctx.language):
+        name = ctx.parsed.text_of(n)
+        counts[name] = counts.get(name, 0) + 1
+    visible = {k: v for k, v in ctx.constants.items() if k not in counts}
+    for decl in _captures(node, "(declaration) @n", ctx.language):
+        for name, value in ctx.declared_constants(decl, visible).items():
+            if counts.get(name) == 1:
+                visible[name] = value
+    return visible
 
 
 def _poly_expr(node: ast.AST, macros: dict[str, int]) -> P.Poly | None:

@@ -759,7 +759,7 @@ def _privatized_array(fn, loop, ls, key: str, options, facts: _LoopFacts) -> boo
     bytes_ = _array_bytes(fn, loop, key)
     if bytes_ is None or bytes_ > MAX_REDUCTION_BYTES or not fn.only_subscripted(key, loop.node):
         return False
-    size = fn.ctx.integer_value(info.dims[0]) if len(info.dims) == 1 else None
+    size = fn.integer_value(info.dims[0]) if len(info.dims) == 1 else None
     found = privatize.privatizable(ls, key, size)
     live = found is not None and fn.live_after(key, loop.node, options.snippet)  # a later `key[...]` is a use
     if found is None or (live and found != privatize.FILLED):
@@ -817,7 +817,7 @@ def _array_bytes(fn, loop, key: str) -> int | None:
         return None
     count = 1
     for dim in info.dims:
-        value = fn.ctx.integer_value(dim) if dim else None
+        value = fn.integer_value(dim) if dim else None
         if value is None:
             return None
         count *= value

@@ -306,8 +306,9 @@ class Builder:
     """Converts statements and expressions of one function into IR. ``depth`` > 0 builds a callee summary, where
     calls to other same-file functions are left unknown (one level deep)."""
 
-    def __init__(self, ctx, depth: int = 0):
+    def __init__(self, ctx, depth: int = 0, constants: dict[str, int] | None = None):
         self.ctx = ctx
+        self.constants = constants or {}  # ``const int N = 1000;`` visible in the function
         self.data: bytes = ctx.parsed.data
         self.depth = depth
         self.loops: dict[int, LoopS] = {}
@@ -1368,7 +1369,7 @@ class Builder:
             return P.const(1 if self.text(node) == "TRUE" else 0)
         if t == "identifier":
             name = self.text(node)
-            value = self.ctx.macros.get(name)
+            value = self.ctx.macros.get(name, self.constants.get(name))
             return P.const(value) if value is not None else P.symbol(name)
         if t == "parenthesized_expression":
             return self.poly(node.named_children[0]) if node.named_child_count == 1 else None
