@@ -571,6 +571,21 @@ CASES = [
         "!parallel",
     ),
     Case(
+        # aomp tasks.c: an inner loop with constant bounds runs, so it assigns A in every iteration
+        "inner_constant_loop_assigns",
+        "int A;\nvoid f(int n) { for (int k = 0; k < n; k++) { for (int j = 0; j < 2; j++) A = 1; } }",
+        "parallel",
+        set(),
+        lastprivate={"A"},
+        full=True,
+    ),
+    Case(
+        "inner_maybe_empty_loop_assigns",  # m may be 0: A is assigned on some paths only
+        "int A;\nvoid f(int n, int m) { for (int k = 0; k < n; k++) { for (int j = 0; j < m; j++) A = 1; } }",
+        "!parallel",
+        full=True,
+    ),
+    Case(
         "temp_array_live_after",  # the serial loop leaves the last iteration's values
         "double a[1000], b[1000];\ndouble f(void) { double tmp[8];\n"
         "for (int i = 0; i < 1000; i++) { for (int k = 0; k < 8; k++) tmp[k] = a[i] + k;\n"

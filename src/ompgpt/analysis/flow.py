@@ -58,6 +58,21 @@ def canonical_iv(loop: LoopS) -> str | None:
     return None if h.var in written_keys(loop)[0] else h.var
 
 
+def _runs_whole(loop: LoopS) -> bool:
+    """A counted loop with constant bounds that runs at least once and has no jump: what its body writes is written
+    when the loop is over (``for (j = 0; j < 2; j++) A = 1;`` assigns ``A``)."""
+    h = loop.header
+    if loop.kind != "for" or loop.jumps or h.problem is not None or h.step is None:
+        return False
+    lo = P.constant_value(h.lower) if h.lower is not None else None
+    up = P.constant_value(h.upper) if h.upper is not None else None
+    if lo is None or up is None:
+        return False
+    if h.step > 0:
+        return lo < up if h.op == "<" else lo <= up if h.op == "<=" else False
+    return lo > up if h.op == ">" else lo >= up if h.op == ">=" else False
+
+
 class Walker:
     def __init__(
         self, loop: LoopS, elementwise: frozenset[str] = frozenset(), synchronized: frozenset[str] = frozenset()
@@ -171,7 +186,7 @@ class Walker:
         if iv:
             self.ivs.pop()
         self._kill(inner_wv | inner_wm | ({iv} if iv else set()))
-        return after if loop.kind == "do" else state
+        return after if loop.kind == "do" or _runs_whole(loop) else state
 
     # ---------------------------------------------------------------- accesses
     def access(self, acc: Access, state: set[str]) -> None:
