@@ -313,9 +313,8 @@ class FileContext:
                 ):
                     stack.append(child)
         # a ``#define`` holds from its line on wherever it stands, also inside a function body
-        for node in ir.descendants(root):
-            if node.type == "preproc_function_def":
-                self._index_macro(node)
+        for node in _captures(root, "(preproc_function_def) @n", self.language):
+            self._index_macro(node)
 
     def assigned_names(self, block: tree_sitter.Node) -> list[tree_sitter.Node]:
         """Identifiers assigned (``x = ...``, ``x += ...``, ``x++``) or declared anywhere inside ``block``."""
@@ -535,6 +534,8 @@ def _constants(ctx: FileContext, node: tree_sitter.Node) -> dict[str, int]:
     ``const`` locals with constant initializers declared once in it (a second declaration may be another value)."""
     if node.type == "translation_unit":
         return dict(ctx.constants)
+    if not ctx.constants and b"const" not in ctx.parsed.data[node.start_byte : node.end_byte]:
+        return {}  # the common case, without two queries over the function
     counts: dict[str, int] = {}
     pattern = _DECLARED_NAMES_CPP if ctx.parsed.source.lang == "cpp" else _DECLARED_NAMES
     for n in _captures(node, pattern, ctx.language):
