@@ -677,6 +677,39 @@ CASES = [
         "serial",
         full=True,
     ),
+    Case(
+        # ParRes Kernels' transpose: the element macros expand to affine subscripts of A_p and B_p
+        "element_macro_transpose",
+        "#define A(i,j) A_p[(i)+order*(j)]\n#define B(i,j) B_p[(i)+order*(j)]\n"
+        "void f(int order, double *restrict A_p, const double *restrict B_p) {\n"
+        "for (int j = 0; j < order; j++) for (int i = 0; i < order; i++) A(i,j) = B(j,i); }",
+        "parallel",
+        collapse=2,
+        full=True,
+    ),
+    Case(
+        "element_macro_recurrence",
+        "#define A(i,j) A_p[(i)+order*(j)]\nvoid f(int order, double *restrict A_p) {\n"
+        "for (int j = 1; j < order; j++) for (int i = 0; i < order; i++) A(i,j) = A(i,j-1); }",
+        "serial",
+        full=True,
+    ),
+    Case(
+        "vector_at_elementwise",  # v.at(i) is v[i] with a bounds check
+        "#include <vector>\nvoid f(int n) { std::vector<double> v(n);\n"
+        "for (int i = 0; i < n; i++) v.at(i) = 2.0 * i; }",
+        "parallel",
+        full=True,
+        lang="cpp",
+    ),
+    Case(
+        "vector_at_recurrence",
+        "#include <vector>\nvoid f(int n) { std::vector<double> v(n);\n"
+        "for (int i = 1; i < n; i++) v.at(i) += v.at(i - 1); }",
+        "serial",
+        full=True,
+        lang="cpp",
+    ),
     # ---- pointers and aliasing
     Case(
         "pointer_params_alias",

@@ -284,6 +284,9 @@ class FileContext:
         #: ``#define INDEX(i, j) ((i) * N + (j))``: function-like macros whose body is an integer polynomial of their
         #: parameters, so ``a[INDEX(i, j)]`` is an affine subscript rather than a call of unknown effect
         self.index_macros: dict[str, tuple[tuple[str, ...], P.Poly]] = {}
+        #: ``#define A(i, j) A_p[(i) + order * (j)]``: function-like macros that name an array element, so
+        #: ``A(i, j) = ...`` is a write of ``A_p`` at an affine subscript (ParRes Kernels' transpose)
+        self.element_macros: dict[str, tuple[tuple[str, ...], str, tuple[P.Poly | None, ...]]] = {}
         self._collect_globals()
 
     def _collect_globals(self) -> None:
@@ -342,11 +345,18 @@ class FileContext:
         names = tuple(self.parsed.text_of(p) for p in params.named_children if p.type == "identifier")
         text = self.parsed.text_of(value).replace("\\\n", " ").strip()
         try:
-            body = _poly_expr(ast.parse(text, mode="eval").body, self.macros)
+            tree = ast.parse(text, mode="eval").body
         except (SyntaxError, ValueError):
             return
-        if body is not None and len(names) == params.named_child_count:
+        if len(names) != params.named_child_count:
+            return
+        body = _poly_expr(tree, self.macros)
+        if body is not None:
             self.index_macros.setdefault(self.parsed.text_of(name), (names, body))
+            return
+        element = _element_expr(tree, self.macros)
+        if element is not None:
+            self.element_macros.setdefault(self.parsed.text_of(name), (names, *element))
 
     def integer_value(self, text: str, constants: dict[str, int] | None = None) -> int | None:
         """An integer constant expression of literals, already-defined macros and the given constants
@@ -547,6 +557,18 @@ def _constants(ctx: FileContext, node: tree_sitter.Node) -> dict[str, int]:
             if counts.get(name) == 1:
                 visible[name] = value
     return visible
+
+
+def _element_expr(node: ast.AST, macros: dict[str, int]) -> tuple[str, tuple[P.Poly | None, ...]] | None:
+    """``a[e1][e2]`` (a macro body) as the array's name and one polynomial per subscript (None where a subscript
+    is not one); None for any other expression."""
+    subs: list[P.Poly | None] = []
+    while isinstance(node, ast.Subscript):
+        subs.append(_poly_expr(node.slice, macros))
+        node = node.value
+    if not subs or not isinstance(node, ast.Name):
+        return None
+    return node.id, tuple(reversed(subs))
 
 
 def _poly_expr(node: ast.AST, macros: dict[str, int]) -> P.Poly | None:

@@ -916,6 +916,8 @@ class Builder:
             return name, name, [], False, False
         if t == "parenthesized_expression" and node.named_child_count:
             return self._location(node.named_children[0], ev)
+        if t == "call_expression":
+            return self._element_call(node, ev) if self._is_element_call(node) else None
         if t == "subscript_expression":
             arg = node.child_by_field_name("argument")
             alias = self._aliases.get(self.text(arg)) if self._aliases and arg.type == "identifier" else None
@@ -1067,6 +1069,9 @@ class Builder:
         self._note_call(call)
 
     def _call(self, node, ev: Ev) -> None:
+        if self._is_element_call(node):
+            self._read_location(node, ev)
+            return
         fn = node.child_by_field_name("function")
         args_node = node.child_by_field_name("arguments")
         args = [a for a in args_node.named_children if a.type != "comment"] if args_node is not None else []
@@ -1344,6 +1349,52 @@ class Builder:
         return ev
 
     # ---------------------------------------------------------------- subscripts
+    def _is_element_call(self, node) -> bool:
+        """``v.at(i)``, ``p->at(i)`` or a call of an element macro (see :meth:`_element_call`)."""
+        fn, args_node = node.child_by_field_name("function"), node.child_by_field_name("arguments")
+        if fn is None or args_node is None:
+            return False
+        count = sum(1 for a in args_node.named_children if a.type != "comment")
+        if fn.type == "field_expression":
+            field_node = fn.child_by_field_name("field")
+            return count == 1 and field_node is not None and self.text(field_node) == "at"
+        macro = self.ctx.element_macros.get(self.text(fn)) if fn.type == "identifier" else None
+        return macro is not None and count == len(macro[0])
+
+    def _element_call(self, node, ev: Ev):
+        """The location a call names when it is an element access in disguise, emitting the reads of its
+        arguments: ``v.at(i)`` / ``p->at(i)`` (``v[i]`` with a bounds check), or a macro whose body is an array
+        element (``#define A(i, j) A_p[(i) + order * (j)]``). None for any other call."""
+        fn, args_node = node.child_by_field_name("function"), node.child_by_field_name("arguments")
+        if fn is None or args_node is None:
+            return None
+        args = [a for a in args_node.named_children if a.type != "comment"]
+        if fn.type == "field_expression" and len(args) == 1:
+            field_node, obj = fn.child_by_field_name("field"), fn.child_by_field_name("argument")
+            if field_node is None or obj is None or self.text(field_node) != "at":
+                return None
+            inner = self._location(obj, ev)
+            if inner is None:
+                return None
+            key, base, subs, _, indirect = inner  # ``p->at(i)`` is keyed like ``p[i]``: the same elements
+            start = len(ev.acc)
+            self._expr(args[0], ev)
+            indirect = indirect or any(a.memory for a in ev.acc[start:])
+            return key, base, [*subs, self.poly(args[0])], True, indirect
+        macro = self.ctx.element_macros.get(self.text(fn)) if fn.type == "identifier" else None
+        if macro is None or len(args) != len(macro[0]):
+            return None
+        params, array, subs = macro
+        start = len(ev.acc)
+        for arg in args:
+            self._expr(arg, ev)
+        values = {p: self.poly(a) for p, a in zip(params, args, strict=True)}
+        known = {p: v for p, v in values.items() if v is not None}
+        resolved = [
+            None if s is None or P.symbols(s) & (values.keys() - known.keys()) else P.substitute(s, known) for s in subs
+        ]
+        return array, array, resolved, True, any(a.memory for a in ev.acc[start:])
+
     def _index_macro_poly(self, node) -> Poly | None:
         """``INDEX(i, j)`` of ``#define INDEX(i, j) ((i) * N + (j))``: the body with the arguments put in."""
         fn, args_node = node.child_by_field_name("function"), node.child_by_field_name("arguments")
