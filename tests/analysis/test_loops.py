@@ -718,6 +718,25 @@ CASES = [
         full=True,
     ),
     Case(
+        # strict aliasing: an int object cannot be written through a double lvalue
+        "pointer_params_different_types",
+        "void f(double *x, const int *idx, int n) { for (int i = 0; i < n; i++) x[i] = idx[i] * 2.0; }",
+        "parallel",
+        full=True,
+    ),
+    Case(
+        "pointer_params_char_alias",  # a character type may alias anything
+        "void f(float *y, const char *c, int n) { for (int i = 0; i < n; i++) y[i] = c[i]; }",
+        "unknown",
+        full=True,
+    ),
+    Case(
+        "pointer_params_signedness_alias",  # int and unsigned int may alias
+        "void f(unsigned int *u, const int *v, int n) { for (int i = 0; i < n; i++) u[i] = v[i] + 1; }",
+        "unknown",
+        full=True,
+    ),
+    Case(
         "pointer_params_restrict",
         "void f(double *restrict x, const double *restrict y, int n) {\nfor (int i = 0; i < n; i++) x[i] = y[i]; }",
         "parallel",

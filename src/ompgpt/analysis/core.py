@@ -885,7 +885,8 @@ def _check_alias(fn, start: int, groups: dict[str, list[Resolved]], options, fac
     keys = list(groups)
     written = [k for k in keys if any(r.acc.kind & WRITE for r in groups[k])]
     shapes = {k: _pointer_like(fn, start, k, groups[k][0].acc.base, options) for k in keys}
-    pairs = []
+    pairs: list[str] = []
+    typed: list[str] = []  # pairs that strict aliasing keeps apart
     for w in written:
         pw, rw = shapes[w]
         info = fn.lookup(groups[w][0].acc.base, start)
@@ -899,8 +900,18 @@ def _check_alias(fn, start: int, groups: dict[str, list[Resolved]], options, fac
             if rw or ro:
                 continue
             global_array = _is_global_array(fn, start, other) or _is_global_array(fn, start, w)
-            if (pw and po) or ((pw or po) and global_array):
-                pairs.append(f"{w} and {other} may refer to overlapping memory")
+            if not ((pw and po) or ((pw or po) and global_array)):
+                continue
+            types = _distinct_scalar_types(fn, start, w, other)
+            if types:
+                typed.append(f"{w} ({types[0]}) and {other} ({types[1]})")
+                continue
+            pairs.append(f"{w} and {other} may refer to overlapping memory")
+    if typed:
+        facts.assumptions.append(
+            "strict aliasing (C11 6.5p7, C++ [basic.lval]): pointers to different scalar types do not overlap: "
+            + "; ".join(typed[:3])
+        )
     if not pairs:
         return
     if options.assume_no_alias:
@@ -908,6 +919,41 @@ def _check_alias(fn, start: int, groups: dict[str, list[Resolved]], options, fac
         return
     for text in pairs[:3]:
         facts.blockers.append(f"{text} (pointers without restrict; use --assume-no-alias if they never do)")
+
+
+#: scalar types by their words (qualifiers and signedness dropped): an object of one may not be read or written
+#: through an lvalue of another (strict aliasing), except through character types, which are left out
+_SCALAR_TYPES = {
+    ("double",): "double", ("float",): "float", ("long", "double"): "long double",
+    ("int",): "int", (): "int", ("short",): "short", ("short", "int"): "short",
+    ("long",): "long", ("long", "int"): "long", ("long", "long"): "long", ("long", "long", "int"): "long",
+    ("bool",): "bool", ("_Bool",): "bool",
+    ("int16_t",): "short", ("uint16_t",): "short", ("int32_t",): "int", ("uint32_t",): "int",
+    ("int64_t",): "long", ("uint64_t",): "long", ("size_t",): "long", ("ssize_t",): "long",
+    ("ptrdiff_t",): "long", ("intptr_t",): "long", ("uintptr_t",): "long",
+}  # fmt: skip
+_TYPE_NOISE = frozenset({"const", "volatile", "restrict", "__restrict", "__restrict__", "signed", "unsigned",
+                         "static", "register", "extern", "std::"})  # fmt: skip
+
+
+def _distinct_scalar_types(fn, start: int, a: str, b: str) -> tuple[str, str] | None:
+    """The element types of two pointers or arrays when they are different scalar types (``int *`` and
+    ``double *``), so by the language's aliasing rules they cannot name the same memory; None when either is not
+    a pointer (or array) to a known scalar type, or both are the same type. ``long`` and ``long long`` count as one
+    (``int64_t`` is either), so do a type's signed and unsigned forms (which may alias)."""
+    kinds = [_scalar_kind(fn.lookup(name, start)) for name in (a, b)]
+    if kinds[0] is None or kinds[1] is None or kinds[0] == kinds[1]:
+        return None
+    return kinds[0], kinds[1]
+
+
+def _scalar_kind(info) -> str | None:
+    if info is None or not (info.pointer or info.array) or info.pointer_depth > 1 or info.reference:
+        return None
+    if info.array and info.pointer_depth == 1:
+        return None  # an array of pointers
+    words = tuple(w for w in info.type_text.replace("*", " ").replace("std::", "").split() if w not in _TYPE_NOISE)
+    return _SCALAR_TYPES.get(words)
 
 
 def _is_global_array(fn, start: int, key: str) -> bool:
