@@ -168,3 +168,19 @@ def test_const_integers_are_numbers_where_they_are_not_shadowed():
     assert shadowed.profitability["trip_count"] is None
     assert global_.profitability["trip_count"] == 128
     assert local.profitability["trip_count"] == 3000
+
+
+def test_strict_aliasing_reads_the_files_typedefs():
+    """`real_t` is `double` through two typedefs, `idx_t` is `int`: x and ix cannot overlap (different scalar
+    types), x and y can (the same type)."""
+    from ompgpt.analysis import analyze_file
+    from ompgpt.source import SourceFile
+
+    text = (
+        "typedef double real;\ntypedef real real_t;\ntypedef int idx_t;\n"
+        "void f(real_t *x, const idx_t *ix, const double *y, int n) {\n"
+        "  for (int i = 0; i < n; i++) x[i] = ix[i];\n  for (int i = 0; i < n; i++) x[i] = y[i];\n}\n"
+    )
+    typed, same = analyze_file(SourceFile.from_text(text))
+    assert typed.verdict == "parallel" and any("strict aliasing" in a for a in typed.assumptions)
+    assert same.verdict == "unknown" and any("x and y may refer" in r for r in same.reasons)

@@ -279,6 +279,8 @@ class FileContext:
         self._type_names: frozenset[str] | None = None
         self.globals: dict[str, DeclInfo] = {}
         self.macros: dict[str, int] = {}
+        #: ``typedef double real_t;``: plain type aliases of the file, name -> the aliased type's text
+        self.typedefs: dict[str, str] = {}
         #: file-scope ``const``/``constexpr`` integers with constant initializers (functions may shadow them)
         self.constants: dict[str, int] = {}
         #: ``#define INDEX(i, j) ((i) * N + (j))``: function-like macros whose body is an integer polynomial of their
@@ -297,7 +299,9 @@ class FileContext:
         while stack:
             node = stack.pop()
             for child in node.named_children:
-                if child.type == "declaration":
+                if child.type == "type_definition":
+                    self._typedef(child)
+                elif child.type == "declaration":
                     self.constants.update(self.declared_constants(child, self.constants))
                     static = any(c.type == "storage_class_specifier" for c in child.children)
                     for d in child.children_by_field_name("declarator"):
@@ -328,6 +332,12 @@ class FileContext:
         found = _captures(block, pattern, self.language)
         text = self.parsed.text_of
         return [n for n in found if n.parent.type != "pointer_expression" or text(n.parent).startswith("&")]
+
+    def _typedef(self, node: tree_sitter.Node) -> None:
+        type_node = node.child_by_field_name("type")
+        for d in node.children_by_field_name("declarator"):
+            if type_node is not None and d.type == "type_identifier":
+                self.typedefs.setdefault(self.parsed.text_of(d), self.parsed.text_of(type_node))
 
     def _macro(self, node: tree_sitter.Node) -> None:
         """``#define N 1024`` (an integer constant, possibly parenthesized): its value makes bounds numeric."""

@@ -941,19 +941,27 @@ def _distinct_scalar_types(fn, start: int, a: str, b: str) -> tuple[str, str] | 
     ``double *``), so by the language's aliasing rules they cannot name the same memory; None when either is not
     a pointer (or array) to a known scalar type, or both are the same type. ``long`` and ``long long`` count as one
     (``int64_t`` is either), so do a type's signed and unsigned forms (which may alias)."""
-    kinds = [_scalar_kind(fn.lookup(name, start)) for name in (a, b)]
+    kinds = [_scalar_kind(fn.lookup(name, start), fn.ctx.typedefs) for name in (a, b)]
     if kinds[0] is None or kinds[1] is None or kinds[0] == kinds[1]:
         return None
     return kinds[0], kinds[1]
 
 
-def _scalar_kind(info) -> str | None:
+def _scalar_kind(info, typedefs: dict[str, str]) -> str | None:
     if info is None or not (info.pointer or info.array) or info.pointer_depth > 1 or info.reference:
         return None
     if info.array and info.pointer_depth == 1:
         return None  # an array of pointers
-    words = tuple(w for w in info.type_text.replace("*", " ").replace("std::", "").split() if w not in _TYPE_NOISE)
+    words = _type_words(info.type_text)
+    for _ in range(4):  # typedef chains of the file: `typedef double real; typedef real real_t;`
+        if len(words) != 1 or words[0] not in typedefs:
+            break
+        words = _type_words(typedefs[words[0]])
     return _SCALAR_TYPES.get(words)
+
+
+def _type_words(text: str) -> tuple[str, ...]:
+    return tuple(w for w in text.replace("*", " ").replace("std::", "").split() if w not in _TYPE_NOISE)
 
 
 def _is_global_array(fn, start: int, key: str) -> bool:
