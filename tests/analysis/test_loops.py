@@ -725,6 +725,14 @@ CASES = [
         full=True,
     ),
     Case(
+        # LC-framework: two typed views of one buffer, made by casts; their types say nothing
+        "pointer_views_by_cast",
+        "void f(void *buf, long n) { float *data_f = (float *)buf; int *data_i = (int *)buf;\n"
+        "for (long i = 0; i < n; i++) data_f[i + 1] = data_i[i] * 0.5f; }",
+        "unknown",
+        full=True,
+    ),
+    Case(
         "pointer_params_char_alias",  # a character type may alias anything
         "void f(float *y, const char *c, int n) { for (int i = 0; i < n; i++) y[i] = c[i]; }",
         "unknown",

@@ -113,6 +113,24 @@ class FunctionInfo:
             return best
         return self.params.get(name) or self.ctx.globals.get(name)
 
+    def cast_assigned(self, name: str) -> bool:
+        """Is ``name`` initialized or assigned, anywhere in the function, from an expression with a cast in it
+        (``float *f = (float *)buf;``)? Then it may be a second view of memory another pointer names, whatever
+        its type says (type punning)."""
+        for node in self.occurrences(name):
+            parent = node.parent
+            while parent is not None and parent.type in ("pointer_declarator", "reference_declarator"):
+                node, parent = parent, parent.parent
+            if parent is None:
+                continue
+            if parent.type == "init_declarator" or (
+                parent.type == "assignment_expression" and parent.child_by_field_name("left") == node
+            ):
+                value = parent.child_by_field_name("value") or parent.child_by_field_name("right")
+                if value is not None and _has_cast(value, self.ctx.parsed.text_of(value)):
+                    return True
+        return False
+
     def only_subscripted(self, name: str, loop_node: tree_sitter.Node) -> bool:
         """Is the array ``name``, up to the end of the loop, only ever subscripted (``a[i]``), declared or measured
         (``sizeof a``)? Then no pointer to it was made that could reach the shared copy from inside the loop."""
@@ -567,6 +585,14 @@ def _constants(ctx: FileContext, node: tree_sitter.Node) -> dict[str, int]:
             if counts.get(name) == 1:
                 visible[name] = value
     return visible
+
+
+def _has_cast(node: tree_sitter.Node, text: str) -> bool:
+    return (
+        "_cast" in text
+        or any(n.type == "cast_expression" for n in ir.descendants(node))
+        or (node.type == "cast_expression")
+    )
 
 
 def _element_expr(node: ast.AST, macros: dict[str, int]) -> tuple[str, tuple[P.Poly | None, ...]] | None:

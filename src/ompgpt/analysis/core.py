@@ -941,6 +941,8 @@ def _distinct_scalar_types(fn, start: int, a: str, b: str) -> tuple[str, str] | 
     ``double *``), so by the language's aliasing rules they cannot name the same memory; None when either is not
     a pointer (or array) to a known scalar type, or both are the same type. ``long`` and ``long long`` count as one
     (``int64_t`` is either), so do a type's signed and unsigned forms (which may alias)."""
+    if fn.cast_assigned(a) or fn.cast_assigned(b):
+        return None  # a view made by a cast (``float *f = (float *)buf``) may be the other pointer's memory
     kinds = [_scalar_kind(fn.lookup(name, start), fn.ctx.typedefs) for name in (a, b)]
     if kinds[0] is None or kinds[1] is None or kinds[0] == kinds[1]:
         return None
