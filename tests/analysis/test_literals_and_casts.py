@@ -40,6 +40,14 @@ def test_calls_of_type_names_the_file_uses_are_casts_not_calls_of_unknown_effect
     cast, call = analyze_file(SourceFile.from_text(text, "cpp"))
     assert cast.verdict == "parallel", cast.reasons
     assert call.verdict == "unknown" and call.unknown_calls == ["stat"]
+    # a name the file also declares as a variable is not a type, whatever else parses like a type use (gadgetron's
+    # `EXPORT void f(const hoNDArray<T>& kspace)` instantiations made `kspace(ro, e1)` look like a cast)
+    text = (
+        "void g(void) { kspace *p; }\n"
+        "void f(double *restrict x, Array kspace, int n) { for (int i = 0; i < n; i++) x[i] = kspace(i); }\n"
+    )
+    (accessor,) = analyze_file(SourceFile.from_text(text, "cpp"))
+    assert accessor.verdict == "unknown" and accessor.unknown_calls == ["kspace"]
 
 
 def test_upper_case_math_macros_are_pure():

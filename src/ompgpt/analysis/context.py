@@ -444,10 +444,17 @@ class FileContext:
             patterns.append("(type_definition declarator: (type_identifier) @n)")
             if self.parsed.source.lang == "cpp":
                 patterns.append("(alias_declaration name: (type_identifier) @n)")
-            found = {self.parsed.text_of(n) for n in _captures(self.parsed.root, " ".join(patterns), self.language)}
+            text = self.parsed.text_of
+            found = {text(n) for n in _captures(self.parsed.root, " ".join(patterns), self.language)}
             functions = _captures(self.parsed.root, "(function_declarator declarator: (identifier) @n)", self.language)
-            self._type_names = frozenset(found - {self.parsed.text_of(n) for n in functions})
+            # names declared as variables or parameters somewhere are not types (misparsed macro-laden
+            # declarations, ``EXPORT void f(const T& kspace)``, can make a variable look like one)
+            variables = _captures(self.parsed.root, self._declared_names_pattern(), self.language)
+            self._type_names = frozenset(found - {text(n) for n in functions} - {text(n) for n in variables})
         return self._type_names
+
+    def _declared_names_pattern(self) -> str:
+        return _DECLARED_NAMES_CPP if self.parsed.source.lang == "cpp" else _DECLARED_NAMES
 
     def summary(self, name: str) -> FunctionSummary | None:
         """Side effects of the same-file function ``name`` (None when it is not defined in this file)."""
@@ -575,8 +582,7 @@ def _constants(ctx: FileContext, node: tree_sitter.Node) -> dict[str, int]:
     if not ctx.constants and b"const" not in ctx.parsed.data[node.start_byte : node.end_byte]:
         return {}  # the common case, without two queries over the function
     counts: dict[str, int] = {}
-    pattern = _DECLARED_NAMES_CPP if ctx.parsed.source.lang == "cpp" else _DECLARED_NAMES
-    for n in _captures(node, pattern, ctx.language):
+    for n in _captures(node, ctx._declared_names_pattern(), ctx.language):
         name = ctx.parsed.text_of(n)
         counts[name] = counts.get(name, 0) + 1
     visible = {k: v for k, v in ctx.constants.items() if k not in counts}
