@@ -1084,8 +1084,9 @@ class Builder:
         if fn is not None and fn.type == "template_function":
             name = squash(self.text(fn.child_by_field_name("name")))
         kind = "pure" if name in self.ctx.index_macros else call_table.classify(name)
-        if kind == "unknown" and fn is not None and fn.type == "identifier" and name in self.ctx.type_names():
-            kind = "pure"  # ``Real_t(0.5)``: a functional cast or a temporary of a type this file uses
+        cast = fn is not None and fn.type == "identifier" and _cast_like(args, self.text)
+        if kind == "unknown" and cast and name in self.ctx.type_names():
+            kind = "pure"  # ``Real_t(0.5)``: a functional cast to a type this file uses
         summary = None
         if kind == "unknown" and self.depth == 0 and fn is not None and fn.type == "identifier":
             summary = self.ctx.summary(name)
@@ -1601,6 +1602,12 @@ def _owning_type(type_text: str) -> bool:
 
 
 _INDEX_TYPES = ("identifier", "number_literal")
+
+
+def _cast_like(args, text) -> bool:
+    """One argument, not an address: ``T(x)`` converts a value. A constructor given more, or ``&A``
+    (STRUMPACK's ``LInfo_t(fp[l], handle, &A)``), may change what it is given."""
+    return len(args) == 1 and not (args[0].type == "pointer_expression" and text(args[0]).startswith("&"))
 
 
 def constructor_arguments(node) -> list | None:
