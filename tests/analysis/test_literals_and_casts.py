@@ -49,7 +49,8 @@ def test_calls_of_type_names_the_file_uses_are_casts_not_calls_of_unknown_effect
     (accessor,) = analyze_file(SourceFile.from_text(text, "cpp"))
     assert accessor.verdict == "unknown" and accessor.unknown_calls == ["kspace"]
     # a constructor given several arguments or an address may change them (STRUMPACK's LInfo_t(fp[l], h, &A))
-    text = "void f(Info *restrict d, int n, Handle h, Mat A) {\n  for (int l = 0; l < n; l++) d[l] = Info(l, h, &A);\n}\n"
+    text = "void f(Info *restrict d, int n, Handle h, Mat A) {\n"
+    text += "  for (int l = 0; l < n; l++) d[l] = Info(l, h, &A);\n}\n"
     (built,) = analyze_file(SourceFile.from_text(text, "cpp"))
     assert built.verdict == "unknown" and built.unknown_calls == ["Info"]
 
