@@ -1242,6 +1242,31 @@ CASES = [
         lang="cpp",
     ),
     Case(
+        # FEBio: a plain type name, but the variable has members: a class, so no built-in reduction
+        "cpp_reduction_plain_class",
+        "void f(int n, const double *restrict x) {\n  mat3ds T; T.zero(); mat3dd I(1.0);\n"
+        "  for (int i = 0; i < n; i++) T += mat3dd(x[i]);\n}",
+        "!parallel",
+        full=True,
+        lang="cpp",
+    ),
+    Case(
+        # exafmm: complex_t is std::complex<real_t> in a header
+        "cpp_reduction_complex_typedef",
+        "void g(int n, const double *restrict x, const complex_t *restrict c) {\n  complex_t M = 0; real_t w = 1;\n"
+        "  for (int i = 0; i < n; i++) M += c[i] * real_t(x[i]);\n}",
+        "!parallel",
+        full=True,
+        lang="cpp",
+    ),
+    Case(
+        "cpp_reduction_plain_typedef",  # real_t: a typedef of an arithmetic type, as far as we can tell
+        "void h(int n, const double *restrict x) { real_t s = 0; for (int i = 0; i < n; i++) s += x[i]; }",
+        "parallel",
+        full=True,
+        lang="cpp",
+    ),
+    Case(
         "cpp_local_vector",
         "#include <vector>\ndouble a[1024];\nvoid f() { for (int i = 0; i < 1024; i++) "
         "{ std::vector<double> tmp(4); tmp[0] = a[i]; a[i] = tmp[0] * 2; } }",

@@ -113,6 +113,20 @@ class FunctionInfo:
             return best
         return self.params.get(name) or self.ctx.globals.get(name)
 
+    def has_members(self, name: str) -> bool:
+        """Is ``name`` used with a member (``x.zero()``, ``x.re``) anywhere in the function: a struct or class?"""
+        for node in self.occurrences(name):
+            parent = node.parent
+            if parent is not None and parent.type == "field_expression":
+                argument = parent.child_by_field_name("argument")
+                if argument is not None and argument.start_byte == node.start_byte and self._dot(parent):
+                    return True
+        return False
+
+    def _dot(self, field: tree_sitter.Node) -> bool:
+        operator = field.child_by_field_name("operator")
+        return operator is not None and self.ctx.parsed.text_of(operator) == "."
+
     def cast_assigned(self, name: str) -> bool:
         """Is ``name`` initialized or assigned, anywhere in the function, from an expression with a cast in it
         (``float *f = (float *)buf;``)? Then it may be a second view of memory another pointer names, whatever

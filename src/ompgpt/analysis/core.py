@@ -520,7 +520,12 @@ def _class_typed(fn: FunctionInfo, loop: Loop, key: str) -> str | None:
         return None
     skip = ("const", "volatile", "static", "typename")
     type_name = " ".join(w for w in info.type_text.replace("&", " ").split() if w not in skip)
-    if not type_name or ("::" not in type_name and "<" not in type_name):
+    if type_name and "::" not in type_name and "<" not in type_name:
+        # a plain name: a typedef of an arithmetic type, or a class; a class when it says complex (exafmm's
+        # complex_t, a std::complex typedef from a header) or when the variable has members (`Tmix.zero()`)
+        plain_class = fn.ctx.parsed.source.lang == "cpp" and "complex" in type_name.lower()
+        return type_name if plain_class or fn.has_members(key) else None
+    if not type_name:
         return None
     if _SCOPED_ARITHMETIC.fullmatch(ir.without_template_arguments(type_name).replace(" ", "")):
         return None
