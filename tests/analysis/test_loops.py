@@ -1267,6 +1267,29 @@ CASES = [
         lang="cpp",
     ),
     Case(
+        # TheArtOfHPC lockobject.cxx: a captured std atomic is atomic inside the lambda too (no reduction on it)
+        "cpp_lambda_captured_atomic",
+        "#include <atomic>\nusing namespace std;\nvoid f(int nops, double *restrict w) { atomic_int hits;\n"
+        "  auto g = [=, &hits]() { for (int i = 0; i < nops; i++) { hits += 1; w[i] = i; } };\n  g(); }",
+        "parallel",
+        set(),
+        set(),
+        full=True,
+        lang="cpp",
+    ),
+    Case(
+        # a scalar captured by reference may be read after the lambda returns: lastprivate, not private
+        "cpp_lambda_captured_scalar",
+        "void f(int n, double *restrict w) { double last;\n"
+        "  auto g = [&]() { for (int i = 0; i < n; i++) { last = w[i]; w[i] = 2 * last; } };\n"
+        "  g(); w[0] = last; }",
+        "parallel",
+        set(),
+        lastprivate={"last"},
+        full=True,
+        lang="cpp",
+    ),
+    Case(
         "cpp_local_vector",
         "#include <vector>\ndouble a[1024];\nvoid f() { for (int i = 0; i < 1024; i++) "
         "{ std::vector<double> tmp(4); tmp[0] = a[i]; a[i] = tmp[0] * 2; } }",

@@ -111,7 +111,14 @@ class FunctionInfo:
                 best = info
         if best is not None:
             return best
-        return self.params.get(name) or self.ctx.globals.get(name)
+        found = self.params.get(name)
+        if found is None and self.node.type == "lambda_expression" and self.node.parent is not None:
+            found = self.ctx.function_of(self.node.parent).lookup(name, at)  # captured from the enclosing function
+        return found or self.ctx.globals.get(name)
+
+    def captured(self, info: DeclInfo) -> bool:
+        """Is ``info`` declared outside this lambda (captured)? Its value may be read after the lambda returns."""
+        return self.node.type == "lambda_expression" and not (self.node.start_byte <= info.start < self.node.end_byte)
 
     def has_members(self, name: str) -> bool:
         """Is ``name`` used with a member (``x.zero()``, ``x.re``) anywhere in the function: a struct or class?"""
@@ -178,7 +185,7 @@ class FunctionInfo:
         info = self.lookup(name, start)
         if info is None:
             return not snippet
-        if info.kind == "global" or info.static or info.reference:
+        if info.kind == "global" or info.static or info.reference or self.captured(info):
             return True
         occ = self.occurrences(name)
         starts = [n.start_byte for n in occ]
