@@ -1260,6 +1260,17 @@ CASES = [
         lang="cpp",
     ),
     Case(
+        # RAJAPerf: `sum` is a RAJA reducer (with members) in one block and a Real_type in the next
+        "cpp_reduction_name_reused",
+        "void f(int n, const double *restrict x, double *out) {\n"
+        "  { Reducer sum(0); out[0] = sum.get(); }\n"
+        "  { Real_type sum = 0;\n/*@*/  for (int i = 0; i < n; i++) sum += x[i];\n  out[1] = sum; }\n}",
+        "parallel",
+        reductions={"+:sum"},
+        full=True,
+        lang="cpp",
+    ),
+    Case(
         "cpp_reduction_plain_typedef",  # real_t: a typedef of an arithmetic type, as far as we can tell
         "void h(int n, const double *restrict x) { real_t s = 0; for (int i = 0; i < n; i++) s += x[i]; }",
         "parallel",

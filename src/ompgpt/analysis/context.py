@@ -120,9 +120,13 @@ class FunctionInfo:
         """Is ``info`` declared outside this lambda (captured)? Its value may be read after the lambda returns."""
         return self.node.type == "lambda_expression" and not (self.node.start_byte <= info.start < self.node.end_byte)
 
-    def has_members(self, name: str) -> bool:
-        """Is ``name`` used with a member (``x.zero()``, ``x.re``) anywhere in the function: a struct or class?"""
+    def has_members(self, name: str, info: DeclInfo) -> bool:
+        """Is the variable ``info`` declares used with a member (``x.zero()``, ``x.re``): a struct or class?
+        Only uses that refer to that declaration count (RAJAPerf reuses ``sum`` for a ``RAJA::ReduceSum`` in
+        another block of the same function)."""
         for node in self.occurrences(name):
+            if self.lookup(name, node.start_byte) is not info:
+                continue
             parent = node.parent
             if parent is not None and parent.type == "field_expression":
                 argument = parent.child_by_field_name("argument")

@@ -524,7 +524,7 @@ def _class_typed(fn: FunctionInfo, loop: Loop, key: str) -> str | None:
         # a plain name: a typedef of an arithmetic type, or a class; a class when it says complex (exafmm's
         # complex_t, a std::complex typedef from a header) or when the variable has members (`Tmix.zero()`)
         plain_class = fn.ctx.parsed.source.lang == "cpp" and "complex" in type_name.lower()
-        return type_name if plain_class or fn.has_members(key) else None
+        return type_name if plain_class or fn.has_members(key, info) else None
     if not type_name:
         return None
     if _SCOPED_ARITHMETIC.fullmatch(ir.without_template_arguments(type_name).replace(" ", "")):
