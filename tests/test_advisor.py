@@ -429,3 +429,13 @@ def test_a_models_private_or_reduction_of_a_scoped_name_is_dropped():
     assert d.pragma == "#pragma omp parallel for"
     d = advise_given(None, an, [("parallel for reduction(+:ns::tmp)", 0.9)])
     assert d.pragma == "#pragma omp parallel for"
+
+
+def test_triangular_loop_gets_the_analysis_schedule_unless_the_model_chose_one():
+    body = "for (int i = 0; i < 1000; i++) { double u = 0; for (int j = 0; j < i; j++) u += a[j]; b[i] = u; }"
+    loop, an = _loop(body)
+    assert an.schedule == "static, 1"
+    plain = advise(loop, an, [("parallel for", 0.8)])
+    assert plain.pragma == "#pragma omp parallel for schedule(static, 1)"
+    chosen = advise(loop, an, [("parallel for schedule(dynamic)", 0.8)])
+    assert chosen.pragma == "#pragma omp parallel for schedule(dynamic)"

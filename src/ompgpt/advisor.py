@@ -174,6 +174,10 @@ def _with_analysis_clauses(base: Pragma, analysis) -> tuple[Pragma, list[str]]:
     if (have_c.args if have_c else None) != (want_c.args if want_c else None):
         changes.append(f"collapse {have_c.args if have_c else 1} -> {want_c.args if want_c else 1}")
     clauses: list[Clause] = [*kept, *(c for c in proven.clauses if c.name in _SHARING)]
+    schedule = getattr(analysis, "schedule", None)
+    if schedule and base.clause("schedule") is None:  # the model's own schedule, if any, stays
+        clauses.append(Clause("schedule", args=schedule))
+        changes.append(f"added schedule({schedule})")
     return Pragma(base.directive, tuple(clauses), base.directive_arg), changes
 
 

@@ -710,6 +710,15 @@ CASES = [
         full=True,
         lang="cpp",
     ),
+    Case(
+        # triangular: inner work grows with i, so equal blocks are unbalanced (0.99x -> 1.73x at 2 threads)
+        "triangular_schedule",
+        "double x[6000], out[6000];\nvoid f(void) { for (int i = 0; i < 6000; i++) { double s = 0;\n"
+        "  for (int j = 0; j < i; j++) s += x[j] * x[i]; out[i] = s; } }",
+        "parallel",
+        pragma=True,
+        full=True,
+    ),
     # ---- pointers and aliasing
     Case(
         "pointer_params_alias",
@@ -1354,3 +1363,7 @@ def test_loop(case: Case):
         assert res.collapse == case.collapse, info
     if case.pragma is not None:
         assert (res.pragma is not None) == case.pragma, info
+    if case.name.startswith("triangular"):
+        assert res.schedule == "static, 1" and res.pragma.endswith("schedule(static, 1)"), info
+    elif case.verdict == "parallel":
+        assert res.schedule is None, info  # rectangular nests keep the default schedule
