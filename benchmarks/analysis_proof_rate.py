@@ -8,6 +8,10 @@ common reasons with the analysis's wording (names and positions folded), each wi
 classical analysis's recall on real code, and where to work next.
 
     python benchmarks/analysis_proof_rate.py --files 2500 --splits train
+    python benchmarks/analysis_proof_rate.py --files 2500 --splits train --project   # calls across a repo's files
+
+With ``--project`` each file is analysed with a ``ProjectIndex`` of the files read from its repository (the corpus
+holds only the files that use OpenMP, so callees in other files are found less often than in a whole checkout).
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from annotate_compile_audit import REPO_ROOT, corpus_files, split_repos
 
-from ompgpt.analysis import analyze_file
+from ompgpt.analysis import AnalysisOptions, analyze_file
+from ompgpt.analysis.project import ProjectIndex
 from ompgpt.source import SourceFile, scan
 
 #: pragma words that make a loop something other than a plain worksharing loop
@@ -58,6 +63,7 @@ def main() -> int:
     ap.add_argument("--files", type=int, default=2500, help="corpus files to read (in corpus order)")
     ap.add_argument("--splits", default="train", help="comma-separated splits whose repositories to read")
     ap.add_argument("--top", type=int, default=20, help="reasons to list")
+    ap.add_argument("--project", action="store_true", help="resolve calls across the files of each repository")
     args = ap.parse_args()
     repos = split_repos(REPO_ROOT / "out" / "data", args.splits.split(","))
     verdicts: Counter = Counter()
@@ -65,10 +71,17 @@ def main() -> int:
     examples: dict[str, str] = {}
     t0 = time.perf_counter()
     records = [r for r in corpus_files(repos) if len(r["text"]) <= MAX_CHARS][: args.files]
-    for record in records:
+    sources = [SourceFile.from_text(r["text"], r["lang"], path=f"{r['repo']}/{r['path']}") for r in records]
+    projects: dict[str, ProjectIndex] = {}
+    if args.project:
+        by_repo: dict[str, list[SourceFile]] = {}
+        for record, source in zip(records, sources, strict=True):
+            by_repo.setdefault(record["repo"], []).append(source)
+        projects = {repo: ProjectIndex.from_sources(files) for repo, files in by_repo.items()}
+    for record, source in zip(records, sources, strict=True):
         try:
-            file_scan = scan(SourceFile.from_text(record["text"], record["lang"], path=record["path"]))
-            results = analyze_file(file_scan)
+            file_scan = scan(source)
+            results = analyze_file(file_scan, AnalysisOptions(project=projects.get(record["repo"])))
         except Exception as error:  # a file the tools cannot read is counted, not fatal
             verdicts[f"error: {type(error).__name__}"] += 1
             continue

@@ -856,12 +856,46 @@ CASES = [
         "parallel",
         full=True,
     ),
+    # a callee's subscripts over its (unassigned) scalar parameters bind to the call's arguments
     Case(
-        "helper_writes_unknown_index",
+        "helper_writes_at_parameter_index",
         "double a[1024], b[1024];\n"
         "static void set(double *p, int k, double v) { p[k] = v; }\n"
         "void f(void) { for (int i = 0; i < 1024; i++) set(a, i, b[i]); }",
+        "parallel",
+        full=True,
+    ),
+    Case(
+        "helper_writes_next_element",
+        "double a[1025];\n"
+        "static void set(double *p, int k, double v) { p[k + 1] = v; }\n"
+        "void f(void) { for (int i = 0; i < 1024; i++) set(a, i, a[i]); }",
+        "serial",
+        full=True,
+    ),
+    Case(
+        "helper_writes_unknown_index",
+        "double a[1024], b[1024];\n"
+        "static void set(double *p, int k, double v) { p[k % 7] = v; }\n"
+        "void f(void) { for (int i = 0; i < 1024; i++) set(a, i, b[i]); }",
         "unknown",
+        full=True,
+    ),
+    Case(
+        "helper_parameter_reassigned",
+        "double a[1024], b[1024];\n"
+        "static void set(double *p, int k, double v) { k = k / 2; p[k] = v; }\n"
+        "void f(void) { for (int i = 0; i < 1024; i++) set(a, i, b[i]); }",
+        "!parallel",
+        full=True,
+    ),
+    # reads through a pointer the callee also writes were lost: v[1] read, v[0] written
+    Case(
+        "helper_reads_neighbour_it_does_not_write",
+        "double a[1025];\n"
+        "static void shift(double *v) { v[0] = v[1]; }\n"
+        "void f(void) { for (int i = 0; i < 1024; i++) shift(&a[i]); }",
+        "serial",
         full=True,
     ),
     Case(
@@ -901,6 +935,20 @@ CASES = [
         body("int h[16] = {0};\nfor (int i = 0; i < N; i++) {\n#pragma omp atomic\nh[b[i] & 15] += 1;\n}"),
         "parallel",
         reductions=set(),
+    ),
+    Case(  # OpenMP 5.1 atomic compare: an atomic min/max, no race and no reduction to add
+        "omp_atomic_compare_min",
+        body(
+            "int lo = 1 << 30;\nfor (int i = 0; i < N; i++) {\n"
+            "#pragma omp atomic compare\nlo = b[i] < lo ? b[i] : lo;\n}"
+        ),
+        "parallel",
+        reductions=set(),
+    ),
+    Case(  # compare-and-swap: the first iteration to get there wins, an order the serial loop fixes
+        "omp_atomic_compare_first_wins",
+        body("int at = -1;\nfor (int i = 0; i < N; i++) {\n#pragma omp atomic compare\nif (at == -1) at = i;\n}"),
+        "!parallel",
     ),
     Case(
         "omp_atomic_and_plain_read",  # a plain read of the atomically updated scalar races with the updates

@@ -7,6 +7,8 @@ from __future__ import annotations
 import ast
 from bisect import bisect_left
 from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import tree_sitter
 
@@ -14,6 +16,9 @@ from ompgpt.analysis import ir
 from ompgpt.analysis import poly as P
 from ompgpt.analysis.ir import Builder, DeclInfo, FunctionSummary, LoopS, declarator_info
 from ompgpt.source.parse import ParsedSource
+
+if TYPE_CHECKING:
+    from ompgpt.analysis.project import ProjectIndex
 
 _CONDITIONAL = frozenset(
     {
@@ -313,11 +318,14 @@ def _outermost_enclosing_loop(node: tree_sitter.Node) -> tree_sitter.Node | None
 class FileContext:
     """Caches for one parsed file: function IRs by node, file-scope declarations, callee summaries."""
 
-    def __init__(self, parsed: ParsedSource):
+    def __init__(self, parsed: ParsedSource, project: ProjectIndex | None = None):
         self.parsed = parsed
+        #: the other files of the project, whose functions calls may reach (None: this file alone)
+        self.project = project
+        self._function_macros: frozenset[str] | None = None
         self.language = parsed.tree.language
         self._functions: dict[int, FunctionInfo] = {}
-        self._summaries: dict[str, FunctionSummary | None] = {}
+        self._summaries: dict[tuple[str, int], FunctionSummary | None] = {}
         self._definitions: dict[str, tree_sitter.Node] | None = None
         self._type_names: frozenset[str] | None = None
         self.globals: dict[str, DeclInfo] = {}
@@ -446,16 +454,16 @@ class FileContext:
             info = self._functions[owner.start_byte] = FunctionInfo(self, owner)
         return info
 
+    def function_nodes(self) -> list[tree_sitter.Node]:
+        return _captures(self.parsed.root, "(function_definition) @n", self.language)
+
     def definitions(self) -> dict[str, tree_sitter.Node]:
         if self._definitions is None:
             defs: dict[str, tree_sitter.Node] = {}
-            for node in _captures(self.parsed.root, "(function_definition) @n", self.language):
-                decl = node.child_by_field_name("declarator")
-                while decl is not None and decl.type != "function_declarator":
-                    decl = decl.child_by_field_name("declarator")
-                name = decl.child_by_field_name("declarator") if decl is not None else None
-                if name is not None and name.type == "identifier":
-                    defs.setdefault(self.parsed.text_of(name), node)
+            for node in self.function_nodes():
+                name = function_name(self, node)
+                if name is not None:
+                    defs.setdefault(name, node)
             self._definitions = defs
         return self._definitions
 
@@ -481,30 +489,80 @@ class FileContext:
     def _declared_names_pattern(self) -> str:
         return _DECLARED_NAMES_CPP if self.parsed.source.lang == "cpp" else _DECLARED_NAMES
 
-    def summary(self, name: str) -> FunctionSummary | None:
-        """Side effects of the same-file function ``name`` (None when it is not defined in this file)."""
-        if name in self._summaries:
-            return self._summaries[name]
+    def summary(self, name: str, depth: int = 1) -> FunctionSummary | None:
+        """Side effects of the same-file function ``name`` (None when it is not defined in this file), its own
+        calls summarised down to ``ir.SUMMARY_DEPTH`` levels below ``depth``. A recursive call finds None (the
+        placeholder set while the summary is built) and stays unknown."""
+        key = (name, depth)
+        if key in self._summaries:
+            return self._summaries[key]
         node = self.definitions().get(name)
-        self._summaries[name] = None
+        self._summaries[key] = None
         if node is None:
             return None
-        self._summaries[name] = summary = _summarise(self, name, node)
+        self._summaries[key] = summary = _summarise(self, name, node, depth)
         return summary
 
+    def project_summary(self, name: str, call: tree_sitter.Node, depth: int = 1) -> FunctionSummary | None:
+        """Side effects of ``name`` defined in another file of the project (``ompgpt.analysis.project``), for a
+        call this file cannot resolve itself: not when a function-like macro of the file has that name, nor from
+        inside a C++ member function, where the name may be a method of the class."""
+        if self.project is None or name in self.definitions() or name in self.function_macros():
+            return None
+        if _in_member_function(call):
+            return None
+        return self.project.summary(name, Path(self.parsed.source.path), depth)
 
-def _summarise(ctx: FileContext, name: str, node: tree_sitter.Node) -> FunctionSummary:
+    def function_macros(self) -> frozenset[str]:
+        if self._function_macros is None:
+            names = _captures(self.parsed.root, "(preproc_function_def name: (identifier) @n)", self.language)
+            self._function_macros = frozenset(self.parsed.text_of(n) for n in names)
+        return self._function_macros
+
+
+def function_name(ctx: FileContext, node: tree_sitter.Node) -> str | None:
+    """The plain name a function definition declares (None for ``A::f``, operators, destructors)."""
+    decl = node.child_by_field_name("declarator")
+    while decl is not None and decl.type != "function_declarator":
+        decl = decl.child_by_field_name("declarator")
+    name = decl.child_by_field_name("declarator") if decl is not None else None
+    return ctx.parsed.text_of(name) if name is not None and name.type == "identifier" else None
+
+
+def _in_member_function(node: tree_sitter.Node) -> bool:
+    """Inside a class body, or in a function defined as ``A::f``: a bare call may name a method of ``A``."""
+    up = node.parent
+    while up is not None:
+        if up.type in ("field_declaration_list", "class_specifier"):
+            return True
+        if up.type == "function_definition":
+            decl = up.child_by_field_name("declarator")
+            while decl is not None and decl.type not in ("function_declarator",):
+                decl = decl.child_by_field_name("declarator")
+            name = decl.child_by_field_name("declarator") if decl is not None else None
+            if name is not None and name.type in ("qualified_identifier", "field_identifier", "destructor_name"):
+                return True
+        up = up.parent
+    return False
+
+
+def _summarise(ctx: FileContext, name: str, node: tree_sitter.Node, depth: int = 1) -> FunctionSummary:
     info = FunctionInfo.__new__(FunctionInfo)
     info.ctx, info.node, info.params, info.locals, info._occurrences = ctx, node, {}, {}, None
     info.constants = _constants(ctx, node)
     info._collect_decls()
-    builder = Builder(ctx, depth=1, constants=info.constants)
+    builder = Builder(ctx, depth=depth, constants=info.constants)
     holder = LoopS("fn", node.start_byte, (0, 0), ir.Ev([], []), ir.Ev([], []), ir.Ev([], []), None, ir.Header())
     builder._loop_stack.append(holder)
     builder.stmt(node.child_by_field_name("body"))
     params = list(info.params)
     summary = FunctionSummary(name, params)
     local_names = {a.key for a in holder.flat if a.decl}
+    moved = {a.base for a in holder.flat if a.kind & ir.WRITE and not a.memory and a.key == a.base}
+    # scalar parameters the callee never assigns: subscripts over them bind to the call's arguments
+    stable = {
+        p: k for k, (p, d) in enumerate(info.params.items()) if not (d.pointer or d.array or d.reference or p in moved)
+    }
     for acc in holder.flat:
         if acc.key == "?" and acc.kind & ir.WRITE:
             summary.calls.append((name, "unknown"))
@@ -514,27 +572,26 @@ def _summarise(ctx: FileContext, name: str, node: tree_sitter.Node) -> FunctionS
             k = params.index(acc.base)
             p = info.params[acc.base]
             if acc.memory:
-                if acc.kind & ir.READ:
-                    summary.reads_params.add(k)
-                if acc.kind & ir.WRITE:
-                    old = summary.writes_params.get(k, ())
-                    off = _constant_offset(acc)
-                    summary.writes_params[k] = None if off is None or old is None else (*old, off)
+                off = _param_offset(acc, stable)
+                for flag, seen in ((ir.READ, summary.reads_params), (ir.WRITE, summary.writes_params)):
+                    if acc.kind & flag:
+                        old = seen.get(k, ())
+                        seen[k] = None if off is None or old is None else (*old, off)
             elif p.reference and acc.kind & ir.WRITE:
                 summary.writes_params[k] = ()
                 if acc.kind & ir.READ:
-                    summary.reads_params.add(k)
+                    summary.reads_params.setdefault(k, ())
         elif acc.base not in local_names and acc.base not in info.params:
             if acc.kind & ir.WRITE:
                 summary.writes_globals.add(acc.key)
             elif acc.base in ctx.globals:
                 summary.reads_globals.add(acc.key)
-    moved = {a.base for a in holder.flat if a.kind & ir.WRITE and not a.memory and a.key == a.base}
-    for k, offsets in list(summary.writes_params.items()):
-        if params[k] in moved:  # `*out = x; out++;`: offsets from where the pointer now is are not offsets
-            summary.writes_params[k] = None
-        elif offsets:
-            summary.writes_params[k] = tuple(sorted(set(offsets)))
+    for seen in (summary.reads_params, summary.writes_params):
+        for k, offsets in list(seen.items()):
+            if params[k] in moved:  # `*out = x; out++;`: offsets from where the pointer now is are not offsets
+                seen[k] = None
+            elif offsets:
+                seen[k] = tuple({tuple(sorted(o.items())): o for o in offsets}.values())
     for call in holder.calls:
         summary.calls.append((call.name, "unknown" if call.kind in ("local", "method") else call.kind))
     for jump in holder.jumps:
@@ -552,15 +609,17 @@ def _local_pointer(info: FunctionInfo, name: str) -> bool:
     return any(d.pointer and not d.array and d.kind != "allocated" for d in decls)
 
 
-def _constant_offset(acc: ir.Access) -> int | None:
+def _param_offset(acc: ir.Access, stable: dict[str, int]) -> P.Poly | None:
+    """The one subscript of an access through a pointer parameter as a polynomial over the positions (``#k``) of
+    unassigned scalar parameters, or None (two dimensions, the callee's own variables, not affine)."""
     if acc.subs is None or len(acc.subs) != 1 or acc.subs[0] is None:
         return None
     sub = acc.subs[0]
     if not sub:
-        return 0
-    if len(sub) == 1 and () in sub:
-        return sub[()]
-    return None
+        return P.const(0)
+    if not P.symbols(sub) <= stable.keys():
+        return None
+    return P.rename(sub, lambda name: f"#{stable[name]}")
 
 
 _INT_OPS = {

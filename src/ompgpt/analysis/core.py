@@ -17,6 +17,7 @@ from ompgpt.analysis import poly as P
 from ompgpt.analysis.context import FileContext, FunctionInfo
 from ompgpt.analysis.flow import Resolved, Walker, canonical_iv, written_keys
 from ompgpt.analysis.ir import READ, WRITE, LoopS
+from ompgpt.analysis.project import ProjectIndex
 from ompgpt.source.loops import FileScan, Loop, nest_shape, scan
 from ompgpt.source.parse import ParsedSource
 from ompgpt.source.pragma import PragmaError, parse_pragma
@@ -37,6 +38,8 @@ class AnalysisOptions:
     assume_no_alias: bool = False
     snippet: bool = False
     min_work: int = 200
+    #: the other files of the project: calls to functions defined there are summarised (None: this file alone)
+    project: ProjectIndex | None = None
 
 
 @dataclass
@@ -143,7 +146,7 @@ def analyze_file(
     """Analyse every ``for`` loop of a file and choose, per nest, the outermost parallel and profitable level."""
     options = options or AnalysisOptions()
     file_scan = _as_scan(source)
-    ctx = ctx or FileContext(file_scan.parsed)
+    ctx = ctx or FileContext(file_scan.parsed, options.project)
     results = [_analyze(ctx, file_scan, i, options) for i in range(len(file_scan.loops))]
     by_start = {loop.node.start_byte: res for loop, res in zip(file_scan.loops, results, strict=True)}
     for i, (loop, res) in enumerate(zip(file_scan.loops, results, strict=True)):
@@ -161,7 +164,7 @@ def analyze_loop(
 ) -> LoopAnalysis:
     """Analyse one loop on its own (whether to parallelize this level, ignoring enclosing loops)."""
     options = options or AnalysisOptions()
-    ctx = ctx or FileContext(file_scan.parsed)
+    ctx = ctx or FileContext(file_scan.parsed, options.project)
     index = file_scan.loops.index(loop)
     res = _analyze(ctx, file_scan, index, options)
     if res.verdict == "parallel":
@@ -275,8 +278,11 @@ def _analyze_unsafe(ctx: FileContext, file_scan: FileScan, index: int, options: 
     _check_header(fn, loop, ls, facts)
     if ls.errors:
         facts.blockers.append("part of the loop body could not be parsed (macro or unsupported syntax)")
+    cas = any(a.atomic == "cas" for a in ls.flat)
     for omp in ls.omps:
-        if ir.atomic_form(omp.text) != "update":  # an atomic update is safe in any order (see ir.Access.atomic)
+        form = ir.atomic_form(omp.text)
+        # an atomic update, or an atomic min/max (``compare``), is safe in any order (see ir.Access.atomic)
+        if form != "update" and (form != "compare" or cas):
             facts.blockers.append(f"the body already contains '#pragma {omp.text}' at {_at(omp.pos)}")
     owned = sync.thread_owned(fn, loop, ls)
     ls, synchronized, flags = sync.without_synchronized(ls, sync.atomic_typed(fn, loop, ls), owned)
@@ -478,15 +484,18 @@ def _classify_scalars(fn, loop, ls, flow, locals_, options, facts: _LoopFacts) -
                                          "change, and streams are not thread-safe"))  # fmt: skip
             continue
         via = f"; written by {src.via}" if src.via else ""
-        macro = next(
+        unsure = next(
             (
-                c.name
+                c
                 for c in ls.calls
                 if c.kind in ("unknown", "method") and (key in c.args or (c.note or "").startswith("a lone name"))
             ),
             None,
         )
-        if macro is not None:
+        macro = None if unsure is None else unsure.name
+        if unsure is not None and (unsure.note or "").startswith("calls "):  # a summarised callee calling others
+            via += f"; unless {unsure.name}, which {unsure.note}, synchronizes the update"
+        elif macro is not None:
             via += f"; unless {macro} (possibly a macro) assigns it"
         facts.deps.append(
             Dependence(

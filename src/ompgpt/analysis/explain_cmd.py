@@ -21,6 +21,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--assume-no-alias", action="store_true", help="assume distinct pointers never refer to overlapping memory"
     )
     parser.add_argument("--lang", choices=["c", "cpp"], help="override language detection")
+    parser.add_argument(
+        "--project",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="other files or directories whose functions calls may reach (summarised, not changed; repeatable)",
+    )
 
 
 def _split_target(target: str) -> tuple[str, int | None]:
@@ -35,6 +42,7 @@ def _split_target(target: str) -> tuple[str, int | None]:
 
 def run(args: argparse.Namespace) -> int:
     from ompgpt.analysis import AnalysisOptions, analyze_file
+    from ompgpt.report.annotate import project_index
     from ompgpt.source import SourceError, read_source, scan
 
     path, line = _split_target(args.target)
@@ -44,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"ompgpt explain: {exc}", file=sys.stderr)
         return 1
     file_scan = scan(source)
-    results = analyze_file(file_scan, AnalysisOptions(assume_no_alias=args.assume_no_alias))
+    project = project_index([path, *args.project], args.lang) if args.project else None
+    results = analyze_file(file_scan, AnalysisOptions(assume_no_alias=args.assume_no_alias, project=project))
     if line is not None:
         exact = [r for r in results if r.line == line]
         results = exact or [r for r in results if r.line <= line <= r.end_line]

@@ -11,6 +11,7 @@ here, at statement level, and tagged with their operator.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import tree_sitter
@@ -157,6 +158,13 @@ def critical_name(pragma_text: str) -> str | None:
     return words[3] if len(words) > 4 and words[2] == "(" else ""
 
 
+def _min_max_text(statement: str) -> bool:
+    """An ``atomic compare`` statement that keeps the smaller or larger value (an ordering comparison, no
+    ``==``): its result does not depend on the order of the iterations."""
+    bare = re.sub(r"->|<<|>>", " ", statement)
+    return "==" not in bare and re.search(r"[<>]", bare) is not None
+
+
 def atomic_form(pragma_text: str) -> str | None:
     """``update``, ``capture``, ``read``, ``write`` or ``compare`` for an ``omp atomic`` pragma, else None."""
     words = pragma_text.replace(",", " ").split()
@@ -275,15 +283,38 @@ class DeclInfo:
 
 @dataclass
 class FunctionSummary:
-    """Side effects of a function defined in the same file (one level deep)."""
+    """Side effects of a function defined in the same file or project (one level deep).
+
+    ``reads_params`` / ``writes_params``: per parameter the callee reads or writes through, the subscripts it uses
+    relative to the pointer it was given (``v[i + 1]`` in ``f(double *v, int i)`` is ``#1 + 1``: a polynomial
+    over parameter positions, bound to the call's arguments at each call), ``()`` for a reference to a scalar,
+    None when some subscript is not such a polynomial."""
 
     name: str
     params: list[str]
-    reads_params: set[int] = field(default_factory=set)
-    writes_params: dict[int, tuple[int, ...] | None] = field(default_factory=dict)
+    reads_params: dict[int, tuple[Poly, ...] | None] = field(default_factory=dict)
+    writes_params: dict[int, tuple[Poly, ...] | None] = field(default_factory=dict)
     reads_globals: set[str] = field(default_factory=set)
     writes_globals: set[str] = field(default_factory=set)
     calls: list[tuple[str, str]] = field(default_factory=list)
+
+
+#: how many levels of calls are summarised: a loop calling ``f`` that calls ``g`` that calls ``h`` sees all three
+#: (helpers calling helpers are common: hypre's set insertion calls its hash; one level left most such calls unknown)
+SUMMARY_DEPTH = 3
+
+
+def _passed_names(args, text) -> Iterator[str]:
+    """The variables a call is given by name or by address (``f(x, &y)``: x, y)."""
+    for arg in args:
+        if arg.type == "pointer_expression" and text(arg).startswith("&"):
+            arg = arg.child_by_field_name("argument")
+        if arg is not None and arg.type == "identifier":
+            yield text(arg)
+
+
+def _poly_key(poly: Poly | None) -> tuple | None:
+    return None if poly is None else tuple(sorted(poly.items()))
 
 
 def pos_of(node: tree_sitter.Node) -> tuple[int, int]:
@@ -303,8 +334,8 @@ def _unparenthesized(node):
 
 
 class Builder:
-    """Converts statements and expressions of one function into IR. ``depth`` > 0 builds a callee summary, where
-    calls to other same-file functions are left unknown (one level deep)."""
+    """Converts statements and expressions of one function into IR. ``depth`` > 0 builds a callee summary; calls
+    are summarised down to ``SUMMARY_DEPTH`` levels, deeper ones stay unknown."""
 
     def __init__(self, ctx, depth: int = 0, constants: dict[str, int] | None = None):
         self.ctx = ctx
@@ -355,10 +386,19 @@ class Builder:
         Other operands (``e``, ``v``) stay ordinary accesses. The write form marks the location written (``x`` in
         ``x = e``), the read form the one read (``x`` in ``v = x``): no race on them, but no order either."""
         form, self._atomic_next = self._atomic_next, None
+        if form == "compare" and not _min_max_text(self.text(node)):
+            form = "cas"  # ``if (x == e) x = d;``: which iteration wins depends on the order
         out, sink = self._watched(node)
         read = {a.key for a in sink if a.kind & READ}
         written = {a.key for a in sink if a.kind & WRITE and not a.decl}
-        marked = {"update": read & written, "capture": read & written, "write": written, "read": read - written}
+        marked = {
+            "update": read & written,
+            "capture": read & written,
+            "compare": read & written,  # OpenMP 5.1: ``x = e < x ? e : x;`` an atomic min/max
+            "cas": read & written,
+            "write": written,
+            "read": read - written,
+        }
         for acc in sink:
             if acc.key in marked.get(form or "", set()):
                 acc.atomic = form
@@ -1088,8 +1128,10 @@ class Builder:
         if kind == "unknown" and cast and name in self.ctx.type_names():
             kind = "pure"  # ``Real_t(0.5)``: a functional cast to a type this file uses
         summary = None
-        if kind == "unknown" and self.depth == 0 and fn is not None and fn.type == "identifier":
-            summary = self.ctx.summary(name)
+        if kind == "unknown" and self.depth < SUMMARY_DEPTH and fn is not None and fn.type == "identifier":
+            summary = self.ctx.summary(name, self.depth + 1)
+            if summary is None:
+                summary = self.ctx.project_summary(name, node, self.depth + 1)
             if summary is not None:
                 kind = "local"
         outputs = call_table.OUT_PARAMS.get(name.rsplit("::", 1)[-1], ())
@@ -1114,8 +1156,9 @@ class Builder:
             ev.calls.append(call)
             self._note_call(call)
         elif kind == "local":
-            for sub_name, sub_kind in summary.calls:
-                call = CallInfo(name, sub_kind, pos, f"calls {sub_name}")
+            bare = tuple(_passed_names(args, self.text))
+            for sub_name, sub_kind in summary.calls:  # with the arguments: the callee might synchronize on them
+                call = CallInfo(name, sub_kind, pos, f"calls {sub_name}", bare)
                 ev.calls.append(call)
                 self._note_call(call)
 
@@ -1154,14 +1197,24 @@ class Builder:
         self._note_access(acc)
 
     def _local_call(self, name: str, summary: FunctionSummary, args, ev: Ev, pos) -> None:
+        via = f"call {name}"
         for k, arg in enumerate(args):
+            reads = self._bind_offsets(summary.reads_params[k], args) if k in summary.reads_params else ()
             if k in summary.writes_params:
-                kind = UPDATE if k in summary.reads_params else WRITE
-                self._arg_write(arg, ev, summary.writes_params[k], pos, kind, f"call {name}")
+                writes = self._bind_offsets(summary.writes_params[k], args)
+                if writes is None or reads is None:
+                    self._arg_write(arg, ev, reads if writes is not None else None, pos, READ, via)
+                    self._arg_write(arg, ev, writes, pos, UPDATE if k in summary.reads_params else WRITE, via)
+                    continue
+                read_keys = {_poly_key(r) for r in reads}
+                write_keys = {_poly_key(w) for w in writes}
+                only_read = tuple(r for r in reads if _poly_key(r) not in write_keys)
+                if only_read:  # read before the writes: conservative for privatization
+                    self._arg_write(arg, ev, only_read, pos, READ, via)
+                for w in writes:
+                    self._arg_write(arg, ev, (w,), pos, UPDATE if _poly_key(w) in read_keys else WRITE, via)
             elif k in summary.reads_params and arg.type == "identifier":
-                acc = Access(self.text(arg), self.text(arg), READ, pos, subs=(None,), via=f"call {name}")
-                ev.acc.append(acc)
-                self._note_access(acc)
+                self._arg_write(arg, ev, reads, pos, READ, via)
                 self._expr(arg, ev)
             else:
                 self._expr(arg, ev)
@@ -1176,8 +1229,29 @@ class Builder:
             ev.acc.append(acc)
             self._note_access(acc)
 
+    def _bind_offsets(self, offsets: tuple[Poly, ...] | None, args) -> tuple[Poly | None, ...] | None:
+        """A summary's subscripts with its ``#k`` parameter symbols bound to this call's arguments (an offset over
+        an argument that is not an integer polynomial becomes None: unknown)."""
+        if offsets is None:
+            return None
+        bound: list[Poly | None] = []
+        for off in offsets:
+            values = {}
+            for sym in P.symbols(off):
+                k = int(sym[1:])
+                value = self.poly(args[k]) if k < len(args) else None
+                if value is None:
+                    break
+                values[sym] = value
+            else:
+                bound.append(P.substitute(off, values) if values else off)
+                continue
+            bound.append(None)
+        return tuple(bound)
+
     def _arg_write(self, arg, ev: Ev, offsets, pos, kind: int, via: str) -> None:
-        """The callee writes through this argument: record a write of what it points to."""
+        """The callee accesses (writes, or with ``kind`` READ reads) through this argument: record an access of
+        what it points to at each offset (None: at an unknown place)."""
         while arg.type in ("parenthesized_expression", "cast_expression"):
             arg = arg.child_by_field_name("value") or arg.named_children[-1]
         base_off: list = []
@@ -1185,7 +1259,7 @@ class Builder:
             target = arg.child_by_field_name("argument")
             if target.type == "identifier":
                 name = self.text(target)
-                if offsets in ((0,), None) or offsets == ():
+                if offsets is None or all(o is not None and P.constant_value(o) == 0 for o in offsets):
                     acc = Access(name, name, kind, pos, via=via)
                     ev.acc.append(acc)
                     self._note_access(acc)
@@ -1207,6 +1281,8 @@ class Builder:
                 loc = (loc[0], loc[1], [P.const(0)], True, loc[4])
         if loc is None:
             self._expr(arg, ev)
+            if kind == READ:
+                return
             acc = Access("?", "?", kind, pos, subs=(None,), via=via)
             ev.acc.append(acc)
             self._note_access(acc)
@@ -1215,7 +1291,7 @@ class Builder:
         base_off = list(subs) or [P.const(0)]
         last = base_off[-1]
         for off in offsets if offsets else (None,):
-            sub = P.add(last, P.const(off)) if (last is not None and off is not None) else None
+            sub = P.add(last, off) if (last is not None and off is not None) else None
             acc = Access(key, base, kind, pos, subs=(*base_off[:-1], sub), via=via, indirect=indirect)
             ev.acc.append(acc)
             self._note_access(acc)

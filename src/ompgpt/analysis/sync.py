@@ -122,7 +122,7 @@ def without_synchronized(
             synchronized[key] = f"indexed by the thread number {owned[key]}: each thread has its own element"
         elif key in atomic_typed:
             synchronized[key] = "accessed through its atomic type: no race (loads may see other iterations' updates)"
-        elif all(a.atomic in ("update", "capture") for a in accs):
+        elif all(a.atomic in ("update", "capture", "compare") for a in accs):
             synchronized[key] = "updated under '#pragma omp atomic': no race, and the order does not matter"
         elif all(a.atomic for a in accs) and any(a.kind & WRITE for a in accs):
             synchronized[key] = (

@@ -29,6 +29,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", "-j", type=int, default=1, help="files analysed in parallel (default 1)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (it is off when not a TTY)")
     parser.add_argument("--lang", choices=["c", "cpp"], help="force the language (default: from extension/content)")
+    parser.add_argument(
+        "--project",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="other files or directories whose functions calls may reach (summarised, not changed; repeatable)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -76,7 +76,9 @@ def decide_file(file_scan, options) -> tuple[list[LoopResult], list[str]]:
         f"{path}:{line}:{col}: warning: could not parse this code; loops here are left alone"
         for line, col in file_scan.parsed.error_locations(limit=5)
     ]
-    analyses = analyze_file(file_scan, AnalysisOptions(assume_no_alias=config.assume_no_alias))
+    analyses = analyze_file(
+        file_scan, AnalysisOptions(assume_no_alias=config.assume_no_alias, project=getattr(options, "project", None))
+    )
     loops = file_scan.loops
     eligible = [
         i

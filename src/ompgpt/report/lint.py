@@ -266,11 +266,12 @@ def check_loop(loop, analysis, file_scan, min_work: int | None = None) -> list[L
     return [LintFinding(path, site.line, site.column, code, message, fixed) for code, message in found]
 
 
-def lint_scan(file_scan, assume_no_alias: bool = False) -> list[LintFinding]:
-    """Findings for every loop pragma of a scanned file (malformed pragmas included)."""
+def lint_scan(file_scan, assume_no_alias: bool = False, project=None) -> list[LintFinding]:
+    """Findings for every loop pragma of a scanned file (malformed pragmas included); ``project``: a
+    ``ProjectIndex`` of the files whose functions calls may reach."""
     from ompgpt.analysis import AnalysisOptions, analyze_file
 
-    analyses = analyze_file(file_scan, AnalysisOptions(assume_no_alias=assume_no_alias))
+    analyses = analyze_file(file_scan, AnalysisOptions(assume_no_alias=assume_no_alias, project=project))
     findings: list[LintFinding] = []
     path = file_scan.parsed.source.path
     for site in file_scan.pragmas:

@@ -24,6 +24,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--sarif", action="store_true", help="a SARIF 2.1.0 log on stdout")
     parser.add_argument("--assume-no-alias", action="store_true", help="treat distinct pointers as not aliasing")
     parser.add_argument("--select", help="comma-separated codes to report (default: all)")
+    parser.add_argument(
+        "--project",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="other files or directories whose functions calls may reach (summarised, not changed; repeatable)",
+    )
 
 
 def _fixed_text(file_scan, findings) -> str:
@@ -41,7 +48,7 @@ def _fixed_text(file_scan, findings) -> str:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from ompgpt.report.annotate import collect_files
+    from ompgpt.report.annotate import collect_files, project_index
     from ompgpt.report.atomic import write_with_backup
     from ompgpt.report.config import ConfigError, find_config
     from ompgpt.report.lint import CODES, lint_scan
@@ -58,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     no_alias = args.assume_no_alias or config.assume_no_alias
     errors, all_findings = 0, []
+    project = project_index([*args.paths, *args.project])
     for path in collect_files(args.paths, config):
         try:
             source = read_source(path)
@@ -66,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
             errors += 1
             continue
         file_scan = scan(source)
-        findings = [f for f in lint_scan(file_scan, no_alias) if f.code in select]
+        findings = [f for f in lint_scan(file_scan, no_alias, project) if f.code in select]
         all_findings.extend(findings)
         if args.sarif:
             continue
