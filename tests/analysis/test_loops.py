@@ -889,6 +889,17 @@ CASES = [
         "!parallel",
         full=True,
     ),
+    # two calls deep, through a local of deduced type (xFasterTransformer's ``auto out = output + h * n;``)
+    Case(
+        "helper_writes_through_auto_local_two_calls_deep",
+        "static void fill(float *C, int n) { for (int j = 0; j < n; j++) C[j] = 1.0f; }\n"
+        "static void head(float *output, int heads, int d) {\n"
+        "  for (int h = 0; h < heads; h++) { auto out = output; fill(out, d); } }\n"
+        "void f(float *output, int d) {\n  for (int i = 0; i < 1024; i++) /*@*/ head(output, 4, d); }",
+        "!parallel",
+        full=True,
+        lang="cpp",
+    ),
     # reads through a pointer the callee also writes were lost: v[1] read, v[0] written
     Case(
         "helper_reads_neighbour_it_does_not_write",

@@ -5,6 +5,7 @@ declarations (params, locals, globals), same-file callee summaries, and identifi
 from __future__ import annotations
 
 import ast
+import re
 from bisect import bisect_left
 from functools import cache
 from pathlib import Path
@@ -606,7 +607,14 @@ def _local_pointer(info: FunctionInfo, name: str) -> bool:
     so writes through it make the function's effect unknown to its callers (they were dropped, and a loop calling
     ``kernel(output, ...)`` with the same ``output`` in every iteration was proven parallel)."""
     decls = info.locals.get(name, [])
-    return any(d.pointer and not d.array and d.kind != "allocated" for d in decls)
+    return any(
+        (d.pointer or d.reference or _deduced(d.type_text)) and not d.array and d.kind != "allocated" for d in decls
+    )
+
+
+def _deduced(type_text: str) -> bool:
+    """``auto out = output + h * n;``: a deduced type may well be a pointer into a parameter's memory."""
+    return re.search(r"\bauto\b|\bdecltype\b", type_text) is not None
 
 
 def _param_offset(acc: ir.Access, stable: dict[str, int]) -> P.Poly | None:
