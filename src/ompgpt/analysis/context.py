@@ -521,12 +521,17 @@ class FileContext:
         return self._function_macros
 
 
-def function_name(ctx: FileContext, node: tree_sitter.Node) -> str | None:
-    """The plain name a function definition declares (None for ``A::f``, operators, destructors)."""
-    decl = node.child_by_field_name("declarator")
+def _declared_name(definition: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The name node of a function definition: an identifier, or ``A::f``, an operator, a destructor ..."""
+    decl = definition.child_by_field_name("declarator")
     while decl is not None and decl.type != "function_declarator":
         decl = decl.child_by_field_name("declarator")
-    name = decl.child_by_field_name("declarator") if decl is not None else None
+    return decl.child_by_field_name("declarator") if decl is not None else None
+
+
+def function_name(ctx: FileContext, node: tree_sitter.Node) -> str | None:
+    """The plain name a function definition declares (None for ``A::f``, operators, destructors)."""
+    name = _declared_name(node)
     return ctx.parsed.text_of(name) if name is not None and name.type == "identifier" else None
 
 
@@ -537,10 +542,7 @@ def _in_member_function(node: tree_sitter.Node) -> bool:
         if up.type in ("field_declaration_list", "class_specifier"):
             return True
         if up.type == "function_definition":
-            decl = up.child_by_field_name("declarator")
-            while decl is not None and decl.type not in ("function_declarator",):
-                decl = decl.child_by_field_name("declarator")
-            name = decl.child_by_field_name("declarator") if decl is not None else None
+            name = _declared_name(up)
             if name is not None and name.type in ("qualified_identifier", "field_identifier", "destructor_name"):
                 return True
         up = up.parent
@@ -592,7 +594,7 @@ def _summarise(ctx: FileContext, name: str, node: tree_sitter.Node, depth: int =
             if params[k] in moved:  # `*out = x; out++;`: offsets from where the pointer now is are not offsets
                 seen[k] = None
             elif offsets:
-                seen[k] = tuple({tuple(sorted(o.items())): o for o in offsets}.values())
+                seen[k] = tuple({P.key(o): o for o in offsets}.values())
     for call in holder.calls:
         summary.calls.append((call.name, "unknown" if call.kind in ("local", "method") else call.kind))
     for jump in holder.jumps:

@@ -711,7 +711,7 @@ def _check_memory(fn, loop, ls, flow, locals_, elementwise, options, facts: _Loo
 
 
 def _signature(r: Resolved) -> tuple:
-    subs = tuple(None if s is None else tuple(sorted(s.items())) for s in r.subs)
+    subs = tuple(P.key(s) for s in r.subs)
     return r.acc.kind, subs, r.ivs, r.problem, r.acc.op
 
 

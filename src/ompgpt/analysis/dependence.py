@@ -227,7 +227,7 @@ def _delinearize(p: Poly, ivs: set[str], headers: dict[str, Header], depth: int)
         if split is not None:
             q, r, stride = split
             outer, used = _delinearize(q, ivs, headers, depth - 1)
-            return [*outer, r], (*used, tuple(sorted(stride.items())))
+            return [*outer, r], (*used, P.key(stride))
     return [p], ()
 
 

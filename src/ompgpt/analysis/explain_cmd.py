@@ -15,19 +15,15 @@ import sys
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    from ompgpt.analysis.project import add_project_option
+
     parser.add_argument("target", metavar="FILE[:LINE]", help="C/C++ file, optionally with the line of one loop")
     parser.add_argument("--json", action="store_true", help="one JSON object per loop (a JSON list)")
     parser.add_argument(
         "--assume-no-alias", action="store_true", help="assume distinct pointers never refer to overlapping memory"
     )
     parser.add_argument("--lang", choices=["c", "cpp"], help="override language detection")
-    parser.add_argument(
-        "--project",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="other files or directories whose functions calls may reach (summarised, not changed; repeatable)",
-    )
+    add_project_option(parser)
 
 
 def _split_target(target: str) -> tuple[str, int | None]:
@@ -42,7 +38,7 @@ def _split_target(target: str) -> tuple[str, int | None]:
 
 def run(args: argparse.Namespace) -> int:
     from ompgpt.analysis import AnalysisOptions, analyze_file
-    from ompgpt.report.annotate import project_index
+    from ompgpt.analysis.project import index_paths
     from ompgpt.source import SourceError, read_source, scan
 
     path, line = _split_target(args.target)
@@ -52,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"ompgpt explain: {exc}", file=sys.stderr)
         return 1
     file_scan = scan(source)
-    project = project_index([path, *args.project], args.lang) if args.project else None
+    project = index_paths([path, *args.project], args.lang) if args.project else None
     results = analyze_file(file_scan, AnalysisOptions(assume_no_alias=args.assume_no_alias, project=project))
     if line is not None:
         exact = [r for r in results if r.line == line]

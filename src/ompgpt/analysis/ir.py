@@ -313,10 +313,6 @@ def _passed_names(args, text) -> Iterator[str]:
             yield text(arg)
 
 
-def _poly_key(poly: Poly | None) -> tuple | None:
-    return None if poly is None else tuple(sorted(poly.items()))
-
-
 def pos_of(node: tree_sitter.Node) -> tuple[int, int]:
     row, col = node.start_point
     return row + 1, col + 1
@@ -1206,13 +1202,13 @@ class Builder:
                     self._arg_write(arg, ev, reads if writes is not None else None, pos, READ, via)
                     self._arg_write(arg, ev, writes, pos, UPDATE if k in summary.reads_params else WRITE, via)
                     continue
-                read_keys = {_poly_key(r) for r in reads}
-                write_keys = {_poly_key(w) for w in writes}
-                only_read = tuple(r for r in reads if _poly_key(r) not in write_keys)
+                read_keys = {P.key(r) for r in reads}
+                write_keys = {P.key(w) for w in writes}
+                only_read = tuple(r for r in reads if P.key(r) not in write_keys)
                 if only_read:  # read before the writes: conservative for privatization
                     self._arg_write(arg, ev, only_read, pos, READ, via)
                 for w in writes:
-                    self._arg_write(arg, ev, (w,), pos, UPDATE if _poly_key(w) in read_keys else WRITE, via)
+                    self._arg_write(arg, ev, (w,), pos, UPDATE if P.key(w) in read_keys else WRITE, via)
             elif k in summary.reads_params and arg.type == "identifier":
                 self._arg_write(arg, ev, reads, pos, READ, via)
                 self._expr(arg, ev)

@@ -24,6 +24,11 @@ def symbol(name: str) -> Poly:
     return {(name,): 1}
 
 
+def key(a: Poly | None) -> tuple | None:
+    """A hashable form of a polynomial (None stays None), for sets and dict keys of subscripts."""
+    return None if a is None else tuple(sorted(a.items()))
+
+
 def parse_int(text: str) -> int | None:
     """Value of a C integer literal (``0x10``, ``12UL``, ``'1'000`` digit separators), or None."""
     text = text.replace("'", "").strip()

@@ -117,7 +117,7 @@ def _element(a: ir.Access) -> _Element | None:
     if a.subs is None or any(s is None for s in a.subs) or a.indirect:
         return None
     names = frozenset(name for s in a.subs for name in P.symbols(s))
-    return _Element(tuple(tuple(sorted(s.items())) for s in a.subs), names)
+    return _Element(tuple(P.key(s) for s in a.subs), names)
 
 
 def _fills(loop: LoopS, key: str, size: int) -> bool:

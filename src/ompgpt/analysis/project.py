@@ -14,6 +14,7 @@ file, or a call made inside a C++ member function (it may name a method of the c
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,6 +94,25 @@ class ProjectIndex:
         if path not in self._contexts:
             self._contexts[path] = _read_context(path, self.lang, self)
         return self._contexts[path]
+
+
+def index_paths(paths: Iterable[str | Path], lang: str | None = None) -> ProjectIndex:
+    """Every C/C++ file under the given paths, whatever include/exclude globs say: a file left unannotated may
+    still define the functions the annotated ones call."""
+    from ompgpt.source.files import iter_source_files
+
+    return ProjectIndex((p for p in iter_source_files(paths) if p.is_file()), lang=lang)
+
+
+def add_project_option(parser: argparse.ArgumentParser) -> None:
+    """``--project PATH`` for the commands that analyse loops (annotate, lint, explain)."""
+    parser.add_argument(
+        "--project",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="other files or directories whose functions calls may reach (summarised, not changed; repeatable)",
+    )
 
 
 def _read_context(path: Path, lang: str | None, project: ProjectIndex) -> FileContext | None:

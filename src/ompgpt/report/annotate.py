@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ompgpt.analysis.project import ProjectIndex
+from ompgpt.analysis.project import ProjectIndex, index_paths
 from ompgpt.report.config import Config, find_config
 from ompgpt.report.results import FileResult
 
@@ -38,16 +38,8 @@ class AnnotateOptions:
         config = replace(config, **{k: v for k, v in overrides.items() if v is not None})
         if (args.build or args.run) and not args.verify:
             raise ValueError("--build/--run are only used with --verify")
-        project = project_index([*args.paths, *getattr(args, "project", [])], args.lang)
+        project = index_paths([*args.paths, *getattr(args, "project", [])], args.lang)
         return cls(config=config, verify=args.verify, build=args.build, run=args.run, lang=args.lang, project=project)
-
-
-def project_index(paths: list[str], lang: str | None = None) -> ProjectIndex:
-    """Every C/C++ file under the given paths, whatever the include/exclude globs say: a file left unannotated
-    may still define the functions the annotated ones call."""
-    from ompgpt.source.files import iter_source_files
-
-    return ProjectIndex((p for p in iter_source_files(paths) if p.is_file()), lang=lang)
 
 
 def collect_files(paths: list[str], config: Config) -> list[Path]:

@@ -14,6 +14,8 @@ import argparse
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    from ompgpt.analysis.project import add_project_option
+
     parser.add_argument("paths", nargs="+", metavar="PATH", help="C/C++ files or directories")
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--in-place", action="store_true", help="write the changes (atomically, keeping a .ompgpt.bak)")
@@ -29,13 +31,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", "-j", type=int, default=1, help="files analysed in parallel (default 1)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (it is off when not a TTY)")
     parser.add_argument("--lang", choices=["c", "cpp"], help="force the language (default: from extension/content)")
-    parser.add_argument(
-        "--project",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="other files or directories whose functions calls may reach (summarised, not changed; repeatable)",
-    )
+    add_project_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:

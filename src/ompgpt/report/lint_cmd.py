@@ -17,6 +17,8 @@ from pathlib import Path
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    from ompgpt.analysis.project import add_project_option
+
     parser.add_argument("paths", nargs="+", metavar="PATH", help="C/C++ files or directories")
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--fix", action="store_true", help="apply the fixes in place (keeps FILE.ompgpt.bak)")
@@ -24,13 +26,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--sarif", action="store_true", help="a SARIF 2.1.0 log on stdout")
     parser.add_argument("--assume-no-alias", action="store_true", help="treat distinct pointers as not aliasing")
     parser.add_argument("--select", help="comma-separated codes to report (default: all)")
-    parser.add_argument(
-        "--project",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="other files or directories whose functions calls may reach (summarised, not changed; repeatable)",
-    )
+    add_project_option(parser)
 
 
 def _fixed_text(file_scan, findings) -> str:
@@ -48,7 +44,8 @@ def _fixed_text(file_scan, findings) -> str:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from ompgpt.report.annotate import collect_files, project_index
+    from ompgpt.analysis.project import index_paths
+    from ompgpt.report.annotate import collect_files
     from ompgpt.report.atomic import write_with_backup
     from ompgpt.report.config import ConfigError, find_config
     from ompgpt.report.lint import CODES, lint_scan
@@ -65,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     no_alias = args.assume_no_alias or config.assume_no_alias
     errors, all_findings = 0, []
-    project = project_index([*args.paths, *args.project])
+    project = index_paths([*args.paths, *args.project])
     for path in collect_files(args.paths, config):
         try:
             source = read_source(path)
