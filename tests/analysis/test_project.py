@@ -121,3 +121,14 @@ def test_lint_and_explain_take_project(tmp_path, capsys):
     assert "OMP001" in run_cli(capsys, "lint", str(main_c), "--project", str(lib))[1]
     out = run_cli(capsys, "explain", str(main_c), "--project", str(lib))[1]
     assert "serial" in out and "written by call bump" in out
+
+
+def test_a_callee_that_only_writes_through_a_pointer_reads_nothing_there(tmp_path):
+    code = (
+        "static void zero(double *t, int n) { for (int j = 0; j < n; j++) t[j] = 0.0; }\n"
+        "void f(double *restrict a, double *restrict b, int n) {\n  double t[8];\n"
+        "  for (int i = 0; i < n; i++) { zero(t, 8); t[0] = a[i]; b[i] = t[0]; }\n}\n"
+    )
+    (main,) = write(tmp_path, {"main.c": code})
+    loop = analyze_file(scan(read_source(main)))[1]
+    assert "t[?]" in loop.writes and "t[?]" not in loop.reads

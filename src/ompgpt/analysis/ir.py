@@ -1199,7 +1199,8 @@ class Builder:
             if k in summary.writes_params:
                 writes = self._bind_offsets(summary.writes_params[k], args)
                 if writes is None or reads is None:
-                    self._arg_write(arg, ev, reads if writes is not None else None, pos, READ, via)
+                    if k in summary.reads_params:  # a callee that only writes through it reads nothing there
+                        self._arg_write(arg, ev, reads if writes is not None else None, pos, READ, via)
                     self._arg_write(arg, ev, writes, pos, UPDATE if k in summary.reads_params else WRITE, via)
                     continue
                 read_keys = {P.key(r) for r in reads}
