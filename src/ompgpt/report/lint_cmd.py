@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     from ompgpt.report.atomic import write_with_backup
     from ompgpt.report.config import ConfigError, find_config
     from ompgpt.report.lint import CODES, lint_scan
-    from ompgpt.report.output import unified_diff
+    from ompgpt.report.output import write_diff
     from ompgpt.report.results import FileResult
     from ompgpt.report.sarif import Finding, to_sarif
     from ompgpt.source import SourceError, read_source, scan
@@ -80,7 +80,9 @@ def run(args: argparse.Namespace) -> int:
             if fixed != source.text and args.fix:
                 write_with_backup(source.path, source.encode(fixed))
             elif fixed != source.text:
-                sys.stdout.write(unified_diff(FileResult(str(path), original=source.text, updated=fixed)))
+                changed = FileResult(str(path), original=source.text, updated=fixed)
+                changed.encoding, changed.bom = source.encoding, source.bom
+                write_diff(changed)
         stream = sys.stderr if args.diff else sys.stdout
         for finding in findings:
             print(finding.format(), file=stream)

@@ -6,6 +6,7 @@ import argparse
 import collections
 import difflib
 import json
+import os
 import sys
 
 from ompgpt.report.atomic import write_with_backup
@@ -17,10 +18,29 @@ RULES = {
 }
 
 
-def unified_diff(result: FileResult) -> str:
-    before = (result.original or "").splitlines(keepends=True)
-    after = (result.updated or "").splitlines(keepends=True)
-    return "".join(difflib.unified_diff(before, after, f"a/{result.path}", f"b/{result.path}"))
+_NO_NEWLINE = b"\n\\ No newline at end of file\n"
+
+
+def unified_diff(result: FileResult) -> bytes:
+    """The change as a unified diff in the file's own bytes (encoding, BOM, line endings as read), so ``patch -p1``
+    or ``git apply`` reproduces exactly what ``--in-place`` writes. Lines end at ``\\n`` only, as everywhere."""
+    before = result.encode(result.original).split(b"\n")
+    after = result.encode(result.updated).split(b"\n")
+    name = os.fsencode(result.path)
+    diff = difflib.diff_bytes(difflib.unified_diff, _keep_ends(before), _keep_ends(after), b"a/" + name, b"b/" + name)
+    return b"".join(line if line.endswith(b"\n") else line + _NO_NEWLINE for line in diff)
+
+
+def _keep_ends(parts: list[bytes]) -> list[bytes]:
+    """``data.split(b"\\n")`` back into lines that keep their ``\\n`` (the last one may have none)."""
+    return [part + b"\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
+def write_diff(result: FileResult) -> None:
+    """Print the diff of one file as bytes (text already printed is flushed first, so the order holds)."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(unified_diff(result))
+    sys.stdout.buffer.flush()
 
 
 def findings(results: list[FileResult]) -> list[Finding]:
@@ -99,7 +119,7 @@ def emit(results: list[FileResult], args: argparse.Namespace) -> int:
         errors += write_errors
     else:
         for r in changed:
-            sys.stdout.write(unified_diff(r))
+            write_diff(r)
     print(summary(results), file=sys.stderr)
     if errors:
         return 2
