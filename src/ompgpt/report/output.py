@@ -9,7 +9,7 @@ import json
 import os
 import sys
 
-from ompgpt.report.atomic import write_with_backup
+from ompgpt.report.atomic import BACKUP_SUFFIX, InPlaceError, backup_suffix, write_with_backup
 from ompgpt.report.results import FileResult
 from ompgpt.report.sarif import Finding, to_sarif
 
@@ -60,23 +60,28 @@ def findings(results: list[FileResult]) -> list[Finding]:
     ]
 
 
-def write_in_place(results: list[FileResult]) -> list[str]:
-    """Write each changed file atomically with a backup; returns error messages for files that failed."""
-    from ompgpt.source import read_source
-
+def write_in_place(results: list[FileResult], suffix: str = BACKUP_SUFFIX) -> list[str]:
+    """Write each changed file atomically with a backup; returns error messages for files that failed or were
+    refused (changed since read, backup already there). The other files are still written."""
     errors = []
     for r in results:
         if not r.changed:
             continue
-        try:
-            source = read_source(r.path)
-            if source.text != r.original:
-                errors.append(f"{r.path}:1:1: error: file changed while ompgpt was running; not written")
-                continue
-            write_with_backup(source.path, source.encode(r.updated))
-        except OSError as exc:
-            errors.append(f"{r.path}:1:1: error: cannot write: {exc}")
+        message = write_file(r.path, r.encode(r.updated), r.encode(r.original), suffix)
+        if message:
+            errors.append(message)
     return errors
+
+
+def write_file(path: str, data: bytes, expected: bytes, suffix: str = BACKUP_SUFFIX) -> str | None:
+    """:func:`write_with_backup`, with failures as a one-line ``file:1:1: error: ...`` message (None: written)."""
+    try:
+        write_with_backup(path, data, expected=expected, suffix=suffix)
+    except InPlaceError as exc:
+        return f"{path}:1:1: error: {exc}"
+    except OSError as exc:
+        return f"{path}:1:1: error: cannot write: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")
+    return None
 
 
 def summary(results: list[FileResult]) -> str:
@@ -113,7 +118,7 @@ def emit(results: list[FileResult], args: argparse.Namespace) -> int:
     elif args.sarif:
         print(json.dumps(to_sarif(findings(results), RULES), indent=2))
     elif args.in_place:
-        write_errors = write_in_place(results)
+        write_errors = write_in_place(results, backup_suffix(getattr(args, "backup_suffix", None)))
         for message in write_errors:
             print(message, file=sys.stderr)
         errors += write_errors
