@@ -244,3 +244,12 @@ def test_a_signal_while_writing_leaves_the_original_and_no_temporary_file(tmp_pa
     assert proc.returncode in (130, -signal.SIGTERM, 128 + signal.SIGTERM) and "interrupted" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert listing(tmp_path) == ["saxpy.c"] and path.read_text() == SAXPY
+
+
+def test_a_file_named_twice_or_through_a_symlink_is_written_once(tmp_path: Path, capsys):
+    path = tmp_path / "saxpy.c"
+    path.write_text(SAXPY)
+    (tmp_path / "link.c").symlink_to("saxpy.c")
+    assert main(["annotate", "--no-model", "--in-place", str(tmp_path)]) == 0, capsys.readouterr().err
+    assert path.read_text() == annotated() and (tmp_path / "link.c").is_symlink()
+    assert listing(tmp_path) == ["link.c", "link.c" + BACKUP_SUFFIX, "saxpy.c"]  # the first name found gets it

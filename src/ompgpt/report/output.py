@@ -64,12 +64,18 @@ def write_in_place(results: list[FileResult], suffix: str = BACKUP_SUFFIX) -> li
     """Write each changed file atomically with a backup; returns error messages for files that failed or were
     refused (changed since read, backup already there). The other files are still written."""
     errors = []
+    written: dict[str, bytes] = {}  # real path -> new bytes: a file named twice (or via a symlink) is written once
     for r in results:
         if not r.changed:
             continue
-        message = write_file(r.path, r.encode(r.updated), r.encode(r.original), suffix)
+        data, target = r.encode(r.updated), os.path.realpath(r.path)
+        if written.get(target) == data:
+            continue
+        message = write_file(r.path, data, r.encode(r.original), suffix)
         if message:
             errors.append(message)
+        else:
+            written[target] = data
     return errors
 
 
