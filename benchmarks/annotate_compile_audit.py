@@ -66,6 +66,7 @@ def audit_one(record: dict, work: Path, mode: str) -> dict | None:
     ok, _ = compiles(path, record["lang"])
     if not ok:
         return None
+    path.with_name(path.name + ".ompgpt.bak").unlink(missing_ok=True)  # annotate never overwrites a backup
     cmd = ["ompgpt", "annotate", "--in-place", "--mode", mode, "--no-progress", "--lang", record["lang"], str(path)]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     annotated = path.read_text(encoding="utf-8")

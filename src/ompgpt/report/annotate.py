@@ -68,6 +68,7 @@ def annotate_file(path: Path, options: AnnotateOptions) -> FileResult:
         result.errors.append(str(exc))
         return result
     result.original, result.lines = source.text, source.text.count("\n") + 1
+    result.encoding, result.bom = source.encoding, source.bom
     try:
         file_scan = scan(source)
         result.loops, result.warnings = decide_file(file_scan, options)

@@ -1,7 +1,9 @@
 """Suggest OpenMP pragmas for the for loops of C/C++ files and directories.
 
-By default prints a unified diff and leaves files alone; ``--in-place`` writes each changed file atomically and
-keeps a backup (FILE.ompgpt.bak). ``--json`` prints one JSON object per loop (location, decision, pragma, confidence,
+By default prints a unified diff (in the file's own bytes, for ``patch``/``git apply``) and leaves files alone;
+``--in-place`` writes each changed file atomically and keeps a backup (FILE.ompgpt.bak, never overwritten: pick
+another name with ``--backup-suffix``; symlinks are written through, mode and owner kept, a file edited meanwhile
+is left alone). ``--json`` prints one JSON object per loop (location, decision, pragma, confidence,
 reasons, verification); ``--sarif`` prints a SARIF 2.1.0 log for code scanning. A summary goes to stderr.
 
 Exit codes (like ruff and clang-tidy): 0 nothing to change (or all changes written), 1 changes suggested,
@@ -15,6 +17,7 @@ import argparse
 
 def configure(parser: argparse.ArgumentParser) -> None:
     from ompgpt.analysis.project import add_project_option
+    from ompgpt.report.atomic import add_backup_option
 
     parser.add_argument("paths", nargs="+", metavar="PATH", help="C/C++ files or directories")
     out = parser.add_mutually_exclusive_group()
@@ -32,14 +35,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (it is off when not a TTY)")
     parser.add_argument("--lang", choices=["c", "cpp"], help="force the language (default: from extension/content)")
     add_project_option(parser)
+    add_backup_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from ompgpt.report.annotate import AnnotateOptions, annotate_paths
+    from ompgpt.report.atomic import backup_suffix
     from ompgpt.report.config import ConfigError
     from ompgpt.report.output import emit
 
     try:
+        backup_suffix(args.backup_suffix)  # a bad suffix is a usage error, found before any work
         options = AnnotateOptions.from_args(args)
         results = annotate_paths(args.paths, options, jobs=max(1, args.jobs), progress=not args.no_progress)
     except (ConfigError, ValueError) as exc:

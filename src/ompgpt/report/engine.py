@@ -51,7 +51,7 @@ def model_candidates(file_scan, indices: list[int]) -> dict[int, list[tuple[str,
     return out
 
 
-def _skip_reason(file_scan, i: int, taken: set[int]) -> str | None:
+def _skip_reason(file_scan, i: int, taken: set[int], noncode=None) -> str | None:
     loop = file_scan.loops[i]
     if loop.in_parallel_region:
         return "inside a parallel region"
@@ -62,6 +62,9 @@ def _skip_reason(file_scan, i: int, taken: set[int]) -> str | None:
         parent = file_scan.loops[parent].parent
     if loop.node is not None and loop.node.has_error:
         return "could not parse this loop (macros or syntax the parser does not know)"
+    blocker = noncode.insertion_blocker(loop.line, loop.column) if noncode is not None else None
+    if blocker is not None:  # tree-sitter recovered a loop a compiler reads as a comment, a string or a #define
+        return f"a pragma here would land inside a {blocker}"
     return None
 
 
@@ -69,6 +72,7 @@ def decide_file(file_scan, options) -> tuple[list[LoopResult], list[str]]:
     """One :class:`LoopResult` per loop, plus warnings about code that could not be parsed."""
     from ompgpt.advisor import advise
     from ompgpt.analysis import AnalysisOptions, analyze_file
+    from ompgpt.source.lexical import NonCode
 
     config = options.config
     path = file_scan.parsed.source.path
@@ -89,6 +93,7 @@ def decide_file(file_scan, options) -> tuple[list[LoopResult], list[str]]:
     taken: set[int] = {
         i for i, lp in enumerate(loops) if (lp.pragma is not None and lp.pragma.is_loop_directive) or lp.omp_attribute
     }
+    noncode = NonCode(file_scan.parsed.source.text, file_scan.parsed.source.lang)
     results = []
     for i, (loop, analysis) in enumerate(zip(loops, analyses, strict=True)):
         base = dict(path=path, line=loop.line, column=loop.column, function=loop.function, verdict=analysis.verdict)
@@ -100,7 +105,7 @@ def decide_file(file_scan, options) -> tuple[list[LoopResult], list[str]]:
             reasons = ["already has an OpenMP attribute"]
             results.append(LoopResult(action="keep", existing=loop.omp_attribute, reasons=reasons, **base))
             continue
-        skip = _skip_reason(file_scan, i, taken)
+        skip = _skip_reason(file_scan, i, taken, noncode)
         if skip:
             results.append(LoopResult(action="skip", reasons=[skip], **base))
             continue

@@ -5,7 +5,8 @@ Directories are walked with the include/exclude globs of the nearest ``[tool.omp
 ``ompgpt annotate`` does; files named on the command line are always read.
 
 Diagnostics read ``file:line:col: level[CODE]: message [fix: ...]`` (codes in the README). ``--fix`` applies the
-fixes in place (atomically, keeping FILE.ompgpt.bak); ``--diff`` prints them as a unified diff instead.
+fixes in place (atomically, keeping FILE.ompgpt.bak, as ``annotate --in-place`` does: never overwriting a backup,
+keeping mode and owner, leaving a file edited meanwhile alone); ``--diff`` prints them as a unified diff instead.
 Exit codes: 0 no findings, 1 findings, 2 errors (unreadable input).
 """
 
@@ -18,6 +19,7 @@ from pathlib import Path
 
 def configure(parser: argparse.ArgumentParser) -> None:
     from ompgpt.analysis.project import add_project_option
+    from ompgpt.report.atomic import add_backup_option
 
     parser.add_argument("paths", nargs="+", metavar="PATH", help="C/C++ files or directories")
     group = parser.add_mutually_exclusive_group()
@@ -27,6 +29,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--assume-no-alias", action="store_true", help="treat distinct pointers as not aliasing")
     parser.add_argument("--select", help="comma-separated codes to report (default: all)")
     add_project_option(parser)
+    add_backup_option(parser)
 
 
 def _fixed_text(file_scan, findings) -> str:
@@ -46,18 +49,19 @@ def run(args: argparse.Namespace) -> int:
 
     from ompgpt.analysis.project import index_paths
     from ompgpt.report.annotate import collect_files
-    from ompgpt.report.atomic import write_with_backup
+    from ompgpt.report.atomic import backup_suffix
     from ompgpt.report.config import ConfigError, find_config
     from ompgpt.report.lint import CODES, lint_scan
-    from ompgpt.report.output import unified_diff
+    from ompgpt.report.output import write_diff, write_file
     from ompgpt.report.results import FileResult
     from ompgpt.report.sarif import Finding, to_sarif
     from ompgpt.source import SourceError, read_source, scan
 
     select = set(args.select.split(",")) if args.select else set(CODES)
     try:  # the same [tool.ompgpt] / .ompgpt.toml as annotate: include/exclude globs, assume-no-alias
+        suffix = backup_suffix(args.backup_suffix)
         config = find_config(Path(args.paths[0]))
-    except ConfigError as exc:
+    except (ConfigError, ValueError) as exc:
         print(f"ompgpt lint: error: {exc}", file=sys.stderr)
         return 2
     no_alias = args.assume_no_alias or config.assume_no_alias
@@ -78,9 +82,14 @@ def run(args: argparse.Namespace) -> int:
         if args.fix or args.diff:
             fixed = _fixed_text(file_scan, findings)
             if fixed != source.text and args.fix:
-                write_with_backup(source.path, source.encode(fixed))
+                message = write_file(source.path, source.encode(fixed), source.encode(), suffix)
+                if message:  # not written (changed since read, backup in the way, write failed): the rest goes on
+                    print(message, file=sys.stderr)
+                    errors += 1
             elif fixed != source.text:
-                sys.stdout.write(unified_diff(FileResult(str(path), original=source.text, updated=fixed)))
+                changed = FileResult(str(path), original=source.text, updated=fixed)
+                changed.encoding, changed.bom = source.encoding, source.bom
+                write_diff(changed)
         stream = sys.stderr if args.diff else sys.stdout
         for finding in findings:
             print(finding.format(), file=stream)

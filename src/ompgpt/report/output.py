@@ -6,9 +6,10 @@ import argparse
 import collections
 import difflib
 import json
+import os
 import sys
 
-from ompgpt.report.atomic import write_with_backup
+from ompgpt.report.atomic import BACKUP_SUFFIX, InPlaceError, backup_suffix, write_with_backup
 from ompgpt.report.results import FileResult
 from ompgpt.report.sarif import Finding, to_sarif
 
@@ -17,10 +18,29 @@ RULES = {
 }
 
 
-def unified_diff(result: FileResult) -> str:
-    before = (result.original or "").splitlines(keepends=True)
-    after = (result.updated or "").splitlines(keepends=True)
-    return "".join(difflib.unified_diff(before, after, f"a/{result.path}", f"b/{result.path}"))
+_NO_NEWLINE = b"\n\\ No newline at end of file\n"
+
+
+def unified_diff(result: FileResult) -> bytes:
+    """The change as a unified diff in the file's own bytes (encoding, BOM, line endings as read), so ``patch -p1``
+    or ``git apply`` reproduces exactly what ``--in-place`` writes. Lines end at ``\\n`` only, as everywhere."""
+    before = result.encode(result.original).split(b"\n")
+    after = result.encode(result.updated).split(b"\n")
+    name = os.fsencode(result.path)
+    diff = difflib.diff_bytes(difflib.unified_diff, _keep_ends(before), _keep_ends(after), b"a/" + name, b"b/" + name)
+    return b"".join(line if line.endswith(b"\n") else line + _NO_NEWLINE for line in diff)
+
+
+def _keep_ends(parts: list[bytes]) -> list[bytes]:
+    """``data.split(b"\\n")`` back into lines that keep their ``\\n`` (the last one may have none)."""
+    return [part + b"\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
+def write_diff(result: FileResult) -> None:
+    """Print the diff of one file as bytes (text already printed is flushed first, so the order holds)."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(unified_diff(result))
+    sys.stdout.buffer.flush()
 
 
 def findings(results: list[FileResult]) -> list[Finding]:
@@ -40,23 +60,34 @@ def findings(results: list[FileResult]) -> list[Finding]:
     ]
 
 
-def write_in_place(results: list[FileResult]) -> list[str]:
-    """Write each changed file atomically with a backup; returns error messages for files that failed."""
-    from ompgpt.source import read_source
-
+def write_in_place(results: list[FileResult], suffix: str = BACKUP_SUFFIX) -> list[str]:
+    """Write each changed file atomically with a backup; returns error messages for files that failed or were
+    refused (changed since read, backup already there). The other files are still written."""
     errors = []
+    written: dict[str, bytes] = {}  # real path -> new bytes: a file named twice (or via a symlink) is written once
     for r in results:
         if not r.changed:
             continue
-        try:
-            source = read_source(r.path)
-            if source.text != r.original:
-                errors.append(f"{r.path}:1:1: error: file changed while ompgpt was running; not written")
-                continue
-            write_with_backup(source.path, source.encode(r.updated))
-        except OSError as exc:
-            errors.append(f"{r.path}:1:1: error: cannot write: {exc}")
+        data, target = r.encode(r.updated), os.path.realpath(r.path)
+        if written.get(target) == data:
+            continue
+        message = write_file(r.path, data, r.encode(r.original), suffix)
+        if message:
+            errors.append(message)
+        else:
+            written[target] = data
     return errors
+
+
+def write_file(path: str, data: bytes, expected: bytes, suffix: str = BACKUP_SUFFIX) -> str | None:
+    """:func:`write_with_backup`, with failures as a one-line ``file:1:1: error: ...`` message (None: written)."""
+    try:
+        write_with_backup(path, data, expected=expected, suffix=suffix)
+    except InPlaceError as exc:
+        return f"{path}:1:1: error: {exc}"
+    except OSError as exc:
+        return f"{path}:1:1: error: cannot write: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")
+    return None
 
 
 def summary(results: list[FileResult]) -> str:
@@ -93,13 +124,13 @@ def emit(results: list[FileResult], args: argparse.Namespace) -> int:
     elif args.sarif:
         print(json.dumps(to_sarif(findings(results), RULES), indent=2))
     elif args.in_place:
-        write_errors = write_in_place(results)
+        write_errors = write_in_place(results, backup_suffix(getattr(args, "backup_suffix", None)))
         for message in write_errors:
             print(message, file=sys.stderr)
         errors += write_errors
     else:
         for r in changed:
-            sys.stdout.write(unified_diff(r))
+            write_diff(r)
     print(summary(results), file=sys.stderr)
     if errors:
         return 2

@@ -38,6 +38,13 @@ class FileResult:
     original: str | None = None
     updated: str | None = None  # None when unchanged
     lines: int = 0
+    encoding: str = "utf-8"  # how the file's bytes were decoded: diffs are written back in it, with its BOM
+    bom: bool = False
+
+    def encode(self, text: str | None) -> bytes:
+        """``text`` as this file's own bytes (its encoding and BOM; undecodable bytes kept by surrogateescape)."""
+        data = (text or "").encode(self.encoding, errors="surrogateescape")
+        return b"\xef\xbb\xbf" + data if self.bom else data
 
     @property
     def changed(self) -> bool:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ompgpt.source.loops import Loop, PragmaSite, find_pragmas
 from ompgpt.source.parse import parse
-from ompgpt.source.text import SourceFile, detect_newline
+from ompgpt.source.text import SourceFile, detect_newline, split_lines
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def insert_pragma(text: str, line: int, pragma: str, column: int | None = None) 
     is split there first so the pragma lands directly above the loop.
     """
     newline = detect_newline(text)
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text, keepends=True)
     if not 1 <= line <= len(lines):
         raise ValueError(f"line {line} is outside the file (1..{len(lines)})")
     target = lines[line - 1]
@@ -53,7 +53,7 @@ def insert_pragma(text: str, line: int, pragma: str, column: int | None = None) 
 
 def replace_pragma(text: str, site: PragmaSite, pragma: str) -> str:
     """Replace a ``#pragma`` line (with its continuations) by one line, keeping its indentation."""
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text, keepends=True)
     first = lines[site.line - 1]
     indent = first[: len(first) - len(first.lstrip(" \t"))]
     last = lines[site.end_line - 1]
@@ -64,7 +64,7 @@ def replace_pragma(text: str, site: PragmaSite, pragma: str) -> str:
 
 def remove_pragma(text: str, site: PragmaSite) -> str:
     """Remove one pragma: its whole lines, or the ``_Pragma(...)`` text when it shares a line with code."""
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text, keepends=True)
     if site.inline:
         i = site.line - 1
         col = site.column - 1
@@ -101,7 +101,7 @@ def strip_omp_pragmas(source: SourceFile | str, lang: str = "c") -> tuple[str, l
     """The serial version of a file: every OpenMP pragma removed. Returns the text and what was removed."""
     src = source if isinstance(source, SourceFile) else SourceFile.from_text(source, lang)
     sites = find_pragmas(parse(src))
-    lines = src.text.splitlines(keepends=True)
+    lines = split_lines(src.text, keepends=True)
     removed: list[RemovedPragma] = []
     drop: set[int] = set()
     for site in sorted(sites, key=lambda s: (s.line, -s.column), reverse=False):
@@ -121,7 +121,7 @@ def strip_omp_pragmas(source: SourceFile | str, lang: str = "c") -> tuple[str, l
 
 def restore_pragmas(stripped: str, removed: list[RemovedPragma]) -> str:
     """Inverse of :func:`strip_omp_pragmas`: put every removed pragma back where it was."""
-    lines = stripped.splitlines(keepends=True)
+    lines = split_lines(stripped, keepends=True)
     for item in sorted((r for r in removed if r.column is None), key=lambda r: r.line):
         lines.insert(item.line, item.text)
     inline = sorted((r for r in removed if r.column is not None), key=lambda r: (r.line, r.column))

@@ -51,15 +51,30 @@ class SourceFile:
 
     @property
     def lines(self) -> list[str]:
-        """Lines without their terminators (cached)."""
+        """Lines without their terminators (cached), numbered as tree-sitter and compilers number them."""
         if self._lines is None:
-            self._lines = self.text.splitlines()
+            self._lines = split_lines(self.text)
         return self._lines
 
     def encode(self, text: str | None = None) -> bytes:
         """Bytes of ``text`` (default: this file's text) in this file's encoding, with its BOM."""
         data = (self.text if text is None else text).encode(self.encoding, errors="surrogateescape")
         return (b"\xef\xbb\xbf" + data) if self.bom else data
+
+
+def split_lines(text: str, keepends: bool = False) -> list[str]:
+    """Lines as compilers and tree-sitter count them: a line ends at ``"\\n"`` only.
+
+    ``str.splitlines`` also breaks at form feeds, ``\\x0b``, ``\\x1c``-``\\x1e``, ``\\x85`` and U+2028/U+2029, which
+    are ordinary characters inside a C line; using it shifts every later line number by one per such character, so
+    a pragma would land above the wrong line. ``"".join(split_lines(t, True)) == t`` always. Without ``keepends``
+    the terminator (``"\\n"`` or ``"\\r\\n"``) is dropped.
+    """
+    lines = text.split("\n")
+    last = lines.pop()
+    if keepends:
+        return [line + "\n" for line in lines] + ([last] if last else [])
+    return [line[:-1] if line.endswith("\r") else line for line in lines] + ([last] if last else [])
 
 
 def detect_newline(text: str) -> str:

@@ -9,6 +9,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from ompgpt.source.text import split_lines
+
 TARGET_MARKER = "ompgpt:target"
 
 
@@ -29,7 +31,7 @@ class Kernel:
 
 def target_line(text: str) -> int:
     """Line of the ``for`` marked ``/* ompgpt:target */`` (on the for line, or the line above it)."""
-    lines = text.splitlines()
+    lines = split_lines(text)
     for index, line in enumerate(lines):
         if TARGET_MARKER not in line:
             continue

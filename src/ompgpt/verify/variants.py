@@ -1,14 +1,16 @@
 """Line-based source edits that build the program variants the checks compile.
 
-Kept inside ``verify`` (rather than waiting on ``ompgpt.source``) and deliberately textual: the verifier
-must work
-on any file a compiler accepts, and a wrong edit shows up as a compile error, never as a silent acceptance.
+Kept inside ``verify`` and deliberately textual: the verifier must work on any file a compiler accepts, and a wrong
+edit shows up as a compile error, never as a silent acceptance. Lines are counted as ``ompgpt.source`` counts them
+(``split_lines``: at "\\n" only), so a line number means the same line everywhere.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from ompgpt.source.text import split_lines
 
 PRAGMA_RE = re.compile(r"^\s*#\s*pragma\s+omp\b")
 _PREFIX_RE = re.compile(r"^\s*#?\s*pragma\s+omp\s+", re.IGNORECASE)
@@ -232,7 +234,7 @@ def insert_pragma(text: str, line: int, pragma: str) -> str:
     is split.
     """
     find_loop(text, line)
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text, keepends=True)
     index = line - 1
     body = lines[index]
     indent = body[: len(body) - len(body.lstrip())]
@@ -250,7 +252,7 @@ def insert_pragma(text: str, line: int, pragma: str) -> str:
 
 def remove_pragma_above(text: str, line: int) -> str:
     """``text`` with the ``#pragma omp`` lines directly above ``line`` blanked (line numbers preserved)."""
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text, keepends=True)
     above = _pragma_lines_above(lines, line - 1)
     for i in range(line - 1 - above, line - 1):
         lines[i] = "\n"
