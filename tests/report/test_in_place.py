@@ -234,7 +234,7 @@ sys.exit(main(["annotate", "--no-model", "--in-place", sys.argv[2]]))
 """
 
 
-@pytest.mark.parametrize("signame", ["SIGTERM", "SIGINT"])
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGINT", "SIGHUP"])
 def test_a_signal_while_writing_leaves_the_original_and_no_temporary_file(tmp_path: Path, signame: str):
     path = tmp_path / "saxpy.c"
     path.write_text(SAXPY)

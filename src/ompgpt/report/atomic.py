@@ -16,8 +16,9 @@ Edge cases, each decided for the user's sake:
   owner or group a new file could not get (the runner is neither root nor its owner) is rewritten in place too,
   rather than silently changing hands;
 - a file whose bytes differ from what was analysed (edited while ompgpt ran) is not written;
-- temporary files are named ``.FILE.ompgpt-tmp.PID.*``; they are removed on every exit path (SIGTERM becomes an
-  exception while writing, like Ctrl-C), and a later run removes those whose process is gone (after ``kill -9``).
+- temporary files are named ``.FILE.ompgpt-tmp.PID.*``; they are removed on every exit path (SIGTERM and SIGHUP
+  become an exception while writing, like Ctrl-C), and a later run removes those whose process is gone (after
+  ``kill -9``).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ from pathlib import Path
 
 BACKUP_SUFFIX = ".ompgpt.bak"
 TMP_MARK = ".ompgpt-tmp."
+#: signals whose default action would kill the process between creating a temporary file and removing it
+_TERMINATING = (signal.SIGTERM, signal.SIGHUP)
 
 
 class InPlaceError(Exception):
@@ -43,7 +46,8 @@ class InPlaceError(Exception):
 
 
 class Terminated(KeyboardInterrupt):
-    """SIGTERM arrived while a file was being written: unwinds like Ctrl-C, so temporary files are removed."""
+    """SIGTERM or SIGHUP arrived while a file was being written: unwinds like Ctrl-C, so temporary files are
+    removed."""
 
 
 def add_backup_option(parser: argparse.ArgumentParser) -> None:
@@ -66,8 +70,8 @@ def backup_suffix(value: str | None) -> str:
 
 @contextlib.contextmanager
 def signals_as_exceptions() -> Iterator[None]:
-    """While writing, turn SIGTERM into :class:`Terminated` so ``finally``/``except`` blocks remove temporary files
-    (the default action would kill the process on the spot). Only the main thread may set handlers."""
+    """While writing, turn SIGTERM and SIGHUP into :class:`Terminated` so ``finally``/``except`` blocks remove
+    temporary files (the default action would kill the process on the spot). Only the main thread sets handlers."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -75,11 +79,12 @@ def signals_as_exceptions() -> Iterator[None]:
     def raise_terminated(signum, frame):
         raise Terminated()
 
-    previous = signal.signal(signal.SIGTERM, raise_terminated)
+    previous = {signum: signal.signal(signum, raise_terminated) for signum in _TERMINATING}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
 
 
 def remove_stale_temps(path: Path) -> list[Path]:
