@@ -234,7 +234,7 @@ sys.exit(main(["annotate", "--no-model", "--in-place", sys.argv[2]]))
 """
 
 
-@pytest.mark.parametrize("signame", ["SIGTERM", "SIGINT"])
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGINT", "SIGHUP"])
 def test_a_signal_while_writing_leaves_the_original_and_no_temporary_file(tmp_path: Path, signame: str):
     path = tmp_path / "saxpy.c"
     path.write_text(SAXPY)
@@ -253,3 +253,17 @@ def test_a_file_named_twice_or_through_a_symlink_is_written_once(tmp_path: Path,
     assert main(["annotate", "--no-model", "--in-place", str(tmp_path)]) == 0, capsys.readouterr().err
     assert path.read_text() == annotated() and (tmp_path / "link.c").is_symlink()
     assert listing(tmp_path) == ["link.c", "link.c" + BACKUP_SUFFIX, "saxpy.c"]  # the first name found gets it
+
+
+def test_a_file_the_runner_could_not_give_back_to_its_owner_is_rewritten_in_place(tmp_path: Path, monkeypatch):
+    """Run as a user who may write the file but does not own it (simulated: the tests run as root, and another
+    user could not run this interpreter): a replacement file would belong to the runner, so the inode is kept."""
+    path = tmp_path / "k.c"
+    path.write_bytes(b"old\n")
+    os.chown(path, 4321, 4321)
+    inode = path.stat().st_ino
+    monkeypatch.setattr(atomic.os, "geteuid", lambda: 1234)
+    backup = write_with_backup(path, b"new\n")
+    st = path.stat()
+    assert (st.st_ino, st.st_uid, st.st_gid) == (inode, 4321, 4321)
+    assert path.read_bytes() == b"new\n" and backup.read_bytes() == b"old\n"

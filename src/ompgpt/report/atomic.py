@@ -12,10 +12,13 @@ Edge cases, each decided for the user's sake:
 - a symlink is written through: its target gets the new content and the link stays a link;
 - a file with several hard links is rewritten in place (truncate and write, after the backup is safely on disk):
   replacing it would silently detach this name from the others, which then keep the old content. The rewrite is not
-  atomic, so if it fails the original bytes are written back, and the backup holds them in any case;
+  atomic, so if it fails the original bytes are written back, and the backup holds them in any case. A file whose
+  owner or group a new file could not get (the runner is neither root nor its owner) is rewritten in place too,
+  rather than silently changing hands;
 - a file whose bytes differ from what was analysed (edited while ompgpt ran) is not written;
-- temporary files are named ``.FILE.ompgpt-tmp.PID.*``; they are removed on every exit path (SIGTERM becomes an
-  exception while writing, like Ctrl-C), and a later run removes those whose process is gone (after ``kill -9``).
+- temporary files are named ``.FILE.ompgpt-tmp.PID.*``; they are removed on every exit path (SIGTERM and SIGHUP
+  become an exception while writing, like Ctrl-C), and a later run removes those whose process is gone (after
+  ``kill -9``).
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ from pathlib import Path
 
 BACKUP_SUFFIX = ".ompgpt.bak"
 TMP_MARK = ".ompgpt-tmp."
+#: signals whose default action would kill the process between creating a temporary file and removing it
+_TERMINATING = (signal.SIGTERM, signal.SIGHUP)
 
 
 class InPlaceError(Exception):
@@ -41,7 +46,8 @@ class InPlaceError(Exception):
 
 
 class Terminated(KeyboardInterrupt):
-    """SIGTERM arrived while a file was being written: unwinds like Ctrl-C, so temporary files are removed."""
+    """SIGTERM or SIGHUP arrived while a file was being written: unwinds like Ctrl-C, so temporary files are
+    removed."""
 
 
 def add_backup_option(parser: argparse.ArgumentParser) -> None:
@@ -64,8 +70,8 @@ def backup_suffix(value: str | None) -> str:
 
 @contextlib.contextmanager
 def signals_as_exceptions() -> Iterator[None]:
-    """While writing, turn SIGTERM into :class:`Terminated` so ``finally``/``except`` blocks remove temporary files
-    (the default action would kill the process on the spot). Only the main thread may set handlers."""
+    """While writing, turn SIGTERM and SIGHUP into :class:`Terminated` so ``finally``/``except`` blocks remove
+    temporary files (the default action would kill the process on the spot). Only the main thread sets handlers."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -73,11 +79,12 @@ def signals_as_exceptions() -> Iterator[None]:
     def raise_terminated(signum, frame):
         raise Terminated()
 
-    previous = signal.signal(signal.SIGTERM, raise_terminated)
+    previous = {signum: signal.signal(signum, raise_terminated) for signum in _TERMINATING}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
 
 
 def remove_stale_temps(path: Path) -> list[Path]:
@@ -162,21 +169,28 @@ def _backup_exists(backup: Path) -> str:
     return f"backup {backup} already exists (from an earlier run?); not written: remove it or pass --backup-suffix"
 
 
-def _rewrite_in_place(path: Path, data: bytes, original: bytes) -> None:
-    """Overwrite ``path``'s own inode (kept for hard-linked files); on failure write ``original`` back."""
-    with open(path, "r+b") as fh:
-        try:
-            fh.write(data)
+def _can_keep_owner(like: os.stat_result) -> bool:
+    """Whether a new file can be given the owner and group of ``like``: root can; its owner only for a group the
+    owner belongs to."""
+    if os.geteuid() == 0:
+        return True
+    return os.geteuid() == like.st_uid and (like.st_gid == os.getegid() or like.st_gid in os.getgroups())
+
+
+def _rewrite_in_place(fh, data: bytes, original: bytes) -> None:
+    """Overwrite the open file ``fh`` (its inode, links and owner stay); on failure write ``original`` back."""
+    try:
+        fh.write(data)
+        fh.truncate()
+        fh.flush()
+        os.fsync(fh.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            fh.seek(0)
+            fh.write(original)
             fh.truncate()
             fh.flush()
-            os.fsync(fh.fileno())
-        except BaseException:
-            with contextlib.suppress(OSError):
-                fh.seek(0)
-                fh.write(original)
-                fh.truncate()
-                fh.flush()
-            raise
+        raise
 
 
 def _same_file_state(a: os.stat_result, b: os.stat_result) -> bool:
@@ -200,15 +214,27 @@ def write_with_backup(path: Path, data: bytes, expected: bytes | None = None, su
         remove_stale_temps(backup)
         remove_stale_temps(target)
         _create_backup(backup, current, before)
-        if before.st_nlink > 1:  # the backup stays whatever happens: the rewrite may have been partial
-            _rewrite_in_place(target, data, current)
-            return backup
+        in_place = before.st_nlink > 1 or not _can_keep_owner(before)
         try:
-            _replace(target, data, before)
+            if not in_place:
+                _replace(target, data, before)
+                return backup
+            fh = _open_unchanged(target, before)
         except BaseException:  # the file is untouched: a backup of it would only block the next run
             backup.unlink(missing_ok=True)
             raise
+        with fh:  # the backup stays whatever happens now: the rewrite may be partial
+            _rewrite_in_place(fh, data, current)
     return backup
+
+
+def _open_unchanged(target: Path, before: os.stat_result):
+    """``target`` opened for rewriting, unless it changed since ``before`` was taken."""
+    fh = open(target, "r+b")  # noqa: SIM115 (the caller closes it after the rewrite)
+    if not _same_file_state(before, os.fstat(fh.fileno())):
+        fh.close()
+        raise InPlaceError("file changed while ompgpt was writing it; not written")
+    return fh
 
 
 def _replace(target: Path, data: bytes, before: os.stat_result) -> None:
