@@ -59,6 +59,7 @@ def verify_candidates(
     config = config or VerifyConfig()
     path, text, is_cxx = _load(source, cxx)
     program = tc.Program(path, text, is_cxx, config)
+    program.check_template_name()
     compiler = tc.compiler_for(is_cxx, config)
     jobs = config.build_jobs if config.build_jobs is not None else machine_cores()
     with sandbox.workspace() as workdir:

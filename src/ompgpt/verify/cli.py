@@ -126,6 +126,7 @@ def run(args: argparse.Namespace) -> int:
     from ompgpt.verify.api import verify_candidates
     from ompgpt.verify.build import ToolchainError
     from ompgpt.verify.model import Candidate
+    from ompgpt.verify.template import TemplateError
 
     if bool(args.build) != bool(args.run_cmd):
         print("ompgpt verify: --build and --run go together", file=sys.stderr)
@@ -145,6 +146,9 @@ def run(args: argparse.Namespace) -> int:
             return 2
         try:
             results = verify_candidates(Path(source), [Candidate(ln, p) for ln, p in specs], config)
+        except TemplateError as exc:
+            print(f"ompgpt verify: {source}: {exc}", file=sys.stderr)
+            return 2
         except ToolchainError as exc:
             print(f"ompgpt verify: {exc}", file=sys.stderr)
             return 2

@@ -98,11 +98,10 @@ class Session:
         src = self.program.prepare(directory, text)
         build_dir = self.program.build_dir(directory)
         exe = build_dir / (src.stem + ".exe")
-        cmd = self.program.build_command(
-            src.relative_to(build_dir) if self.program.project else src, exe, compiler, flags
-        )
+        named = src.relative_to(build_dir) if self.program.project else src
+        cmd = self.program.build_command(named, exe, compiler, flags)
         limits = Limits(timeout=self.config.build_timeout, memory_mb=self.config.memory_limit_mb)
-        env = self.program.build_env(compiler, flags) if self.program.project else None
+        env = self.program.build_env(named, exe, compiler, flags) if self.program.project else None
         result = sandbox.run(cmd, build_dir, limits, env)
         built = result.returncode == 0 and (exe.exists() or self.program.config.run_cmd is not None)
         return Build(src, exe if built else None, result)
@@ -118,7 +117,8 @@ class Session:
         if no_aslr:
             shell = cmd if isinstance(cmd, str) else shlex.join(cmd)
             cmd = ["setarch", platform.machine(), "-R", "sh", "-c", shell]
-        return sandbox.run(cmd, cwd, limits, {**BASE_OMP_ENV, **self.config.env, **env})
+        run_env = {**BASE_OMP_ENV, **self.config.env, **env, **self.program.run_env(build.src, build.exe)}
+        return sandbox.run(cmd, cwd, limits, run_env)
 
     def run_limits(self) -> Limits:
         return Limits(timeout=self.config.run_timeout, memory_mb=self.config.memory_limit_mb)
