@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -157,8 +158,40 @@ class Program:
 
 
 def _copy_project(source_dir: Path, dest: Path) -> None:
-    """Copy the project so builds never write into the user's tree; refuse absurdly large directories."""
-    total = sum(p.stat().st_size for p in source_dir.rglob("*") if p.is_file() and not p.is_symlink())
-    if total > PROJECT_COPY_LIMIT:
-        raise ToolchainError(f"{source_dir} is {total >> 20} MiB; too large to copy for verification")
-    shutil.copytree(source_dir, dest, symlinks=True, ignore=shutil.ignore_patterns(".git"))
+    """Copy the project so builds never write into the user's tree; refuse absurdly large directories.
+
+    Never follows a link (issue 24: a program deleted a user's real file through an absolute symlink in the
+    copy): a link resolving inside the project is recreated relative, inside the copy; one resolving outside it
+    to a regular file is replaced by a copy of that file (headers kept elsewhere still build); any other is
+    dropped. Only directories, regular files and links are copied: a FIFO or a device would hang the copy.
+    """
+    root = source_dir.resolve()
+    dest.mkdir(parents=True)
+    total = 0
+    for current, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d != ".git"]
+        here = Path(current)
+        for name in [*dirs, *files]:
+            if name == ".git":
+                continue
+            total += _copy_entry(root, here / name, dest / here.relative_to(root) / name)
+            if total > PROJECT_COPY_LIMIT:
+                raise ToolchainError(f"{source_dir} is over {PROJECT_COPY_LIMIT >> 20} MiB; too large to copy")
+
+
+def _copy_entry(root: Path, src: Path, target: Path) -> int:
+    """Copy one directory entry as ``_copy_project`` says; returns the bytes copied."""
+    mode = os.lstat(src).st_mode
+    if stat.S_ISDIR(mode):
+        target.mkdir()
+    elif stat.S_ISREG(mode):
+        shutil.copy2(src, target, follow_symlinks=False)
+        return target.stat().st_size
+    elif stat.S_ISLNK(mode):
+        resolved = Path(os.path.realpath(src))
+        if resolved == root or root in resolved.parents:
+            target.symlink_to(os.path.relpath(resolved, os.path.realpath(src.parent)))
+        elif resolved.is_file() and stat.S_ISREG(resolved.stat().st_mode):
+            shutil.copyfile(resolved, target)
+            return target.stat().st_size
+    return 0

@@ -102,7 +102,7 @@ class Session:
         cmd = self.program.build_command(named, exe, compiler, flags)
         limits = Limits(timeout=self.config.build_timeout, memory_mb=self.config.memory_limit_mb)
         env = self.program.build_env(named, exe, compiler, flags) if self.program.project else None
-        result = sandbox.run(cmd, build_dir, limits, env)
+        result = self.execute(cmd, build_dir, limits, env)
         built = result.returncode == 0 and (exe.exists() or self.program.config.run_cmd is not None)
         return Build(src, exe if built else None, result)
 
@@ -118,7 +118,12 @@ class Session:
             shell = cmd if isinstance(cmd, str) else shlex.join(cmd)
             cmd = ["setarch", platform.machine(), "-R", "sh", "-c", shell]
         run_env = {**BASE_OMP_ENV, **self.config.env, **env, **self.program.run_env(build.src, build.exe)}
-        return sandbox.run(cmd, cwd, limits, run_env)
+        return self.execute(cmd, cwd, limits, run_env)
+
+    def execute(self, cmd: list[str] | str, cwd: Path, limits: Limits, env: dict[str, str] | None = None) -> RunResult:
+        """``sandbox.run`` with the source's directory readable (its headers; it may lie under /home or /tmp)."""
+        readable = [self.program.source.parent] if self.program.source is not None else []
+        return sandbox.run(cmd, cwd, limits, env, readable)
 
     def run_limits(self) -> Limits:
         return Limits(timeout=self.config.run_timeout, memory_mb=self.config.memory_limit_mb)
