@@ -256,3 +256,25 @@ def test_project_copies_never_follow_links_out_of_the_project(tmp_path):
     assert (outside / "victim.txt").read_text() == "user data\n"
     assert not os.path.lexists(copy / "lib") and not os.path.lexists(copy / "dangling")
     assert not os.path.lexists(copy / "pipe.c")
+
+
+@pytest.mark.parametrize(
+    ("unusable", "expected", "missing"),
+    [({"bwrap"}, "unshare", "unshare -rn"), (set(isolation.MODES), "none", "no sandbox")],
+)
+def test_a_weaker_sandbox_warns_once_saying_what_is_missing(monkeypatch, capsys, unusable, expected, missing):
+    monkeypatch.setattr(isolation, "_chosen", [])
+    monkeypatch.setattr(isolation, "_usable", lambda mode: mode not in unusable)
+    assert isolation.mode() == expected
+    assert isolation.mode() == expected
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1
+    assert err.startswith("ompgpt verify: warning: ") and missing in err
+
+
+def test_bwrap_prints_no_warning(monkeypatch, capsys):
+    if not _usable("bwrap"):
+        pytest.skip("bubblewrap cannot run here")
+    monkeypatch.setattr(isolation, "_chosen", [])
+    assert isolation.mode() == "bwrap"
+    assert capsys.readouterr().err == ""
