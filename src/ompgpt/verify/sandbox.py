@@ -9,7 +9,7 @@ itself may be hostile, so every process:
   possible; ThreadSanitizer reserves terabytes of shadow address space (RLIMIT_DATA breaks it too), so TSan runs
   instead get a resident-set watchdog that polls ``/proc`` for the whole process tree;
 * is killed with its whole tree on every exit path: normal exit (stray children), timeout, watchdog, an
-  exception or Ctrl-C in verify, SIGTERM to verify (``terminate_cleanly``), and verify's own death
+  exception or Ctrl-C in verify, SIGTERM or SIGHUP to verify (``terminate_cleanly``), and verify's own death
   (``PR_SET_PDEATHSIG``). ``reaper`` finds children that left the process group with ``setsid()``;
 * writes its output to anonymous temp files outside its directory (bounded by RLIMIT_FSIZE), not pipes, so a
   program printing forever cannot exhaust our memory and one deleting its cwd cannot lose or crash the read.
@@ -102,23 +102,28 @@ class Limits:
 
 
 class Terminated(SystemExit):
-    """Raised in the main thread on SIGTERM, so every ``finally`` (kill the tree, remove the temp dir) runs."""
+    """Raised in the main thread on SIGTERM or SIGHUP, so every ``finally`` (kill the tree, remove the temp dir)
+    runs; exits with the shell's code for that signal (143, 129)."""
 
-    def __init__(self) -> None:
-        super().__init__(128 + signal.SIGTERM)
+    def __init__(self, signum: int) -> None:
+        super().__init__(128 + signum)
+
+
+_TERMINATING = (signal.SIGTERM, signal.SIGHUP)
 
 
 @contextlib.contextmanager
 def terminate_cleanly() -> Iterator[None]:
-    """Turn SIGTERM into ``Terminated`` while inside (main thread, default handler only); kill what runs on exit."""
-    install = threading.current_thread() is threading.main_thread()
-    install = install and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+    """Turn SIGTERM/SIGHUP into ``Terminated`` while inside (main thread, default handlers only); kill what runs
+    on the way out."""
+    main = threading.current_thread() is threading.main_thread()
+    installed = [s for s in _TERMINATING if main and signal.getsignal(s) == signal.SIG_DFL]
 
     def handler(signum: int, frame: object) -> None:
-        raise Terminated()
+        raise Terminated(signum)
 
-    if install:
-        signal.signal(signal.SIGTERM, handler)
+    for signum in installed:
+        signal.signal(signum, handler)
     try:
         yield
     except BaseException:
@@ -126,8 +131,8 @@ def terminate_cleanly() -> Iterator[None]:
         raise
     finally:
         _STOPPING.clear()
-        if install:
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        for signum in installed:
+            signal.signal(signum, signal.SIG_DFL)
 
 
 @contextlib.contextmanager
