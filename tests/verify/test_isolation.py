@@ -279,3 +279,58 @@ def test_bwrap_prints_no_warning(monkeypatch, capsys):
     monkeypatch.setattr(isolation, "_chosen", [])
     assert isolation.mode() == "bwrap"
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.usefixtures("need_bwrap")
+def test_path_directories_are_shown_but_not_their_parents(tmp_path, work):
+    """A PATH entry under a hidden root (here /tmp, like ~/.cargo/bin under /home) is bound back alone: the
+    directory above it may hold credentials."""
+    tools = tmp_path / "dot-cargo"
+    (tools / "bin").mkdir(parents=True)
+    (tools / "bin" / "hello").write_text("#!/bin/sh\necho hello from PATH\n")
+    (tools / "bin" / "hello").chmod(0o755)
+    (tools / "credentials.toml").write_text("token = 's3cret'\n")
+    env = {"PATH": f"{tools / 'bin'}:/usr/bin:/bin"}
+    script = f"hello; cat '{tools / 'credentials.toml'}'"
+    result = sandbox.run(["sh", "-c", script], work, Limits(timeout=10), env)
+    assert "hello from PATH" in result.stdout
+    assert "s3cret" not in result.output
+
+
+@pytest.mark.usefixtures("need_clang")
+def test_a_program_writing_through_a_project_link_leaves_the_users_file_alone(tmp_path, monkeypatch, fast_config):
+    """Even with no sandbox at all (the copy is the only protection then): the project's absolute link to a user
+    file is copied as a file, so the program overwrites and deletes its own copy."""
+    import dataclasses
+
+    from ompgpt.verify.api import verify_candidates
+    from ompgpt.verify.model import Candidate
+
+    monkeypatch.setattr(isolation, "mode", lambda: "none")
+    project, outside = tmp_path / "project", tmp_path / "outside"
+    project.mkdir()
+    outside.mkdir()
+    (outside / "data.txt").write_text("user data\n")
+    (project / "data.txt").symlink_to(outside / "data.txt")
+    (project / "main.c").write_text(LINK_WRITER)
+    config = dataclasses.replace(fast_config, build_cmd="cc {src} -o {exe}", run_cmd="{exe}", race_check=False)
+    [result] = verify_candidates(project / "main.c", [Candidate(6, "parallel for reduction(+:s)")], config)
+    assert result.verdict == "accepted", result.reason
+    assert (outside / "data.txt").read_text() == "user data\n"
+    assert (project / "data.txt").is_symlink()
+
+
+LINK_WRITER = r"""#include <stdio.h>
+#include <unistd.h>
+int main(void) {
+    FILE *f = fopen("data.txt", "w");
+    double s = 0;
+    for (int i = 0; i < 1000; i++)
+        s += i;
+    fprintf(f, "pwned %f\n", s);
+    fclose(f);
+    unlink("data.txt");
+    printf("%f\n", s);
+    return 0;
+}
+"""

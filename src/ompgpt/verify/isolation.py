@@ -7,7 +7,8 @@ hostile (issue 24): they must not reach the network, write outside their directo
   every process the run started, ``setsid()`` or not), ``--die-with-parent``, ``--new-session``; the whole file
   system read-only (``--ro-bind / /``) with ``/tmp``, ``/var/tmp``, ``/home``, ``/root`` and ``/run`` (sockets of
   system daemons) replaced by empty tmpfs; the run's own directory bound read-write; the source's directory,
-  the command's and PATH's directories bound back read-only when they lay under a hidden root.
+  the ``PATH`` directories and the installation of the command and of the compiler bound back read-only when
+  they lie under a hidden root.
 * ``unshare``: ``unshare -rn`` (user and network namespaces): no network, nothing else.
 * ``none``: time, memory and output limits only.
 
@@ -82,10 +83,10 @@ def _hidden(path: Path) -> bool:
 def _read_only_views(argv: Sequence[str], env: Mapping[str, str], readable: Sequence[Path], cwd: Path) -> list[str]:
     """``--ro-bind`` options bringing back what a run needs from under the hidden roots."""
     wanted = [Path(os.path.realpath(p)) for p in readable]
-    tools = [p for p in env.get("PATH", "").split(os.pathsep) if p]
-    if os.path.isabs(argv[0]):
-        tools += [os.path.dirname(argv[0]), os.path.dirname(os.path.realpath(argv[0]))]
-    wanted += [_prefix(Path(os.path.realpath(p))) for p in tools]
+    wanted += [Path(os.path.realpath(p)) for p in env.get("PATH", "").split(os.pathsep) if p]
+    tools = [t for t in (argv[0], env.get("OMPGPT_CC", ""), env.get("CC", "")) if os.path.isabs(t)]
+    for tool in tools:
+        wanted += [_prefix(Path(os.path.dirname(tool))), _prefix(Path(os.path.dirname(os.path.realpath(tool))))]
     options: list[str] = []
     for path in dict.fromkeys(wanted):
         if _hidden(path) and path.is_dir() and path != cwd and cwd not in path.parents:
@@ -94,7 +95,9 @@ def _read_only_views(argv: Sequence[str], env: Mapping[str, str], readable: Sequ
 
 
 def _prefix(directory: Path) -> Path:
-    """A tool's installation: ``PREFIX`` for ``PREFIX/bin`` (an interpreter or compiler needs ``PREFIX/lib``)."""
+    """The installation of a tool we run: ``PREFIX`` for ``PREFIX/bin`` (an interpreter or a compiler needs
+    ``PREFIX/lib``). Only for the command and the compiler: a whole ``~/.cargo`` for a ``PATH`` entry would show
+    its credentials."""
     return directory.parent if directory.name == "bin" else directory
 
 
