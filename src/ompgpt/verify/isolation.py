@@ -37,10 +37,14 @@ PASSED_NAMES = frozenset(
 )
 PASSED_PREFIXES = ("LC_", "OMP_")
 _WARNINGS = {
-    "unshare": "bubblewrap (bwrap) is missing or cannot create namespaces here, so programs run under `unshare -rn`:"
-    " no network, but they can write outside their directory and read the whole file system",
-    "none": "no sandbox (bwrap and `unshare -rn` both unusable here): programs run with time and memory limits"
-    " only and can open sockets and write outside their directory",
+    "unshare": "{why}, so programs run under `unshare -rn`: no network, but they can write outside their directory"
+    " and read the whole file system",
+    "none": "no sandbox ({why}): programs run with time and memory limits only and can open sockets and write"
+    " outside their directory",
+}
+_CAUSES = {
+    "unshare": "bubblewrap (bwrap) is missing or cannot create namespaces here",
+    "none": "bwrap and `unshare -rn` both unusable here",
 }
 _lock = threading.Lock()
 _chosen: list[str] = []
@@ -61,7 +65,8 @@ def mode() -> str:
             chosen = next(m for m in MODES[start:] if m == "none" or _usable(m))
             _chosen.append(chosen)
             if chosen in _WARNINGS:
-                print(f"ompgpt verify: warning: {_WARNINGS[chosen]}", file=sys.stderr)
+                why = f"OMPGPT_SANDBOX={forced}" if chosen == forced else _CAUSES[chosen]
+                print(f"ompgpt verify: warning: {_WARNINGS[chosen].format(why=why)}", file=sys.stderr)
         return _chosen[0]
 
 
