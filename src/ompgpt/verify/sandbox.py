@@ -23,9 +23,7 @@ import os
 import resource
 import shutil
 import signal
-import stat
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -142,26 +140,7 @@ def workspace(prefix: str = "ompgpt-verify-") -> Iterator[Path]:
     try:
         yield path
     finally:
-        remove_tree(path)
-
-
-def remove_tree(path: Path) -> None:
-    """``rmtree`` that also removes what a program made unwritable (``chmod 0`` on a directory of its own)."""
-
-    def retry(function: Callable, name: str, exc: object) -> None:
-        with contextlib.suppress(OSError):
-            os.chmod(os.path.dirname(name), stat.S_IRWXU)
-            if os.path.isdir(name) and not os.path.islink(name):
-                os.chmod(name, stat.S_IRWXU)
-                shutil.rmtree(name, ignore_errors=True)
-            else:
-                function(name)
-
-    with contextlib.suppress(OSError):
-        if sys.version_info >= (3, 12):
-            shutil.rmtree(path, onexc=retry)
-        else:
-            shutil.rmtree(path, onerror=retry)
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _preexec(limits: Limits) -> Callable[[], None]:
@@ -195,13 +174,18 @@ _STOPPING = threading.Event()
 
 
 def _kill_tree(live: _Live) -> None:
-    """Kill the run's process, its group and every process it started, and wait until they are gone."""
-    pids = reaper.descendants(live.proc.pid)
+    """Kill the run's process, its group and every process it started, and wait until they are gone.
+
+    Once our process is reaped its pid may be reused, so it and its descendants are only looked at before; its
+    orphans are then in the PID namespace that died with it (bwrap) or carry the run's token.
+    """
+    unreaped = live.proc.returncode is None
+    pids = [live.proc.pid, *reaper.descendants(live.proc.pid)] if unreaped else []
     if live.mode != "bwrap":  # without a PID namespace, orphans that called setsid() are found by token
         pids += reaper.tagged(live.token)
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(live.proc.pid, signal.SIGKILL)
-    reaper.kill([live.proc.pid, *pids])
+    reaper.kill(pids)
     live.proc.wait()
 
 
