@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 
 import pytest
 
+from ompgpt.verify import reaper
 from ompgpt.verify.model import VerifyConfig
 
 
@@ -38,3 +40,26 @@ def fast_config() -> VerifyConfig:
         race_schedules=("static,1",),
         timing_check=False,
     )
+
+
+@pytest.fixture
+def running() -> Callable[[str], list[int]]:
+    """``running(marker)``: pids of live processes whose command line contains ``marker``."""
+    return _running
+
+
+def _running(marker: str) -> list[int]:
+    """Live (non-zombie) processes whose command line contains ``marker``: pids inside a sandbox's PID
+    namespace mean nothing out here, so tests find their processes by a unique word instead."""
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit() or int(name) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{name}/cmdline", "rb") as f:
+                cmdline = f.read()
+        except OSError:
+            continue
+        if marker.encode() in cmdline and reaper.alive(int(name)):
+            found.append(int(name))
+    return found

@@ -26,13 +26,7 @@ def verify_file(result: FileResult, options) -> None:
     if not todo:
         return
     if not options.build and not _has_main(result.original or ""):
-        result.errors.append(
-            f"{result.path}:1:1: error: --verify needs a program with main() or --build/--run; "
-            f"{len(todo)} pragma(s) left unverified and not inserted"
-        )
-        for loop in todo:
-            loop.action, loop.pragma = "none", None
-            loop.reasons.append("not verified: no runnable program")
+        _unverifiable(result, todo, "--verify needs a program with main() or --build/--run")
         return
     from ompgpt.report.config import compile_flags
 
@@ -44,9 +38,16 @@ def verify_file(result: FileResult, options) -> None:
         atol=options.config.atol,
         extra_flags=tuple(flags.as_args()) if flags else (),
     )
+    from ompgpt.verify.build import ToolchainError
+    from ompgpt.verify.template import TemplateError
+
     for loop in todo:
         pragma = loop.pragma or loop.candidate
-        (outcome,) = verify_candidates(Path(result.path), [Candidate(loop.line, pragma)], config)
+        try:
+            (outcome,) = verify_candidates(Path(result.path), [Candidate(loop.line, pragma)], config)
+        except (ToolchainError, TemplateError) as exc:
+            _unverifiable(result, todo, str(exc))
+            return
         loop.verification = {
             "verdict": outcome.verdict,
             "failed_check": outcome.failed_check,
@@ -60,3 +61,11 @@ def verify_file(result: FileResult, options) -> None:
         else:
             loop.action, loop.pragma = "none", None
             loop.reasons.insert(0, f"rejected by verification ({outcome.failed_check}): {outcome.reason}")
+
+
+def _unverifiable(result: FileResult, todo: list, why: str) -> None:
+    """No pragma of this file can be verified: insert none of them (verification's rule) and say why once."""
+    result.errors.append(f"{result.path}:1:1: error: {why}; {len(todo)} pragma(s) left unverified and not inserted")
+    for loop in todo:
+        loop.action, loop.pragma = "none", None
+        loop.reasons.append(f"not verified: {why}")

@@ -54,18 +54,23 @@ def verify_candidates(
     """Verify each candidate pragma on ``source`` (a path, or program text); one result per candidate, in
     order.
 
-    The user's files are never written: every build and run happens in a temp directory removed afterwards.
+    The user's files are never written: every build and run happens in a temp directory removed afterwards,
+    isolated (see ``sandbox``); Ctrl-C or SIGTERM kills every process started and removes the directory.
     """
     config = config or VerifyConfig()
     path, text, is_cxx = _load(source, cxx)
     program = tc.Program(path, text, is_cxx, config)
+    program.check_template_name()
     compiler = tc.compiler_for(is_cxx, config)
     jobs = config.build_jobs if config.build_jobs is not None else machine_cores()
-    with sandbox.workspace() as workdir:
+    with sandbox.terminate_cleanly(), sandbox.workspace() as workdir:
         pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="ompgpt-build") if jobs > 1 else None
         session = Session(program, workdir, pool=pool)
         try:
             return [_verify_one(session, candidate, compiler) for candidate in candidates]
+        except BaseException:
+            sandbox.kill_all()  # before waiting for the pool: its builds would otherwise run to their timeout
+            raise
         finally:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)

@@ -4,20 +4,20 @@ Two modes. Single file: the variant is written into the workspace and compiled w
 clang is
 missing; ``clang++``/``c++`` for C++) plus ``-I<original dir>`` so local headers still resolve. Project: the
 user's ``--build``/``--run`` templates run in a copy of the source's directory with the variant written
-over the
-file; placeholders ``{src}`` (the variant, relative to the copy), ``{exe}``, ``{cc}`` and ``{cflags}`` are
-filled
-in, and ``CC``/``CXX``/``CFLAGS``/``CXXFLAGS``/``LDFLAGS`` are exported for Makefiles that use them.
+over the file; placeholders ``{src}`` (the variant, relative to the copy), ``{exe}``, ``{cc}`` and ``{cflags}``
+become references to environment variables (see ``template``: a file name is never re-parsed by the shell),
+and ``CC``/``CXX``/``CFLAGS``/``CXXFLAGS``/``LDFLAGS`` are exported for Makefiles that use them.
 """
 
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from ompgpt.verify import template
 from ompgpt.verify.model import VerifyConfig
 
 CXX_SUFFIXES = {".cc", ".cpp", ".cxx", ".c++", ".C", ".hpp", ".hh"}
@@ -113,10 +113,15 @@ class Program:
             return ()
         return ("-std=gnu++17",)
 
+    def check_template_name(self) -> None:
+        """Project mode: refuse a source name with braces before any work (raises ``TemplateError``)."""
+        if self.project and self.source is not None:
+            template.check_name(self.source)
+
     def build_command(self, src: Path, exe: Path, compiler: str, flags: tuple[str, ...]) -> list[str] | str:
         """The argv (single file) or shell string (project) building ``src`` into ``exe``."""
         if self.project:
-            return _fill(self.config.build_cmd or "", src, exe, compiler, flags)
+            return template.fill(self.config.build_cmd or "", flags)
         includes = [f"-I{self.source.parent}"] if self.source is not None else []
         return [
             compiler,
@@ -130,32 +135,63 @@ class Program:
             *self.config.libs,
         ]
 
-    def build_env(self, compiler: str, flags: tuple[str, ...]) -> dict[str, str]:
+    def build_env(self, src: Path, exe: Path, compiler: str, flags: tuple[str, ...]) -> dict[str, str]:
+        """Project builds: the template's variables plus the ``CC``/``CFLAGS`` family for Makefiles."""
         joined = " ".join((*flags, *self.config.extra_flags))
-        return {"CC": compiler, "CXX": compiler, "CFLAGS": joined, "CXXFLAGS": joined, "LDFLAGS": joined}
+        return {
+            **template.environment(src, exe, compiler, flags),
+            "CC": compiler,
+            "CXX": compiler,
+            "CFLAGS": joined,
+            "CXXFLAGS": joined,
+            "LDFLAGS": joined,
+        }
 
     def run_command(self, src: Path, exe: Path) -> list[str] | str:
         if self.config.run_cmd:
-            return _fill(self.config.run_cmd, src, exe, "", ())
+            return template.fill(self.config.run_cmd)
         return [str(exe)]
 
-
-def _fill(template: str, src: Path, exe: Path, compiler: str, flags: tuple[str, ...]) -> str:
-    values = {
-        "src": shlex.quote(str(src)),
-        "exe": shlex.quote(str(exe)),
-        "cc": shlex.quote(compiler),
-        "cflags": " ".join(shlex.quote(f) for f in flags),
-    }
-    out = template
-    for key, value in values.items():
-        out = out.replace("{" + key + "}", value)
-    return out
+    def run_env(self, src: Path, exe: Path) -> dict[str, str]:
+        """The variables a ``--run`` template's references read (none for a plain executable)."""
+        return template.environment(src, exe, "", ()) if self.config.run_cmd else {}
 
 
 def _copy_project(source_dir: Path, dest: Path) -> None:
-    """Copy the project so builds never write into the user's tree; refuse absurdly large directories."""
-    total = sum(p.stat().st_size for p in source_dir.rglob("*") if p.is_file() and not p.is_symlink())
-    if total > PROJECT_COPY_LIMIT:
-        raise ToolchainError(f"{source_dir} is {total >> 20} MiB; too large to copy for verification")
-    shutil.copytree(source_dir, dest, symlinks=True, ignore=shutil.ignore_patterns(".git"))
+    """Copy the project so builds never write into the user's tree; refuse absurdly large directories.
+
+    Never follows a link (issue 24: a program deleted a user's real file through an absolute symlink in the
+    copy): a link resolving inside the project is recreated relative, inside the copy; one resolving outside it
+    to a regular file is replaced by a copy of that file (headers kept elsewhere still build); any other is
+    dropped. Only directories, regular files and links are copied: a FIFO or a device would hang the copy.
+    """
+    root = source_dir.resolve()
+    dest.mkdir(parents=True)
+    total = 0
+    for current, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d != ".git"]
+        here = Path(current)
+        for name in [*dirs, *files]:
+            if name == ".git":
+                continue
+            total += _copy_entry(root, here / name, dest / here.relative_to(root) / name)
+            if total > PROJECT_COPY_LIMIT:
+                raise ToolchainError(f"{source_dir} is over {PROJECT_COPY_LIMIT >> 20} MiB; too large to copy")
+
+
+def _copy_entry(root: Path, src: Path, target: Path) -> int:
+    """Copy one directory entry as ``_copy_project`` says; returns the bytes copied."""
+    mode = os.lstat(src).st_mode
+    if stat.S_ISDIR(mode):
+        target.mkdir()
+    elif stat.S_ISREG(mode):
+        shutil.copy2(src, target, follow_symlinks=False)
+        return target.stat().st_size
+    elif stat.S_ISLNK(mode):
+        resolved = Path(os.path.realpath(src))
+        if resolved == root or root in resolved.parents:
+            target.symlink_to(os.path.relpath(resolved, os.path.realpath(src.parent)))
+        elif resolved.is_file() and stat.S_ISREG(resolved.stat().st_mode):
+            shutil.copyfile(resolved, target)
+            return target.stat().st_size
+    return 0

@@ -39,7 +39,7 @@ import time
 from dataclasses import dataclass
 
 from ompgpt.verify import build as tc
-from ompgpt.verify import sandbox, variants
+from ompgpt.verify import variants
 from ompgpt.verify.compare import compare_outputs
 from ompgpt.verify.model import FAILED, PASSED, SKIPPED, Candidate, CheckResult, Timing
 from ompgpt.verify.sandbox import Limits, RunResult
@@ -93,7 +93,7 @@ def _syntax(session: Session, compiler: str, text: str, extra: tuple[str, ...] =
     flags = (*extra, *session.program.language_flags, *session.config.extra_flags)
     cmd = [compiler, "-fopenmp", "-fsyntax-only", *flags, *includes, str(src)]
     limits = Limits(timeout=session.config.build_timeout, memory_mb=session.config.memory_limit_mb)
-    return sandbox.run(cmd, directory, limits)
+    return session.execute(cmd, directory, limits)
 
 
 def static_gate(session: Session, trial: Trial) -> CheckResult:
@@ -135,11 +135,19 @@ def _default_none(session: Session, trial: Trial, compiler: str, start: float) -
 
 
 def _reference_problem(ref: Reference) -> str | None:
+    """Why the serial program cannot serve as a reference: it must build and exit 0 by itself (a program that
+    exits 3 used to be compared with a candidate that also exits 3 and "accepted" silently)."""
     if not ref.build.ok:
         return "the original program (serial reference) does not build"
-    if ref.run is None or ref.run.timed_out or (ref.run.returncode or 0) < 0:
-        return "the serial reference run failed: " + (ref.run.describe() if ref.run else "not run")
+    if ref.run is None or not ref.run.ok:
+        why = ref.run.describe() if ref.run else "not run"
+        return f"the serial program cannot be verified: it {_phrase(why)} (verification needs a run that exits 0)"
     return None
+
+
+def _phrase(why: str) -> str:
+    """``describe()`` text as a verb phrase: "exit code 3" -> "exits with code 3"."""
+    return why.replace("exit code", "exits with code", 1) if why.startswith("exit code") else f"was {why}"
 
 
 def _schedule_variants(trial: Trial, wanted: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -276,14 +284,14 @@ def archer_probe(session: Session, clang: str) -> tuple[bool, str]:
         src, exe = directory / "probe.c", directory / "probe.exe"
         src.write_text(_ARCHER_PROBE)
         limits = Limits(timeout=session.config.build_timeout, memory_mb=session.config.memory_limit_mb)
-        build = sandbox.run([clang, *tc.TSAN_FLAGS, str(src), "-o", str(exe)], directory, limits)
+        build = session.execute([clang, *tc.TSAN_FLAGS, str(src), "-o", str(exe)], directory, limits)
         if build.returncode != 0:
             return False, "TSan probe does not build:\n" + build.output
         limits = Limits(timeout=15, memory_mb=session.config.memory_limit_mb, address_space=False)
         env = {**session.config.env, **_tsan_env(2)}
-        got = sandbox.run([str(exe)], directory, limits, env)
+        got = session.execute([str(exe)], directory, limits, env)
         if _TSAN_MAPPING_ERROR in got.stderr and shutil.which("setarch"):
-            got = sandbox.run(["setarch", platform.machine(), "-R", str(exe)], directory, limits, env)
+            got = session.execute(["setarch", platform.machine(), "-R", str(exe)], directory, limits, env)
         _PROBE_CACHE[key] = (_ARCHER_BANNER in got.output and got.returncode == 0, got.output)
     return _PROBE_CACHE[key]
 
@@ -374,12 +382,19 @@ def timing(session: Session, trial: Trial) -> tuple[CheckResult, Timing | None]:
     if not built.ok:
         return _result("timing", FAILED, "does not build", built.result.output, start, session), None
     if len(ref.timings) < cfg.timing_runs:
-        ref.timings = [
-            session.run(ref.build, {"OMP_NUM_THREADS": "1"}, session.run_limits()).seconds
-            for _ in range(cfg.timing_runs)
-        ]
+        runs = [session.run(ref.build, {"OMP_NUM_THREADS": "1"}, session.run_limits()) for _ in range(cfg.timing_runs)]
+        failed = next((r for r in runs if not r.ok), None)
+        if failed:
+            message = f"serial run failed during timing: {failed.describe()}"
+            return _result("timing", FAILED, message, failed.output, start, session), None
+        ref.timings = [r.seconds for r in runs]
     env = {"OMP_NUM_THREADS": str(cfg.timing_threads)}
-    parallel = [session.run(built, env, session.run_limits()).seconds for _ in range(cfg.timing_runs)]
+    runs = [session.run(built, env, session.run_limits()) for _ in range(cfg.timing_runs)]
+    failed = next((r for r in runs if not r.ok), None)
+    if failed:
+        message = f"{failed.describe()} during timing at {cfg.timing_threads} threads"
+        return _result("timing", FAILED, message, failed.output, start, session), None
+    parallel = [r.seconds for r in runs]
     serial = ref.timings[: cfg.timing_runs]
     result = _speedup(cfg.timing_threads, serial, parallel)
     message = f"speedup {result.speedup:.2f}x at {result.threads} threads"

@@ -15,7 +15,7 @@ import json
 import re
 import sys
 
-_PRAGMA_RE = re.compile(r"^(?:(?P<file>.+):)?(?P<line>\d+)=(?P<pragma>.+)$", re.DOTALL)
+_PRAGMA_RE = re.compile(r"^(?:(?P<file>.+):)?(?P<line>\d+)=(?P<pragma>.*)$", re.DOTALL)
 
 
 def _ints(text: str) -> tuple[int, ...]:
@@ -104,6 +104,24 @@ def parse_pragmas(specs: list[str], default_source: str | None) -> dict[str, lis
     return grouped
 
 
+def check_specs(source: str, specs: list[tuple[int, str]]) -> str | None:
+    """A one-line usage error for the first spec that cannot name a loop of ``source`` (missing file, line past
+    its end, empty pragma), else None: these are the user's mistakes, not verdicts on a candidate."""
+    from pathlib import Path
+
+    path = Path(source)
+    if not path.is_file():
+        return f"ompgpt verify: {source}: no such file"
+    data = path.read_bytes()
+    text_lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+    for line, pragma in specs:
+        if line < 1 or line > text_lines:
+            return f"{source}:{line}:1: error: line {line} is past the end of the file ({text_lines} lines)"
+        if not pragma:
+            return f'{source}:{line}:1: error: empty pragma (expected {line}="PRAGMA")'
+    return None
+
+
 def _print_text(source: str, result) -> None:
     c = result.candidate
     line = f"{source}:{c.line}: {result.verdict}: #pragma omp {c.pragma}"
@@ -126,6 +144,7 @@ def run(args: argparse.Namespace) -> int:
     from ompgpt.verify.api import verify_candidates
     from ompgpt.verify.build import ToolchainError
     from ompgpt.verify.model import Candidate
+    from ompgpt.verify.template import TemplateError
 
     if bool(args.build) != bool(args.run_cmd):
         print("ompgpt verify: --build and --run go together", file=sys.stderr)
@@ -140,11 +159,15 @@ def run(args: argparse.Namespace) -> int:
         return 2
     config, any_rejected = _config(args), False
     for source, specs in grouped.items():
-        if not Path(source).is_file():
-            print(f"ompgpt verify: {source}: no such file", file=sys.stderr)
+        problem = check_specs(source, specs)
+        if problem:
+            print(problem, file=sys.stderr)
             return 2
         try:
             results = verify_candidates(Path(source), [Candidate(ln, p) for ln, p in specs], config)
+        except TemplateError as exc:
+            print(f"ompgpt verify: {source}: {exc}", file=sys.stderr)
+            return 2
         except ToolchainError as exc:
             print(f"ompgpt verify: {exc}", file=sys.stderr)
             return 2

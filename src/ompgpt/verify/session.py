@@ -98,12 +98,11 @@ class Session:
         src = self.program.prepare(directory, text)
         build_dir = self.program.build_dir(directory)
         exe = build_dir / (src.stem + ".exe")
-        cmd = self.program.build_command(
-            src.relative_to(build_dir) if self.program.project else src, exe, compiler, flags
-        )
+        named = src.relative_to(build_dir) if self.program.project else src
+        cmd = self.program.build_command(named, exe, compiler, flags)
         limits = Limits(timeout=self.config.build_timeout, memory_mb=self.config.memory_limit_mb)
-        env = self.program.build_env(compiler, flags) if self.program.project else None
-        result = sandbox.run(cmd, build_dir, limits, env)
+        env = self.program.build_env(named, exe, compiler, flags) if self.program.project else None
+        result = self.execute(cmd, build_dir, limits, env)
         built = result.returncode == 0 and (exe.exists() or self.program.config.run_cmd is not None)
         return Build(src, exe if built else None, result)
 
@@ -118,7 +117,13 @@ class Session:
         if no_aslr:
             shell = cmd if isinstance(cmd, str) else shlex.join(cmd)
             cmd = ["setarch", platform.machine(), "-R", "sh", "-c", shell]
-        return sandbox.run(cmd, cwd, limits, {**BASE_OMP_ENV, **self.config.env, **env})
+        run_env = {**BASE_OMP_ENV, **self.config.env, **env, **self.program.run_env(build.src, build.exe)}
+        return self.execute(cmd, cwd, limits, run_env)
+
+    def execute(self, cmd: list[str] | str, cwd: Path, limits: Limits, env: dict[str, str] | None = None) -> RunResult:
+        """``sandbox.run`` with the source's directory readable (its headers; it may lie under /home or /tmp)."""
+        readable = [self.program.source.parent] if self.program.source is not None else []
+        return sandbox.run(cmd, cwd, limits, env, readable)
 
     def run_limits(self) -> Limits:
         return Limits(timeout=self.config.run_timeout, memory_mb=self.config.memory_limit_mb)

@@ -152,8 +152,9 @@ def find_loop(text: str, line: int) -> LoopSpan:
     """The ``for`` statement starting on 1-based ``line`` (its body's extent found by bracket matching)."""
     clean = strip_comments_and_strings(text)
     offsets = _line_offsets(text)
-    if not 1 <= line <= len(offsets):
-        raise EditError(f"line {line} is outside the file ({len(offsets)} lines)")
+    count = len(offsets) - (1 if text.endswith("\n") else 0)  # a final newline ends the last line
+    if not 1 <= line <= count:
+        raise EditError(f"line {line} is outside the file ({count} lines)")
     line_end = offsets[line] if line < len(offsets) else len(text)
     match = _FOR_RE.search(clean, offsets[line - 1], line_end)
     if match is None:
