@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -88,7 +89,7 @@ def call_sites(fn: FunctionInfo) -> CallSites | None:
     cache = _CONTEXTS.setdefault(fn.ctx, {})
     key = fn.node.start_byte
     if key not in cache:
-        cache[key] = _collect(fn)
+        cache[key] = _collect(fn, cache)
     return cache[key]
 
 
@@ -116,12 +117,16 @@ def _param(fn: FunctionInfo, at: int, name: str) -> DeclInfo | None:
 
 
 # ---------------------------------------------------------------------------------------------------- collection
-def _collect(fn: FunctionInfo) -> CallSites | None:
+def _collect(fn: FunctionInfo, cache: dict) -> CallSites | None:
     from ompgpt.analysis.context import function_name
 
     ctx, node = fn.ctx, fn.node
     name = function_name(ctx, node) if node.type == "function_definition" else None
-    if name is None or not _static_free_function(ctx, node) or Path(ctx.parsed.source.path).suffix in HEADER_SUFFIXES:
+    if name is None or Path(ctx.parsed.source.path).suffix in HEADER_SUFFIXES:
+        return None
+    if "names" not in cache:  # how many functions of each name the file defines (overloads, #ifdef variants)
+        cache["names"] = Counter(function_name(ctx, other) for other in ctx.function_nodes())
+    if cache["names"][name] != 1 or not _static_free_function(ctx, node):
         return None
     calls = _calls_of(ctx, name)
     if not calls:
@@ -147,9 +152,7 @@ def _collect(fn: FunctionInfo) -> CallSites | None:
 
 
 def _static_free_function(ctx: FileContext, node: tree_sitter.Node) -> bool:
-    """A ``static`` function at file or namespace scope, the only definition of its name in the file."""
-    from ompgpt.analysis.context import function_name
-
+    """A ``static`` function at file or namespace scope (a ``static`` member is callable from anywhere)."""
     text = ctx.parsed.text_of
     if not any(c.type == "storage_class_specifier" and text(c) == "static" for c in node.children):
         return False
@@ -158,8 +161,7 @@ def _static_free_function(ctx: FileContext, node: tree_sitter.Node) -> bool:
         if up.type in _NOT_FREE:
             return False
         up = up.parent
-    name = function_name(ctx, node)
-    return sum(1 for other in ctx.function_nodes() if function_name(ctx, other) == name) == 1
+    return True
 
 
 def _calls_of(ctx: FileContext, name: str) -> list[tree_sitter.Node] | None:
