@@ -87,3 +87,42 @@ def test_a_parameter_and_a_global_array_the_calls_never_pass_are_apart():
     assert "all 1 call sites of axpy pass distinct arrays: y and G2" in loop.assumptions
     loop = axpy_loop("int main(void) { axpy(N, G2, G1); return 0; }", kernel=kernel)
     assert loop.verdict == "unknown"
+
+
+KERN = "void axpy(int n, double *y, const double *x) {\n  for (int i = 0; i < n; i++)\n    y[i] += 2.0 * x[i];\n}\n"
+PROTO = "void axpy(int n, double *y, const double *x);\n"
+MAIN = PROTO + "double a[64], b[64];\nint main(void) {{ {body} return 0; }}\n"
+
+
+def project_loop(tmp_path, files: dict[str, str]):
+    from ompgpt.analysis import AnalysisOptions
+    from ompgpt.analysis.project import ProjectIndex
+    from ompgpt.source import read_source
+
+    paths = []
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+        paths.append(tmp_path / name)
+    options = AnalysisOptions(project=ProjectIndex(paths))
+    return analyze_file(scan(read_source(paths[0])), options)[0]
+
+
+@pytest.mark.parametrize(
+    ("others", "proven"),
+    [
+        ({"main.c": MAIN.format(body="axpy(64, a, b);")}, True),
+        (
+            {"main.c": MAIN.format(body="axpy(64, a, b);"), "util.c": PROTO + "void g(double *p) { axpy(1, p, p); }"},
+            False,
+        ),
+        ({"main.c": MAIN.format(body="axpy(64, a, a);")}, False),
+        ({"lib.c": PROTO + "double a[64], b[64];\nvoid run(void) { axpy(64, a, b); }\n"}, False),  # no main
+        ({"main.c": MAIN.format(body="void (*f)(int, double *, const double *) = axpy; f(64, a, b);")}, False),
+    ],
+)
+def test_a_function_of_a_program_is_judged_by_the_calls_in_the_given_files(tmp_path, others, proven):
+    loop = project_loop(tmp_path, {"kern.c": KERN, **others})
+    assert (loop.verdict == "parallel") == proven, loop.reasons
+    if proven:
+        text = "all 1 call sites of axpy in the given files (taken as the whole program) pass distinct arrays: y and x"
+        assert text in loop.assumptions

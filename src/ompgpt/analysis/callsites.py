@@ -50,6 +50,8 @@ class CallSites:
     origins: dict[str, list[tuple | None]] = field(default_factory=dict)
     #: per call, where it is (line, column) and the text of each pointer argument
     calls: list[tuple[tuple[int, int], dict[str, str]]] = field(default_factory=list)
+    #: not ``static``: the calls are those of the given files, which are taken to be the whole program
+    whole_program: bool = False
 
     def distinct(self, a: str, b: str) -> bool:
         """Does every call pass distinct known objects to the parameters ``a`` and ``b``?"""
@@ -80,7 +82,8 @@ class CallSites:
 
     def describe(self, pairs: list[tuple[str, str]]) -> str:
         listed = "; ".join(f"{a} and {b}" for a, b in pairs[:3])
-        return f"all {self.count} call sites of {self.function} pass distinct arrays: {listed}"
+        where = " in the given files (taken as the whole program)" if self.whole_program else ""
+        return f"all {self.count} call sites of {self.function}{where} pass distinct arrays: {listed}"
 
 
 def call_sites(fn: FunctionInfo) -> CallSites | None:
@@ -126,36 +129,39 @@ def _collect(fn: FunctionInfo, cache: dict) -> CallSites | None:
         return None
     if "names" not in cache:  # how many functions of each name the file defines (overloads, #ifdef variants)
         cache["names"] = Counter(function_name(ctx, other) for other in ctx.function_nodes())
-    if cache["names"][name] != 1 or not _static_free_function(ctx, node):
+    if cache["names"][name] != 1 or not _free_function(node):
         return None
-    calls = _calls_of(ctx, name)
+    static = _static(ctx, node)
+    calls = _calls_of(ctx, name) if static else _program_calls_of(ctx, name)
     if not calls:
         return None
     pointers = [p for p, info in fn.params.items() if (info.pointer or info.array) and not info.reference]
     if any(_reassigned(fn, p) for p in pointers):
         return None
     positions = list(fn.params)
-    sites = CallSites(name, len(calls), {p: [] for p in pointers})
-    for call in calls:
+    sites = CallSites(name, len(calls), {p: [] for p in pointers}, whole_program=not static)
+    for call_ctx, call in calls:
         args = call.child_by_field_name("arguments")
         values = [c for c in args.named_children if c.type != "comment"] if args is not None else []
         if len(values) != len(positions):
             return None  # variadic, defaulted or a different overload: the binding is not plain
-        caller = ctx.function_of(call)
+        caller = call_ctx.function_of(call)
         texts = {}
         for p in pointers:
             value = values[positions.index(p)]
             sites.origins[p].append(_origin(caller, value))
-            texts[p] = ctx.parsed.text_of(value)
+            texts[p] = call_ctx.parsed.text_of(value)
         sites.calls.append(((call.start_point[0] + 1, call.start_point[1] + 1), texts))
     return sites
 
 
-def _static_free_function(ctx: FileContext, node: tree_sitter.Node) -> bool:
-    """A ``static`` function at file or namespace scope (a ``static`` member is callable from anywhere)."""
+def _static(ctx: FileContext, node: tree_sitter.Node) -> bool:
     text = ctx.parsed.text_of
-    if not any(c.type == "storage_class_specifier" and text(c) == "static" for c in node.children):
-        return False
+    return any(c.type == "storage_class_specifier" and text(c) == "static" for c in node.children)
+
+
+def _free_function(node: tree_sitter.Node) -> bool:
+    """A function at file or namespace scope (a ``static`` member is callable from anywhere)."""
     up = node.parent
     while up is not None:
         if up.type in _NOT_FREE:
@@ -164,10 +170,35 @@ def _static_free_function(ctx: FileContext, node: tree_sitter.Node) -> bool:
     return True
 
 
-def _calls_of(ctx: FileContext, name: str) -> list[tree_sitter.Node] | None:
+def _program_calls_of(ctx: FileContext, name: str) -> list[tuple[FileContext, tree_sitter.Node]] | None:
+    """Every call of the non-``static`` function ``name`` in the given files, when they form a program (one of them
+    defines ``main``) in which ``name`` is defined once, in this file; None otherwise. Files outside the given ones
+    are assumed not to call it, as the reasons say."""
+    project = ctx.project
+    here = Path(ctx.parsed.source.path).resolve()
+    if project is None or not project.definitions("main"):
+        return None
+    if [d.path for d in project.definitions(name)] != [here]:
+        return None
+    calls = _calls_of(ctx, name)
+    for path in project.paths:
+        if calls is None:
+            return None
+        if path == here:
+            continue
+        other = project.context(path)
+        if other is None:
+            return None  # an unreadable file of the program may call it
+        if name.encode() in other.parsed.data:
+            found = _calls_of(other, name)
+            calls = None if found is None else calls + found
+    return calls
+
+
+def _calls_of(ctx: FileContext, name: str) -> list[tuple[FileContext, tree_sitter.Node]] | None:
     """Every call of ``name`` in the file, or None when the name is used otherwise (its address taken, passed, in
     a macro body, redeclared as something else): then calls may be made that the file does not show."""
-    calls: list[tree_sitter.Node] = []
+    calls: list[tuple[FileContext, tree_sitter.Node]] = []
     root = ctx.parsed.root
     for match in re.finditer(rb"\b" + re.escape(name.encode()) + rb"\b", ctx.parsed.data):
         node = root.descendant_for_byte_range(match.start(), match.end())
@@ -181,7 +212,7 @@ def _calls_of(ctx: FileContext, name: str) -> list[tree_sitter.Node] | None:
         if parent.type == "function_declarator" and parent.child_by_field_name("declarator") == node:
             continue  # the definition, or a prototype
         if parent.type == "call_expression" and parent.child_by_field_name("function") == node:
-            calls.append(parent)
+            calls.append((ctx, parent))
             continue
         return None
     return calls
