@@ -126,3 +126,26 @@ def test_a_function_of_a_program_is_judged_by_the_calls_in_the_given_files(tmp_p
     if proven:
         text = "all 1 call sites of axpy in the given files (taken as the whole program) pass distinct arrays: y and x"
         assert text in loop.assumptions
+
+
+CPP = """static void axpy(int n, double *y, const double *x) {
+  for (int i = 0; i < n; i++)
+    y[i] += 2.0 * x[i];
+}
+void reseat(double *&p, double *q) { p = q; }
+int main() {
+  double *a = new double[64];
+  double *b = new double[64];
+  %s
+  axpy(64, a, b);
+  delete[] a;
+  delete[] b;
+}
+"""
+
+
+@pytest.mark.parametrize(("between", "proven"), [("", True), ("reseat(a, b);", False), ("std::swap(a, b);", False)])
+def test_cpp_new_results_are_distinct_unless_a_call_may_reseat_the_pointer(between, proven):
+    code = CPP % between
+    loop = analyze_file(scan(SourceFile.from_text(code, "cpp", path="k.cpp")))[0]
+    assert (loop.verdict == "parallel") == proven, loop.reasons

@@ -136,7 +136,7 @@ def _collect(fn: FunctionInfo, cache: dict) -> CallSites | None:
     if not calls:
         return None
     pointers = [p for p, info in fn.params.items() if (info.pointer or info.array) and not info.reference]
-    if any(_reassigned(fn, p) for p in pointers):
+    if any(_reassigned(fn, p, name) for p in pointers):
         return None
     positions = list(fn.params)
     sites = CallSites(name, len(calls), {p: [] for p in pointers}, whole_program=not static)
@@ -149,7 +149,7 @@ def _collect(fn: FunctionInfo, cache: dict) -> CallSites | None:
         texts = {}
         for p in pointers:
             value = values[positions.index(p)]
-            sites.origins[p].append(_origin(caller, value))
+            sites.origins[p].append(_origin(caller, value, name))
             texts[p] = call_ctx.parsed.text_of(value)
         sites.calls.append(((call.start_point[0] + 1, call.start_point[1] + 1), texts))
     return sites
@@ -218,16 +218,25 @@ def _calls_of(ctx: FileContext, name: str) -> list[tuple[FileContext, tree_sitte
     return calls
 
 
-def _reassigned(fn: FunctionInfo, name: str) -> bool:
-    """Does the function assign its parameter ``name`` (``p = q``, ``p++``) or take its address? Then the pointer
-    may no longer be what the call passed."""
-    return any(_written_use(fn.ctx, node) for node in fn.occurrences(name))
+#: C functions that take pointers by value (a C++ call passing a pointer bare may bind it to a reference)
+_BY_VALUE = frozenset({"free", "memset", "memcpy", "memmove", "printf", "fprintf"})
 
 
-def _written_use(ctx: FileContext, node: tree_sitter.Node) -> bool:
+def _reassigned(fn: FunctionInfo, name: str, kernel: str) -> bool:
+    """Does the function assign the pointer ``name`` (``p = q``, ``p++``) or take its address, or (C++) pass it to
+    a call other than one of ``kernel`` (a ``double *&`` parameter may assign it)? Then the pointer may no longer
+    be what the call passed, or what was allocated."""
+    cpp = fn.ctx.parsed.source.lang == "cpp"
+    return any(_written_use(fn.ctx, node, kernel if cpp else None) for node in fn.occurrences(name))
+
+
+def _written_use(ctx: FileContext, node: tree_sitter.Node, kernel: str | None) -> bool:
     parent = node.parent
     if parent is None:
         return False
+    if kernel is not None and parent.type == "argument_list":
+        callee = parent.parent.child_by_field_name("function") if parent.parent is not None else None
+        return callee is None or ctx.parsed.text_of(callee) not in {kernel, *_BY_VALUE}
     if parent.type == "assignment_expression":
         return parent.child_by_field_name("left") == node
     if parent.type == "update_expression":
@@ -238,7 +247,7 @@ def _written_use(ctx: FileContext, node: tree_sitter.Node) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------------- origins
-def _origin(caller: FunctionInfo, arg: tree_sitter.Node) -> tuple | None:
+def _origin(caller: FunctionInfo, arg: tree_sitter.Node, kernel: str) -> tuple | None:
     """A name for the object an argument points into: ``("global", A)`` for a global array, ``("local", byte)``
     for a local array or a never-reassigned pointer to fresh memory; None when it may be anything else."""
     text = caller.ctx.parsed.text_of
@@ -248,17 +257,19 @@ def _origin(caller: FunctionInfo, arg: tree_sitter.Node) -> tuple | None:
             return None
         arg = inner
     if arg.type == "pointer_expression" and text(arg).lstrip().startswith("&"):
-        return _subscripted_origin(caller, arg.child_by_field_name("argument"), address=True)
+        return _subscripted_origin(caller, arg.child_by_field_name("argument"), kernel, address=True)
     if arg.type == "subscript_expression":
-        return _subscripted_origin(caller, arg, address=False)
+        return _subscripted_origin(caller, arg, kernel, address=False)
     if arg.type == "binary_expression" and text(arg.child_by_field_name("operator")) in ("+", "-"):
-        return _origin(caller, arg.child_by_field_name("left"))  # an offset stays inside the object passed
+        return _origin(caller, arg.child_by_field_name("left"), kernel)  # an offset stays inside the object passed
     if arg.type != "identifier":
         return None
-    return _named_origin(caller, text(arg), arg.start_byte)
+    return _named_origin(caller, text(arg), arg.start_byte, kernel)
 
 
-def _subscripted_origin(caller: FunctionInfo, node: tree_sitter.Node | None, address: bool) -> tuple | None:
+def _subscripted_origin(
+    caller: FunctionInfo, node: tree_sitter.Node | None, kernel: str, address: bool
+) -> tuple | None:
     """``A[0]`` (a row of a 2-D array) or ``&A[i][0]``: the array ``A`` itself, when it is a declared array of
     numbers (an element of an array of pointers may point anywhere)."""
     depth = 0
@@ -272,10 +283,10 @@ def _subscripted_origin(caller: FunctionInfo, node: tree_sitter.Node | None, add
         return None
     if not address and depth >= len(info.dims):
         return None  # an element, not a row
-    return _named_origin(caller, name, node.start_byte)
+    return _named_origin(caller, name, node.start_byte, kernel)
 
 
-def _named_origin(caller: FunctionInfo, name: str, at: int) -> tuple | None:
+def _named_origin(caller: FunctionInfo, name: str, at: int, kernel: str) -> tuple | None:
     info = caller.lookup(name, at)
     if info is None or info.reference:
         return None
@@ -285,7 +296,7 @@ def _named_origin(caller: FunctionInfo, name: str, at: int) -> tuple | None:
         return None
     if info.array and not info.pointer:
         return ("local", info.start, "array")
-    if info.kind == "allocated" and _fresh(caller, info) and not _reassigned(caller, name):
+    if info.kind == "allocated" and _fresh(caller, info) and not _reassigned(caller, name, kernel):
         return ("local", info.start, "fresh")
     return None
 
