@@ -47,6 +47,10 @@ NOT_PROVEN = {
     "pointer_reassigned_after_malloc": (
         "int main(void) { double *a = malloc(8 * N); double *b = malloc(8 * N); b = a;\n  axpy(N, a, b); return 0; }"
     ),
+    "pointer_reseated_by_a_macro": (
+        "#define RESEAT(p, q) ((p) = (q))\nint main(void) { double *a = malloc(8 * N); double *b = malloc(8 * N);\n"
+        "  RESEAT(b, a); axpy(N, a, b); return 0; }"
+    ),
     "pointer_copied": "int main(void) { double *a = malloc(8 * N); double *b = a; axpy(N, a, b); return 0; }",
     "address_escapes": ("void (*hook)(int, double *, double *) = axpy;\nint main(void) { axpy(N, G1, G2); return 0; }"),
     "called_from_a_macro": "#define RUN(a, b) axpy(N, a, b)\nint main(void) { RUN(G1, G2); return 0; }",

@@ -223,9 +223,9 @@ _BY_VALUE = frozenset({"free", "memset", "memcpy", "memmove", "printf", "fprintf
 
 
 def _reassigned(fn: FunctionInfo, name: str, kernel: str) -> bool:
-    """Does the function assign the pointer ``name`` (``p = q``, ``p++``) or take its address, or (C++) pass it to
-    a call other than one of ``kernel`` (a ``double *&`` parameter may assign it)? Then the pointer may no longer
-    be what the call passed, or what was allocated."""
+    """Does the function assign the pointer ``name`` (``p = q``, ``p++``), take its address, pass it to a
+    function-like macro of the file, or (C++) pass it to a call other than one of ``kernel`` (a ``double *&``
+    parameter may assign it)? Then the pointer may no longer be what the call passed, or what was allocated."""
     cpp = fn.ctx.parsed.source.lang == "cpp"
     return any(_written_use(fn.ctx, node, kernel if cpp else None) for node in fn.occurrences(name))
 
@@ -234,9 +234,11 @@ def _written_use(ctx: FileContext, node: tree_sitter.Node, kernel: str | None) -
     parent = node.parent
     if parent is None:
         return False
-    if kernel is not None and parent.type == "argument_list":
+    if parent.type == "argument_list":
         callee = parent.parent.child_by_field_name("function") if parent.parent is not None else None
-        return callee is None or ctx.parsed.text_of(callee) not in {kernel, *_BY_VALUE}
+        if callee is None or ctx.parsed.text_of(callee) in ctx.function_macros():
+            return True  # a macro may assign its argument: ``#define RESET(p) (p = q)``
+        return kernel is not None and ctx.parsed.text_of(callee) not in {kernel, *_BY_VALUE}
     if parent.type == "assignment_expression":
         return parent.child_by_field_name("left") == node
     if parent.type == "update_expression":
