@@ -145,7 +145,7 @@ def _collect(fn: FunctionInfo, cache: dict) -> CallSites | None:
         values = [c for c in args.named_children if c.type != "comment"] if args is not None else []
         if len(values) != len(positions):
             return None  # variadic, defaulted or a different overload: the binding is not plain
-        caller = call_ctx.function_of(call)
+        caller = _caller(call_ctx, call)
         texts = {}
         for p in pointers:
             value = values[positions.index(p)]
@@ -153,6 +153,29 @@ def _collect(fn: FunctionInfo, cache: dict) -> CallSites | None:
             texts[p] = call_ctx.parsed.text_of(value)
         sites.calls.append(((call.start_point[0] + 1, call.start_point[1] + 1), texts))
     return sites
+
+
+def _caller(ctx: FileContext, call: tree_sitter.Node) -> FunctionInfo:
+    """The function holding a call, with its declarations: the analysis's own when built, else one without the IR
+    (a large ``main`` calling every kernel need not be lowered just to look up what it passes)."""
+    from ompgpt.analysis.context import FunctionInfo
+
+    up = call.parent
+    while up is not None and up.type not in ("function_definition", "lambda_expression"):
+        up = up.parent
+    if up is None or up.type == "lambda_expression":
+        return ctx.function_of(call)
+    built = ctx._functions.get(up.start_byte)
+    if built is not None:
+        return built
+    light = _CONTEXTS.setdefault(ctx, {}).setdefault("callers", {})
+    if up.start_byte not in light:
+        info = FunctionInfo.__new__(FunctionInfo)
+        info.ctx, info.node, info.params, info.locals, info._occurrences = ctx, up, {}, {}, None
+        info.constants = {}
+        info._collect_decls()
+        light[up.start_byte] = info
+    return light[up.start_byte]
 
 
 def _static(ctx: FileContext, node: tree_sitter.Node) -> bool:
