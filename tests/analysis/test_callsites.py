@@ -153,3 +153,16 @@ def test_cpp_new_results_are_distinct_unless_a_call_may_reseat_the_pointer(betwe
     code = CPP % between
     loop = analyze_file(scan(SourceFile.from_text(code, "cpp", path="k.cpp")))[0]
     assert (loop.verdict == "parallel") == proven, loop.reasons
+
+
+def test_a_header_that_names_the_kernel_may_call_it_unseen(tmp_path):
+    from ompgpt.source import read_source
+
+    (tmp_path / "run.h").write_text("#define RUN_TWICE(v) axpy(N, v, v)\n")
+    body = KERNEL.format(storage="static ") + "int main(void) { axpy(N, G1, G2); return 0; }\n"
+    (tmp_path / "k.c").write_text(body)
+    loop = next(r for r in analyze_file(scan(read_source(tmp_path / "k.c"))) if r.function == "axpy")
+    assert loop.verdict == "parallel"
+    (tmp_path / "k.c").write_text('#include "run.h"\n' + body)
+    loop = next(r for r in analyze_file(scan(read_source(tmp_path / "k.c"))) if r.function == "axpy")
+    assert loop.verdict == "unknown"

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import tree_sitter
 
-from ompgpt.analysis.project import HEADER_SUFFIXES
+from ompgpt.analysis.project import HEADER_SUFFIXES, MAX_BYTES
 
 if TYPE_CHECKING:
     from ompgpt.analysis.context import FileContext, FunctionInfo
@@ -133,7 +133,7 @@ def _collect(fn: FunctionInfo, cache: dict) -> CallSites | None:
         return None
     static = _static(ctx, node)
     calls = _calls_of(ctx, name) if static else _program_calls_of(ctx, name)
-    if not calls:
+    if not calls or (static and _named_in_headers(ctx, name)):
         return None
     pointers = [p for p, info in fn.params.items() if (info.pointer or info.array) and not info.reference]
     if any(_reassigned(fn, p, name) for p in pointers):
@@ -216,6 +216,37 @@ def _program_calls_of(ctx: FileContext, name: str) -> list[tuple[FileContext, tr
             found = _calls_of(other, name)
             calls = None if found is None else calls + found
     return calls
+
+
+def _named_in_headers(ctx: FileContext, name: str) -> bool:
+    """Does a header the file includes with quotes (found next to it) name the function? A macro there may call
+    it (``#define RUN() kernel(A, A)``), which the file's own text does not show. Headers not found are not read:
+    the file is then judged by its own text."""
+    folder = Path(ctx.parsed.source.path).parent
+    pattern = re.compile(rb"\b" + re.escape(name.encode()) + rb"\b")
+    for node in _includes(ctx):
+        path = folder / ctx.parsed.text_of(node).strip('"')
+        try:
+            if path.is_file() and path.stat().st_size <= MAX_BYTES and pattern.search(path.read_bytes()):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def _includes(ctx: FileContext) -> list[tree_sitter.Node]:
+    found = []
+    stack = [ctx.parsed.root]
+    while stack:
+        node = stack.pop()
+        for child in node.named_children:
+            if child.type == "preproc_include":
+                path = child.child_by_field_name("path")
+                if path is not None and path.type == "string_literal":
+                    found.append(path)
+            elif child.type.startswith("preproc_"):
+                stack.append(child)
+    return found
 
 
 def _calls_of(ctx: FileContext, name: str) -> list[tuple[FileContext, tree_sitter.Node]] | None:
