@@ -28,6 +28,7 @@ def verdict(header: str, body: str) -> str:
         ("int i = k + 1; i < n; i++", "a[i] = a[k + 3];", "!parallel"),
         ("int i = k - 1; i >= 0; i--", "a[i] = a[k - 1] * 2.0;", "!parallel"),
         ("int i = n; i > k; i--", "a[i] = a[k + 1] * 2.0;", "!parallel"),
+        ("int i = k + 1; i < n; i++", "{ a[i] = a[k]; k++; }", "!parallel"),  # k moves: the bound is stale
     ],
 )
 def test_the_loop_own_bounds_separate_a_row_from_the_pivot(header, body, expected):
