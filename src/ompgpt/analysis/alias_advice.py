@@ -63,7 +63,7 @@ def only_obstacle_fix(fn: FunctionInfo, at: int, pairs: list[tuple[str, str]], r
             names = " and ".join(f"{x} and {y}" for x, y in pairs[:3])
             return f"aliasing is the only obstacle: if {names} never overlap, use --assume-no-alias"
         targets[name] = _spelled(fn.params[name], lang)
-    listed = ", ".join(f"{n} restrict ({decl})" for n, decl in targets.items())
+    listed = ", ".join(f"{n} restrict ({decl})" if decl else f"{n} restrict" for n, decl in targets.items())
     word = "parameter" if len(targets) == 1 else "parameters"
     return (
         f"aliasing is the only obstacle: if they never overlap, declare the {word} {listed}, or use --assume-no-alias"
@@ -76,12 +76,12 @@ def _restrictable(fn: FunctionInfo, at: int, name: str) -> bool:
 
 
 def _spelled(info: DeclInfo, lang: str) -> str:
-    """The parameter's declaration with ``restrict`` (``__restrict`` in C++): ``double *restrict y``,
-    ``double (*restrict C)[N]`` for an array of rows."""
+    """A pointer parameter's declaration with ``restrict`` (``__restrict`` in C++): ``double *restrict y``; empty
+    for an array parameter, whose declaration may come from a macro (``DATA_TYPE POLYBENCH_2D(C, ...)``) that
+    the analysis sees expanded, so spelling it would show the user text they never wrote."""
+    if info.row_dims or info.type_text.count("*") != info.pointer_depth:
+        return ""
     word = "__restrict" if lang == "cpp" else "restrict"
     base = info.type_text.rstrip("*").strip()
     stars = "*" * (info.pointer_depth - 1)
-    if info.row_dims:
-        rows = "".join(f"[{d}]" for d in info.row_dims)
-        return f"{base} {stars}(*{word} {info.name}){rows}".replace("  ", " ")
     return f"{base} {stars}*{word} {info.name}"
