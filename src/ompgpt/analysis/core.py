@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
+from ompgpt.analysis import alias_advice, callsites, ir, privatize, sync
 from ompgpt.analysis import dependence as D
-from ompgpt.analysis import ir, privatize, sync
 from ompgpt.analysis import poly as P
 from ompgpt.analysis.context import FileContext, FunctionInfo
 from ompgpt.analysis.flow import Resolved, Walker, canonical_iv, written_keys
@@ -900,14 +900,20 @@ def _check_alias(fn, start: int, groups: dict[str, list[Resolved]], options, fac
     keys = list(groups)
     written = [k for k in keys if any(r.acc.kind & WRITE for r in groups[k])]
     shapes = {k: _pointer_like(fn, start, k, groups[k][0].acc.base, options) for k in keys}
+    only = not facts.deps and not facts.blockers  # is aliasing all that may stop the loop?
     pairs: list[str] = []
+    rows: list[str] = []  # two-level pointers whose rows may overlap
+    open_pairs: list[tuple[str, str]] = []  # pointers that may overlap, as far as anyone knows
+    known = False  # a call passes the same array to two of them (or one of unknown target): no fix to suggest
     typed: list[str] = []  # pairs that strict aliasing keeps apart
+    apart: list[tuple[str, str]] = []  # pairs every call of the function binds to distinct arrays
     for w in written:
         pw, rw = shapes[w]
         info = fn.lookup(groups[w][0].acc.base, start)
         multi = max(len(r.subs) for r in groups[w])
         if multi >= 2 and w == groups[w][0].acc.base and (info is None or info.pointer_depth >= 2):
-            pairs.append(f"rows of {w} (a pointer to pointers) may overlap")
+            pairs.append(alias_advice.rows_obstacle(w, info))
+            rows.append(w)
         for other in keys:
             if other == w or (other in written and other < w):
                 continue
@@ -921,19 +927,30 @@ def _check_alias(fn, start: int, groups: dict[str, list[Resolved]], options, fac
             if types:
                 typed.append(f"{w} ({types[0]}) and {other} ({types[1]})")
                 continue
-            pairs.append(f"{w} and {other} may refer to overlapping memory")
+            sites = callsites.separated(fn, start, w, other)
+            if sites is not None:
+                apart.append((w, other))
+                continue
+            text, conflict = alias_advice.pair_obstacle(fn, start, w, other)
+            pairs.append(text)
+            open_pairs.append((w, other))
+            known = known or conflict
     if typed:
         facts.assumptions.append(
             "strict aliasing (C11 6.5p7, C++ [basic.lval]): pointers to different scalar types do not overlap: "
             + "; ".join(typed[:3])
         )
+    if apart:
+        facts.assumptions.append(callsites.call_sites(fn).describe(apart))
     if not pairs:
         return
     if options.assume_no_alias:
         facts.assumptions.append("assuming distinct pointers do not alias (--assume-no-alias): " + "; ".join(pairs[:3]))
         return
-    for text in pairs[:3]:
-        facts.blockers.append(f"{text} (pointers without restrict; use --assume-no-alias if they never do)")
+    facts.blockers.extend(pairs[:3])
+    if only and not known:
+        lang = fn.ctx.parsed.source.lang
+        facts.notes.append(alias_advice.only_obstacle_fix(fn, start, open_pairs, rows, lang))
 
 
 #: scalar types by their words (qualifiers and signedness dropped): an object of one may not be read or written

@@ -91,8 +91,8 @@ def _test_dim(e: Poly, x: str, ivs: set[str], headers: dict[str, Header]) -> Dim
         in_ivs = [s for s in mono if s in ivs]
         if not mono:
             c = coef
-        elif not in_ivs:
-            return DimResult(MAYBE)  # symbolic invariant terms that do not cancel
+        elif not in_ivs:  # symbolic invariant terms that do not cancel: the loop's own bounds may still decide
+            return DimResult(INDEP if _apart_by_own_bounds(e, x, ivs, headers.get(x)) else MAYBE)
         elif len(mono) == 1:
             coefs[mono[0]] = coef
         else:
@@ -140,6 +140,39 @@ def _test_dim(e: Poly, x: str, ivs: set[str], headers: dict[str, Header]) -> Dim
         eq = _banerjee(coefs, c, x, "=", headers)
         return DimResult(INDEP) if eq is False else DimResult(DIST, 0)
     return DimResult(MAYBE)
+
+
+def _apart_by_own_bounds(e: Poly, x: str, ivs: set[str], h: Header | None) -> bool:
+    """Is ``e == 0`` impossible for any two values of the analyzed loop's variable (``x``, ``x'``) in its range
+    ``[lo, hi]``, bounds that may be symbolic (``for (i = k + 1; i < n; i++)``)? ``e`` holds no other induction
+    variable. Each of ``x``, ``x'`` is replaced by the bound that minimizes (maximizes) its term: a constant
+    positive minimum (negative maximum) rules a solution out. ``a[i][k]`` against ``a[k][k]`` in that loop: ``i - k
+    >= 1``. The bounds are the loop's, fixed when it starts (a body changing them rules a directive out)."""
+    rng = _symbolic_range(h)
+    if rng is None or any(P.symbols(b) & ivs for b in rng):
+        return False
+    low, high = P.const(0), P.const(0)
+    for mono, coef in e.items():
+        if mono in ((x,), (x + "'",)):
+            low = P.add(low, P.scale(rng[0] if coef > 0 else rng[1], coef))
+            high = P.add(high, P.scale(rng[1] if coef > 0 else rng[0], coef))
+        elif any(s in ivs for s in mono):
+            return False
+        else:
+            low, high = P.add(low, {mono: coef}), P.add(high, {mono: coef})
+    lo_value, hi_value = P.constant_value(low), P.constant_value(high)
+    return (lo_value is not None and lo_value > 0) or (hi_value is not None and hi_value < 0)
+
+
+def _symbolic_range(h: Header | None) -> tuple[Poly, Poly] | None:
+    """The first and last values of a loop's variable as polynomials (``k + 1`` and ``n - 1``), or None."""
+    if h is None or h.lower is None or h.upper is None or not h.step:
+        return None
+    if h.step > 0 and h.op in ("<", "<="):
+        return h.lower, P.add(h.upper, P.const(-1 if h.op == "<" else 0))
+    if h.step < 0 and h.op in (">", ">="):
+        return P.add(h.upper, P.const(1 if h.op == ">" else 0)), h.lower
+    return None
 
 
 def _banerjee(coefs: dict[str, int], c: int, x: str, direction: str | None, headers) -> bool | None:

@@ -275,6 +275,9 @@ class DeclInfo:
     static: bool = False
     const: bool = False
     struct_value: bool = False
+    #: extents of the rows of a pointer to arrays: a parameter ``T a[n][m]`` or ``T a[][m]`` (the first dimension
+    #: decays), ``T (*a)[m]``; rows of one array never overlap, unlike those of a pointer to pointers
+    row_dims: tuple[str, ...] = ()
 
     @property
     def pointer_depth(self) -> int:
@@ -1727,6 +1730,8 @@ def declarator_info(builder_text, decl, type_node, kind: str, scope: tuple[int, 
             node = node.child_by_field_name("declarator")
             continue
         if t == "pointer_declarator":
+            if dims and not info.pointer:  # ``T (*p)[m]``: a pointer to arrays, not an array
+                info.row_dims, dims = tuple(reversed(dims)), []
             info.pointer = True
             info.type_text += "*"
             inner_decl = node.child_by_field_name("declarator")
@@ -1735,6 +1740,8 @@ def declarator_info(builder_text, decl, type_node, kind: str, scope: tuple[int, 
         elif t == "array_declarator":
             size = node.child_by_field_name("size")
             dims.append(squash(builder_text(size)) if size is not None else "")
+            if kind == "param" and any(is_restrict_qualifier(builder_text(c)) for c in node.children if c != size):
+                info.restrict = True  # ``T a[restrict n][m]``: C99's spelling of ``T (*restrict a)[m]``
         elif t == "reference_declarator":
             info.reference = True
         elif t == "function_declarator":
@@ -1750,9 +1757,12 @@ def declarator_info(builder_text, decl, type_node, kind: str, scope: tuple[int, 
     if not info.name:
         return None
     if dims:
-        if kind == "param":
+        if kind == "param" and not info.pointer:
             info.pointer = True
             info.type_text += "*"  # only the first dimension decays: rows of T a[n][m] never overlap
+            info.row_dims = tuple(reversed(dims))[1:]
+        elif kind == "param":
+            info.type_text += "*"  # an array of pointers (``T *a[n]``) decays to a pointer to pointers
         else:
             info.array = True
             info.dims = tuple(reversed(dims))

@@ -90,6 +90,10 @@ class ProjectIndex:
         ctx = self._context(visible[0].path)
         return ctx.summary(name, depth) if ctx is not None else None
 
+    def context(self, path: Path) -> FileContext | None:
+        """The parsed file of the project at ``path`` (None when it cannot be read)."""
+        return self._context(path.resolve())
+
     def _context(self, path: Path) -> FileContext | None:
         if path not in self._contexts:
             self._contexts[path] = _read_context(path, self.lang, self)
