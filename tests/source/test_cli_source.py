@@ -26,7 +26,9 @@ def test_loops_table_json_and_errors(tmp_path: Path, capsys):
     table = capsys.readouterr().out.splitlines()
     assert len(table) == 2 and table[1].startswith(f"{good}:6:3\tmain") and "parallel for reduction(+:s)" in table[1]
 
-    assert main(["loops", "--json", str(tmp_path / "missing.c"), str(bad), str(good)]) == 1
+    assert main(["loops", "--json", str(bad), str(good)]) == 1  # a malformed pragma is a finding
+    capsys.readouterr()
+    assert main(["loops", "--json", str(tmp_path / "missing.c"), str(bad), str(good)]) == 2  # unreadable: an error
     captured = capsys.readouterr()
     rows = [json.loads(line) for line in captured.out.splitlines()]
     assert [r["line"] for r in rows] == [3, 4, 6]
