@@ -166,10 +166,11 @@ def mutant(seed: int, mutations: list | None = None) -> Mutant:
     return Mutant(seed, fixture, ops, data)
 
 
-def derives(base: bytes, longer: bytes, units: list[tuple[int, int]]) -> bool:
-    """Whether ``longer`` is ``base`` with some of the byte ranges ``units`` (start, end) of ``longer`` inserted.
-    A depth-first search over (position in base, position in longer) that branches only at unit starts."""
-    starts = sorted({s for s, _ in units})
+def derives(base: bytes, longer: bytes, units: list[tuple[int, int]], drops: frozenset[int] = frozenset()) -> bool:
+    """Whether ``longer`` is ``base`` with some of the byte ranges ``units`` (start, end) of ``longer`` inserted,
+    and, at the positions ``drops`` of ``longer``, the spaces and tabs of ``base`` there removed. A depth-first
+    search over (position in base, position in longer) that branches only at unit starts."""
+    starts = sorted({s for s, _ in units} | drops)
     ends: dict[int, list[int]] = {}
     for start, end in units:
         ends.setdefault(start, []).append(end)
@@ -188,23 +189,28 @@ def derives(base: bytes, longer: bytes, units: list[tuple[int, int]]) -> bool:
         if longer[o:p] != base[i : i + p - o]:
             continue
         i += p - o
-        if i < len(base) and base[i] == longer[p]:
+        if i < len(base) and p < len(longer) and base[i] == longer[p]:
             stack.append((i + 1, p + 1))
-        stack.extend((i, end) for end in ends[p])
+        stack.extend((i, end) for end in ends.get(p, ()))
+        blanks = len(base) - i - len(base[i:].lstrip(b" \t")) if p in drops else 0
+        stack.extend((i + n, p) for n in range(1, blanks + 1))
     return False
 
 
-def annotate_units(output: bytes) -> list[tuple[int, int]]:
-    """What annotate may have inserted: pragma lines; a line break just before one; indentation just after one."""
-    units = []
+def annotate_units(output: bytes) -> tuple[list[tuple[int, int]], frozenset[int]]:
+    """What annotate may have inserted: pragma lines; indentation just after one; a line break just before one,
+    where the line is split before a loop (``if (c) for`` -> ``if (c)`` / pragma / ``for``), replacing the spaces
+    and tabs that stood there (the second part: positions where they may be dropped)."""
+    units, drops = [], set()
     for m in re.finditer(rb"(?:^|(?<=\n))" + _PRAGMA_LINE.pattern, output):
         units.append((m.start(), m.end()))
         for newline in (b"\n", b"\r\n"):
-            if output[: m.start()].endswith(newline):
+            if output.endswith(newline, 0, m.start()):
                 units.append((m.start() - len(newline), m.start()))
-        indent = re.match(rb"[ \t]+", output[m.end() :])
+                drops.add(m.start() - len(newline))
+        indent = re.match(rb"[ \t]+", output[m.end() : m.end() + 4096])
         units += [(m.end(), m.end() + n) for n in range(1, len(indent.group()) + 1)] if indent else []
-    return units
+    return units, frozenset(drops)
 
 
 def strip_units(data: bytes) -> list[tuple[int, int]]:
@@ -296,7 +302,7 @@ def check_annotate_in_place(case: Mutant, tmp_path: Path, capsys, options: list[
     if after == case.data:
         return
     assert code == 0, f"a file was changed although annotate failed: {err[-2000:]}\n{case.describe()}"
-    assert derives(case.data, after, annotate_units(after)), (
+    assert derives(case.data, after, *annotate_units(after)), (
         f"more than pragma lines changed:\n{after[:3000]!r}\n{case.describe()}"
     )
     errors_before, governing_before = parse_facts(case.data, _lang(path))
@@ -355,17 +361,20 @@ def test_the_mutator_is_deterministic_and_varied():
 
 def test_derives_accepts_only_insertions():
     base = b"int f(){ int s=0;\nfor(;;) s++; }\n"
-    split = b"int f(){ int s=0;\n#pragma omp parallel for\nfor(;;) s++; }\n"
-    assert derives(base, split, annotate_units(split))
+    added = b"int f(){ int s=0;\n#pragma omp parallel for\nfor(;;) s++; }\n"
+    assert derives(base, added, *annotate_units(added))
     moved = b"int f(){\n#pragma omp parallel for\n int s=0;\nfor(;;) s++; }\n"
-    assert derives(base, moved, annotate_units(moved))  # a line was added; where is checked by parse_facts
+    assert derives(base, moved, *annotate_units(moved))  # a line was added; where is checked by parse_facts
     lost = b"int f(){ int s=0;\n#pragma omp parallel for\nfor(;;) s++;\n"
-    assert not derives(base, lost, annotate_units(lost))
-    mid = b"int f(){ int s=0;\n  #pragma omp parallel for\n  for(;;) s++; }\n"
-    assert not derives(b"int f(){ int s=0;\x0cfor(;;) s++; }\n", mid, annotate_units(mid))  # the \f was lost
-    assert derives(
-        b"x;\n", b"x;\n#pragma omp for \\\n private(i)\n", strip_units(b"x;\n#pragma omp for \\\n private(i)\n")
-    )
+    assert not derives(base, lost, *annotate_units(lost))
+    split = b"  if (c)\r\n  #pragma omp parallel for\r\n  for(;;) s++;\r\n"
+    assert derives(b"  if (c) \tfor(;;) s++;\r\n", split, *annotate_units(split))  # the line split before the loop
+    assert not derives(b"  if (c)\x0c for(;;) s++;\r\n", split, *annotate_units(split))  # the \f was lost
+    for changed in (split.replace(b"(c)", b"(c "), split.replace(b"(c)", b"(c)   ")):
+        assert not derives(b"  if (c) for(;;) s++;\r\n", changed, *annotate_units(changed))
+    stripped = b"x;\n#pragma omp for \\\n private(i)\ny;\n"
+    assert derives(b"x;\ny;\n", stripped, strip_units(stripped))
+    assert not derives(b"x;\n", stripped, strip_units(stripped))
 
 
 def test_parse_facts_count_governing_pragmas_and_errors_around_them():
