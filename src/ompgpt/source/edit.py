@@ -44,7 +44,7 @@ def insert_pragma(text: str, line: int, pragma: str, column: int | None = None) 
     indent = target[: len(target) - len(target.lstrip(" \t"))]
     at = line - 1
     if column is not None and target[: column - 1].strip():
-        before, after = target[: column - 1].rstrip(), target[column - 1 :]
+        before, after = target[: column - 1].rstrip(" \t"), target[column - 1 :]
         lines[at : at + 1] = [before + newline, indent + after]
         at += 1
     lines.insert(at, f"{indent}{_pragma_line(pragma)}{newline}")
