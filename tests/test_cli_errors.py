@@ -30,7 +30,7 @@ def test_a_missing_path_exits_2_with_one_line_naming_it(command, tmp_path: Path,
     missing = str(tmp_path / "missing.c")
     assert main(_argv(command, missing)) == 2
     errors = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("files ")]
-    assert len(errors) == 1 and errors[0].startswith(f"{missing}:1:1: error: cannot read file"), errors
+    assert len(errors) == 1 and errors[0].startswith(f"{missing}:1:1: error: "), errors
 
 
 @pytest.mark.parametrize("command", ["annotate", "lint", "explain", "strip", "loops"])
@@ -40,7 +40,7 @@ def test_a_symlink_loop_is_an_error_not_a_traceback(command, tmp_path: Path, cap
     loop.symlink_to("self.c")
     assert main(_argv(command, str(loop))) == 2
     errors = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("files ")]
-    assert len(errors) == 1 and errors[0].startswith(f"{loop}:1:1: error: cannot read file"), errors
+    assert len(errors) == 1 and errors[0].startswith(f"{loop}:1:1: error: "), errors
 
 
 def test_directory_symlink_cycles_are_walked_once(tmp_path: Path, capsys):
