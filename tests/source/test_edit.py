@@ -55,6 +55,21 @@ def test_a_split_line_keeps_every_byte_but_the_blanks_before_the_loop():
         assert out == text.replace(f"{sep}  for", f"{sep}\n  #pragma omp parallel for\n  for"), repr(sep)
 
 
+def test_a_loop_after_a_character_c_does_not_skip_gets_its_own_line():
+    """U+2029, \\x85 or \\x1d before a loop were taken for indentation (str.strip): the pragma went above them and
+    governed nothing, so every run of annotate added one more (found by tests/test_fuzz.py, seeds 1480, 1911)."""
+    for odd in ("\u2029", "\u2028", "\x85", "\x1d"):
+        text = f"void f(int n, double *a) {{\n{odd}  for (int i = 0; i < n; i++) a[i] = 0;\n}}\n"
+        (loop,) = find_loops(SourceFile.from_text(text))
+        out = set_loop_pragma(text, loop, "parallel for")
+        assert out == text.replace(f"{odd}  for", f"{odd}\n#pragma omp parallel for\nfor"), repr(odd)
+        (again,) = find_loops(SourceFile.from_text(out))
+        assert again.pragma is not None and again.pragma.canonical() == "parallel for", repr(odd)
+    text = "void f(int n, double *a) {\n\f  for (int i = 0; i < n; i++) a[i] = 0;\n}\n"  # \f is a C blank
+    (loop,) = find_loops(SourceFile.from_text(text))
+    assert set_loop_pragma(text, loop, "parallel for") == text.replace("\f  for", "#pragma omp parallel for\n\f  for")
+
+
 def test_set_loop_pragma_replaces_and_removes():
     src = SourceFile.from_text(TEXT)
     first = find_loops(src)[0]
