@@ -96,3 +96,15 @@ def test_usage_errors_stay_exit_2(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["annotate", "--jobs", "many", "x.c"])
     assert exit_info.value.code == 2 and "invalid int value" in capsys.readouterr().err
+
+
+def test_annotate_a_loop_over_non_ascii_identifiers(tmp_path: Path, capsys):
+    """A reduction on ``Éotal`` (UTF-8) ended in "internal error while analysing this file" (test_fuzz seed 3257)."""
+    path = tmp_path / "sum.c"
+    path.write_bytes(
+        "double sum(int n, const double *a) {\n  double Éotal = 0;\n"
+        "  for (int i = 0; i < n; i++)\n    Éotal += a[i];\n  return Éotal;\n}\n".encode()
+    )
+    assert main(["annotate", "--no-model", "--min-trip-count", "0", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert "error:" not in captured.err and "+  #pragma omp parallel for reduction(+:Éotal)" in captured.out
