@@ -4,13 +4,16 @@ Each subcommand lives in the stage that owns it, in a module exposing ``configur
 Those modules import only argparse-level things at top level, so ``ompgpt --help`` stays fast: heavy imports
 (tree-sitter, numpy, torch) happen inside ``run``.
 
-Exit codes follow ruff/clang-tidy: 0 nothing to report, 1 findings or errors in inputs, 2 usage or internal error.
+Exit codes follow ruff/clang-tidy, in every command: 0 nothing to change, 1 changes suggested or findings, 2 errors
+(unreadable input, bad usage, an internal error). No traceback reaches a user: an unexpected exception prints one
+line and exits 2; ``OMPGPT_DEBUG=1`` shows the traceback instead.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 #: subcommand -> (module, one-line help)
@@ -57,6 +60,28 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; its exit code. Unexpected exceptions become a one-line message and exit code 2."""
+    try:
+        return _dispatch(argv)
+    except KeyboardInterrupt:
+        print("ompgpt: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        if os.environ.get("OMPGPT_DEBUG", "") not in {"", "0"}:
+            raise
+        command = _selected(sys.argv[1:] if argv is None else argv)
+        prefix = f"ompgpt {command}" if command else "ompgpt"
+        message = " ".join(str(exc).split())  # one line, whatever the exception's text holds
+        print(
+            f"{prefix}: internal error: {type(exc).__name__}: {message} (set OMPGPT_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
+        return 2
+
+
+def _dispatch(argv: list[str] | None) -> int:
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     if args.version:
@@ -67,13 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    try:
-        return int(args._module.run(args))
-    except KeyboardInterrupt:
-        print("ompgpt: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
+    return int(args._module.run(args))
 
 
 if __name__ == "__main__":

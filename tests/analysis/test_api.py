@@ -102,7 +102,9 @@ def test_explain_assume_no_alias(tmp_path, capsys):
 
 
 def test_explain_missing_file(capsys):
-    assert main(["explain", "/nonexistent/x.c"]) == 1
+    assert main(["explain", "/nonexistent/x.c"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("/nonexistent/x.c:1:1: error: ") and err.count("\n") == 1
 
 
 def test_speed():

@@ -113,7 +113,7 @@ def test_suggest_command_on_stdin_and_jsonl(trained_model_dir, tmp_path, monkeyp
     out = tmp_path / "out.jsonl"
     code = main(["suggest", "--model", str(trained_model_dir), "--jsonl", str(src), "--out", str(out),
                  "--batch-size", "2", "--mode", "oneshot"])  # fmt: skip
-    assert code == 1  # one record was not a loop
+    assert code == 2  # one record was not a loop: an error in the input
     got = [json.loads(line) for line in out.read_text().splitlines()]
     assert [g.get("pragma") for g in got[:3]] == [p for _, _, p in SAMPLE_LOOPS[:3]]
     assert all(0 < g["probability"] <= 1 and isinstance(g["alternatives"], list) for g in got[:3])
@@ -124,7 +124,7 @@ def test_suggest_explains_bad_input(random_model_dir, tmp_path, monkeypatch, cap
     import io
 
     monkeypatch.setattr("sys.stdin", io.StringIO("   \n"))
-    assert main(["suggest", "--model", str(random_model_dir)]) == 1
+    assert main(["suggest", "--model", str(random_model_dir)]) == 2
     assert "empty input" in capsys.readouterr().err
     assert main(["suggest", "--model", str(tmp_path)]) == 2
     assert "no model" in capsys.readouterr().err
@@ -138,8 +138,15 @@ def test_suggest_file_line_uses_the_loop_finder(random_model_dir, tmp_path, caps
     src.write_text("void f(int n, double *a) {\n  int i;\n  for (i = 0; i < n; i++)\n    a[i] = 0;\n}\n")
     assert main(["suggest", "--model", str(random_model_dir), f"{src}:4"]) == 0
     assert capsys.readouterr().out.strip()
-    assert main(["suggest", "--model", str(random_model_dir), f"{src}:1"]) == 1
-    assert "no for loop" in capsys.readouterr().err
+    assert main(["suggest", "--model", str(random_model_dir), f"{src}:1"]) == 2
+    assert capsys.readouterr().err == f"{src}:1:1: error: no for loop starts on or contains this line\n"
+    assert main(["suggest", "--model", str(random_model_dir), f"{tmp_path / 'missing.c'}:3"]) == 2
+    assert capsys.readouterr().err.startswith(f"{tmp_path / 'missing.c'}:1:1: error: ")
+    assert main(["suggest", "--model", str(random_model_dir), "--jsonl", str(tmp_path / "missing.jsonl")]) == 2
+    assert capsys.readouterr().err.startswith(f"{tmp_path / 'missing.jsonl'}:1:1: error: cannot read file")
+    (tmp_path / "bad.jsonl").write_text('{"code": "for (;;) ;"}\n{"code": \n')
+    assert main(["suggest", "--model", str(random_model_dir), "--jsonl", str(tmp_path / "bad.jsonl")]) == 2
+    assert capsys.readouterr().err.startswith(f"{tmp_path / 'bad.jsonl'}:2:10: error: not JSON")
 
 
 def test_one_pass_directive_decision_matches_prefill_then_tree(trained_model_dir):

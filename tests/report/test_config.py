@@ -80,3 +80,17 @@ def test_sarif_shape():
     region = run["results"][0]["locations"][0]["physicalLocation"]["region"]
     assert region == {"startLine": 3, "startColumn": 5}
     assert run["results"][0]["properties"]["suggestedPragma"] == "parallel for private(j)"
+
+
+def test_symlink_loops_do_not_crash_configuration_lookup(tmp_path: Path):
+    """``ln -s self.c self.c`` in a scanned folder: Path.resolve raised RuntimeError (a traceback in find_config);
+    now the lookup walks up from the path as written and finds the folder's configuration."""
+    (tmp_path / ".ompgpt.toml").write_text('mode = "suggest"\n')
+    loop = tmp_path / "self.c"
+    loop.symlink_to("self.c")
+    assert find_config(loop).mode == "suggest"
+    assert Config().selects(loop, tmp_path)
+    (tmp_path / "compile_commands.json").write_text(
+        json.dumps([{"directory": str(tmp_path), "file": "self.c", "arguments": ["cc", "-DX=1", "-c", "self.c"]}])
+    )
+    assert compile_flags(loop).defines == ["X=1"]

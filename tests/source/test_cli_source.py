@@ -26,7 +26,9 @@ def test_loops_table_json_and_errors(tmp_path: Path, capsys):
     table = capsys.readouterr().out.splitlines()
     assert len(table) == 2 and table[1].startswith(f"{good}:6:3\tmain") and "parallel for reduction(+:s)" in table[1]
 
-    assert main(["loops", "--json", str(tmp_path / "missing.c"), str(bad), str(good)]) == 1
+    assert main(["loops", "--json", str(bad), str(good)]) == 1  # a malformed pragma is a finding
+    capsys.readouterr()
+    assert main(["loops", "--json", str(tmp_path / "missing.c"), str(bad), str(good)]) == 2  # unreadable: an error
     captured = capsys.readouterr()
     rows = [json.loads(line) for line in captured.out.splitlines()]
     assert [r["line"] for r in rows] == [3, 4, 6]
@@ -68,3 +70,18 @@ def test_top_level_help_imports_no_stage():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     for heavy in ("tree_sitter", "numpy", "torch", "ompgpt.analysis", "ompgpt.source"):
         assert f"'{heavy}'" not in out, heavy
+
+
+def test_loops_json_inside_a_parallel_region(tmp_path: Path, capsys):
+    """A loop inside ``#pragma omp parallel { ... }`` carries its region's pragma; --json used to raise
+    ``TypeError: Object of type PragmaSite is not JSON serializable``."""
+    path = tmp_path / "region.c"
+    path.write_text(
+        "void f(int n, double *a) {\n#pragma omp parallel\n  {\n#pragma omp for\n"
+        "    for (int i = 0; i < n; i++) a[i] = 0;\n  }\n}\n"
+    )
+    assert main(["loops", "--json", str(path)]) == 0
+    (row,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert row["in_parallel_region"] is True and row["line"] == 5
+    assert row["pragma"]["canonical"] == "for" and row["region_pragma"]["line"] == 2
+    assert row["region_pragma"]["canonical"] == "parallel"

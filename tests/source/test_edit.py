@@ -45,6 +45,31 @@ def test_insert_splits_a_line_where_the_loop_does_not_start_it():
     assert again.pragma.canonical() == "parallel for"
 
 
+def test_a_split_line_keeps_every_byte_but_the_blanks_before_the_loop():
+    """The split used to rstrip() all whitespace: a form feed, \\v, \\x85 or U+2028 before the loop was lost
+    (found by tests/test_fuzz.py, seed 188 among others). Only spaces and tabs give way to the line break now."""
+    for sep in ("\f", "\v", "\x85", "\u2028", "\x1c"):
+        text = f"void f(int n, double *a) {{\n  double s = 0;{sep}  for (int i = 0; i < n; i++) a[i] = s;\n}}\n"
+        (loop,) = find_loops(SourceFile.from_text(text))
+        out = set_loop_pragma(text, loop, "parallel for")
+        assert out == text.replace(f"{sep}  for", f"{sep}\n  #pragma omp parallel for\n  for"), repr(sep)
+
+
+def test_a_loop_after_a_character_c_does_not_skip_gets_its_own_line():
+    """U+2029, \\x85 or \\x1d before a loop were taken for indentation (str.strip): the pragma went above them and
+    governed nothing, so every run of annotate added one more (found by tests/test_fuzz.py, seeds 1480, 1911)."""
+    for odd in ("\u2029", "\u2028", "\x85", "\x1d"):
+        text = f"void f(int n, double *a) {{\n{odd}  for (int i = 0; i < n; i++) a[i] = 0;\n}}\n"
+        (loop,) = find_loops(SourceFile.from_text(text))
+        out = set_loop_pragma(text, loop, "parallel for")
+        assert out == text.replace(f"{odd}  for", f"{odd}\n#pragma omp parallel for\nfor"), repr(odd)
+        (again,) = find_loops(SourceFile.from_text(out))
+        assert again.pragma is not None and again.pragma.canonical() == "parallel for", repr(odd)
+    text = "void f(int n, double *a) {\n\f  for (int i = 0; i < n; i++) a[i] = 0;\n}\n"  # \f is a C blank
+    (loop,) = find_loops(SourceFile.from_text(text))
+    assert set_loop_pragma(text, loop, "parallel for") == text.replace("\f  for", "#pragma omp parallel for\n\f  for")
+
+
 def test_set_loop_pragma_replaces_and_removes():
     src = SourceFile.from_text(TEXT)
     first = find_loops(src)[0]

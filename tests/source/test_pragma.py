@@ -88,6 +88,17 @@ def test_malformed_pragmas_report_column_and_reason(text, column, reason):
     assert reason in info.value.reason
 
 
+def test_list_items_may_be_non_ascii_identifiers():
+    """C23, C++ and gcc/clang accept UTF-8 identifiers; the analysis proposed reduction(+:Éotal) and building the
+    pragma raised PragmaError, an internal error for the whole file (found by tests/test_fuzz.py, seed 3257)."""
+    assert parse_pragma("parallel for reduction(+:Éotal) private(Σ, _x)").canonical() == (
+        "parallel for private(_x, Σ) reduction(+:Éotal)"
+    )
+    for bad in ("private(1x)", "private(-x)", "private(.x)"):
+        with pytest.raises(PragmaError, match="is not a variable"):
+            parse_pragma(f"parallel for {bad}")
+
+
 def test_unknown_clauses_kept_only_when_allowed():
     text = "#pragma omp parallel for private(i) HYPRE_SMP_SCHEDULE"
     with pytest.raises(PragmaError):

@@ -4,6 +4,7 @@ For every loop: the verdict (parallel / serial / unknown), the suggested pragma 
 level of the nest to parallelize, what the body reads and writes, the private / reduction variables, carried or
 possible dependences with both source positions, what blocked a proof, and a rough profitability estimate.
 ``FILE:LINE`` restricts the output to the loop starting on (or, failing that, the loops enclosing) that line.
+Exit codes: 0 ok, 2 errors (unreadable file, no loop at LINE).
 """
 
 from __future__ import annotations
@@ -45,8 +46,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         source = read_source(path, lang=args.lang)
     except SourceError as exc:
-        print(f"ompgpt explain: {exc}", file=sys.stderr)
-        return 1
+        print(exc, file=sys.stderr)
+        return 2
     file_scan = scan(source)
     project = index_paths([path, *args.project], args.lang) if args.project else None
     results = analyze_file(file_scan, AnalysisOptions(assume_no_alias=args.assume_no_alias, project=project))
@@ -54,8 +55,8 @@ def run(args: argparse.Namespace) -> int:
         exact = [r for r in results if r.line == line]
         results = exact or [r for r in results if r.line <= line <= r.end_line]
         if not results:
-            print(f"ompgpt explain: {path}:{line}: no for loop starts on or contains this line", file=sys.stderr)
-            return 1
+            print(f"{path}:{line}:1: error: no for loop starts on or contains this line", file=sys.stderr)
+            return 2
     if args.json:
         json.dump([r.to_dict() for r in results], sys.stdout, indent=1)
         print()

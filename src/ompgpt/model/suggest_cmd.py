@@ -4,6 +4,7 @@ Reads one loop from stdin, or FILE:LINE (the loop starting at, or else the inner
 and prints the top-k pragmas with their probabilities. ``--jsonl IN.jsonl`` reads many loops (field ``code``,
 optional ``context``) and writes one JSON line per loop: ``pragma``, ``probability``, ``alternatives``.
 Pragmas in JSON use the dataset's canonical form (``parallel for private(j)`` or ``none``).
+Exit codes: 0 ok, 2 errors (no model, unreadable file, no loop at LINE, records that are not loops).
 """
 
 from __future__ import annotations
@@ -65,8 +66,8 @@ def run(args: argparse.Namespace) -> int:
         return _run_jsonl(decoder, args)
     loop, error = _read_loop(args)
     if error:
-        print(f"ompgpt suggest: {error}", file=sys.stderr)
-        return 1
+        print(error, file=sys.stderr)
+        return 2
     result = suggest(decoder, [loop], args)[0]
     for warning in result["warnings"]:
         print(f"ompgpt suggest: warning: {warning}", file=sys.stderr)
@@ -100,6 +101,7 @@ def check_loop(code: str) -> str | None:
 
 
 def _read_loop(args: argparse.Namespace):
+    """The loop to suggest for, or the one-line error message to print."""
     from ompgpt.model.decode import LoopInput
 
     if args.target == "-":
@@ -109,14 +111,15 @@ def _read_loop(args: argparse.Namespace):
         if error:
             return None, error
     error = check_loop(code)
-    return (None, error) if error else (LoopInput(code, args.context), None)
+    return (None, f"ompgpt suggest: error: {error}") if error else (LoopInput(code, args.context), None)
 
 
 def _loop_at(target: str) -> tuple[str, str | None]:
-    """The text of the loop at FILE:LINE, found with the source stage's loop finder."""
+    """The text of the loop at FILE:LINE, found with the source stage's loop finder, or an error message that
+    starts with the file's name (``file:line:col: error: ...``)."""
     path, sep, line_text = target.rpartition(":")
     if not sep or not line_text.isdigit():
-        return "", f"expected FILE:LINE or -, got {target!r}"
+        return "", f"ompgpt suggest: error: expected FILE:LINE or -, got {target!r}"
     from ompgpt.source import SourceError, find_loops, read_source
 
     try:
@@ -128,7 +131,7 @@ def _loop_at(target: str) -> tuple[str, str | None]:
     containing = [lp for lp in loops if lp.line <= line <= lp.end_line]
     chosen = starting[0] if starting else max(containing, key=lambda lp: lp.depth, default=None)
     if chosen is None:
-        return "", f"no for loop at {path}:{line}"
+        return "", f"{path}:{line}:1: error: no for loop starts on or contains this line"
     return chosen.text, None
 
 
@@ -140,11 +143,13 @@ def canonical(pragma: str) -> str:
 def _run_jsonl(decoder, args: argparse.Namespace) -> int:
     from ompgpt.model.decode import LoopInput
 
+    records, error = _read_records(args.jsonl)
+    if error:
+        print(error, file=sys.stderr)
+        return 2
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
     failures = 0
     try:
-        with open(args.jsonl, encoding="utf-8") as fh:
-            records = [json.loads(line) for line in fh if line.strip()]
         for start in range(0, len(records), args.batch_size):
             chunk = records[start : start + args.batch_size]
             errors = [check_loop(str(r.get("code", ""))) for r in chunk]
@@ -159,7 +164,27 @@ def _run_jsonl(decoder, args: argparse.Namespace) -> int:
             out.close()
     if failures:
         print(f"ompgpt suggest: {failures} record(s) were not loops; see their 'error' field", file=sys.stderr)
-    return 1 if failures else 0
+    return 2 if failures else 0
+
+
+def _read_records(path: Path) -> tuple[list[dict], str | None]:
+    """The JSON objects of a JSON-lines file, or a one-line ``file:line:1: error: ...`` message."""
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n")  # not splitlines: JSON strings may hold U+2028
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], f"{path}:1:1: error: cannot read file: {getattr(exc, 'strerror', None) or exc}"
+    records = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            return [], f"{path}:{number}:{exc.colno}: error: not JSON: {exc.msg}"
+        if not isinstance(record, dict):
+            return [], f"{path}:{number}:1: error: expected a JSON object with a 'code' field"
+        records.append(record)
+    return records, None
 
 
 def _json_row(result: dict, top_k: int) -> dict:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import os
 import shlex
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -37,7 +38,7 @@ class Config:
     def selects(self, path: Path, root: Path) -> bool:
         """Whether a file found under a directory argument is analysed (include/exclude globs, relative paths)."""
         try:
-            rel = path.resolve().relative_to(root.resolve()).as_posix()
+            rel = _resolved(path).relative_to(_resolved(root)).as_posix()
         except ValueError:
             rel = path.as_posix()
 
@@ -45,6 +46,16 @@ class Config:
             return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(rel, p.removeprefix("**/")) for p in patterns)
 
         return match(self.include) and not match(self.exclude)
+
+
+def _resolved(path: Path) -> Path:
+    """``path`` with symlinks resolved, or made absolute as written when they cannot be: Python 3.11's
+    ``Path.resolve`` raises RuntimeError on a symlink loop (``ln -s self self``), which a scanned repository may hold;
+    reading such a file later fails with a one-line error instead."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(path))
 
 
 _KEYS = {f.name.replace("_", "-"): f for f in fields(Config) if f.name != "source"}
@@ -67,7 +78,7 @@ def _from_table(table: dict, source: Path) -> Config:
 
 def find_config(start: Path) -> Config:
     """The configuration governing ``start`` (a file or directory), or defaults when there is none."""
-    start = start.resolve()
+    start = _resolved(start)
     for folder in [start, *start.parents] if start.is_dir() else list(start.parents):
         dotfile = folder / ".ompgpt.toml"
         if dotfile.is_file():
@@ -100,7 +111,7 @@ class CompileFlags:
 
 def compile_flags(path: Path) -> CompileFlags | None:
     """Flags for ``path`` from the nearest compile_commands.json above it (or in a ``build/`` folder there)."""
-    path = path.resolve()
+    path = _resolved(path)
     for folder in path.parents:
         for candidate in (folder / "compile_commands.json", folder / "build" / "compile_commands.json"):
             if candidate.is_file():
@@ -115,7 +126,7 @@ def _flags_for(database: Path, path: Path) -> CompileFlags | None:
         return None
     for entry in entries:
         directory = Path(entry.get("directory", database.parent))
-        if (directory / entry.get("file", "")).resolve() != path:
+        if _resolved(directory / entry.get("file", "")) != path:
             continue
         args = entry.get("arguments") or shlex.split(entry.get("command", ""))
         flags = CompileFlags()

@@ -1,7 +1,8 @@
 """List the for loops of C/C++ files: location, function, nesting, header, and the OpenMP pragma governing each.
 
 Unreadable files are reported as ``file:line:col: error: ...`` and skipped; malformed OpenMP pragmas are reported
-the same way; places where the parser had to recover are warnings. Exit code: 0 ok, 1 errors in inputs.
+the same way; places where the parser had to recover are warnings. Exit codes: 0 ok, 1 malformed pragmas (findings,
+as in ``ompgpt lint``), 2 unreadable inputs.
 """
 
 from __future__ import annotations
@@ -34,13 +35,13 @@ def run(args: argparse.Namespace) -> int:
     from ompgpt.source import SourceError, read_source, scan
     from ompgpt.source.files import iter_source_files
 
-    status = 0
+    status = 0  # the worst seen: 1 malformed pragma, 2 unreadable file
     for path in iter_source_files(args.paths):
         try:
             source = read_source(path, lang=args.lang)
         except SourceError as exc:
             print(exc, file=sys.stderr)
-            status = 1
+            status = 2
             continue
         result = scan(source)
         for line, col in result.parsed.error_locations(limit=5):
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
                     f"{source.path}:{site.line}:{site.column}: error: malformed OpenMP pragma: {site.error}",
                     file=sys.stderr,
                 )
-                status = 1
+                status = max(status, 1)
         for loop in result.loops:
             print(json.dumps(loop.to_dict()) if args.json else _row(loop))
     return status

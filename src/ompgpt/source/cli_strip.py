@@ -1,6 +1,6 @@
 """Print a C/C++ file with every OpenMP pragma removed: the serial version used for evaluation and verification.
 
-The output keeps everything else byte-for-byte (encoding, BOM, line endings). Exit code: 0 ok, 1 unreadable input.
+The output keeps everything else byte-for-byte (encoding, BOM, line endings). Exit codes: 0 ok, 2 unreadable input.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
         source = read_source(args.path, lang=args.lang)
     except SourceError as exc:
         print(exc, file=sys.stderr)
-        return 1
+        return 2
     stripped, _ = strip_omp_pragmas(source)
     sys.stdout.buffer.write(source.encode(stripped))
     sys.stdout.flush()

@@ -30,6 +30,11 @@ def _pragma_line(pragma: str) -> str:
     return f"#pragma {pragma}" if pragma.startswith("omp ") else f"#pragma omp {pragma}"
 
 
+#: what C (and the pragma attachment in source/loops.py) skips as white space within a line; str.strip() would also
+#: skip U+2028, U+2029, \x85 and \x1c-\x1e, which C reads as characters of the code
+_C_BLANKS = " \t\f\v\r"
+
+
 def insert_pragma(text: str, line: int, pragma: str, column: int | None = None) -> str:
     """Insert ``#pragma omp <pragma>`` on its own line above ``line`` (1-based), indented like that line.
 
@@ -43,8 +48,8 @@ def insert_pragma(text: str, line: int, pragma: str, column: int | None = None) 
     target = lines[line - 1]
     indent = target[: len(target) - len(target.lstrip(" \t"))]
     at = line - 1
-    if column is not None and target[: column - 1].strip():
-        before, after = target[: column - 1].rstrip(), target[column - 1 :]
+    if column is not None and target[: column - 1].strip(_C_BLANKS):  # U+2028, \x1c ... are not blanks in C
+        before, after = target[: column - 1].rstrip(" \t"), target[column - 1 :]
         lines[at : at + 1] = [before + newline, indent + after]
         at += 1
     lines.insert(at, f"{indent}{_pragma_line(pragma)}{newline}")

@@ -89,18 +89,24 @@ class Loop:
         return self.perfect_nest_depth >= 2
 
     def to_dict(self) -> dict:
-        """JSON-ready view (no tree-sitter node)."""
-        out = {k: v for k, v in self.__dict__.items() if k not in {"node", "pragma_site", "text"}}
-        site = self.pragma_site
-        out["pragma"] = None
-        if site is not None:
-            out["pragma"] = {
-                "text": site.text,
-                "line": site.line,
-                "canonical": site.pragma.canonical() if site.pragma else None,
-                "error": site.error,
-            }
+        """JSON-ready view (no tree-sitter node; pragma sites as small dicts)."""
+        skip = {"node", "pragma_site", "region_site", "text"}
+        out = {k: v for k, v in self.__dict__.items() if k not in skip}
+        out["pragma"] = _site_dict(self.pragma_site)
+        out["region_pragma"] = _site_dict(self.region_site)
         return out
+
+
+def _site_dict(site: PragmaSite | None) -> dict | None:
+    """What JSON output says about a pragma: its text, line, canonical form, and why it is malformed."""
+    if site is None:
+        return None
+    return {
+        "text": site.text,
+        "line": site.line,
+        "canonical": site.pragma.canonical() if site.pragma else None,
+        "error": site.error,
+    }
 
 
 @dataclass

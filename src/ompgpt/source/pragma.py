@@ -254,6 +254,9 @@ _ORDER_INDEX = {name: i for i, name in enumerate(CLAUSE_ORDER)}
 
 _PREFIX = re.compile(r"^\s*(?:#\s*pragma\s+|_Pragma\s*\(\s*\"\s*|__pragma\s*\(\s*)?omp\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z_]\w*")
+#: a list item starts like a C identifier (letters include non-ASCII ones, which C23, C++ and compilers accept in
+#: UTF-8 source: ``reduction(+:Σ)``), or with ``(``/``*`` (array sections, dereferences)
+_LIST_ITEM_START = re.compile(r"[^\W\d]|[(*]")
 
 
 class PragmaError(ValueError):
@@ -469,7 +472,7 @@ def _list_clause(name: str, args: str, column: int) -> Clause:
     if not items:
         raise PragmaError(column, f"{name} clause has an empty variable list")
     for item in items:
-        if not re.match(r"^[A-Za-z_(*]", item):
+        if not _LIST_ITEM_START.match(item):
             raise PragmaError(column, f"{name} clause: {item!r} is not a variable")
     return Clause(name, None, items, qualifier, suffix)
 

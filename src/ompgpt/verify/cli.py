@@ -111,7 +111,7 @@ def check_specs(source: str, specs: list[tuple[int, str]]) -> str | None:
 
     path = Path(source)
     if not path.is_file():
-        return f"ompgpt verify: {source}: no such file"
+        return f"{source}:1:1: error: cannot read file: no such regular file"
     data = path.read_bytes()
     text_lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
     for line, pragma in specs:
