@@ -80,6 +80,13 @@ def decide_file(file_scan, options) -> tuple[list[LoopResult], list[str]]:
         f"{path}:{line}:{col}: warning: could not parse this code; loops here are left alone"
         for line, col in file_scan.parsed.error_locations(limit=5)
     ]
+    if file_scan.too_deep is not None:
+        from ompgpt.source.loops import MAX_LOOP_DEPTH
+
+        (line, col), count = file_scan.too_deep
+        warnings.append(
+            f"{path}:{line}:{col}: note: {count} loop(s) nested more than {MAX_LOOP_DEPTH} loops deep skipped"
+        )
     analyses = analyze_file(
         file_scan, AnalysisOptions(assume_no_alias=config.assume_no_alias, project=getattr(options, "project", None))
     )
