@@ -153,3 +153,12 @@ def test_many_parallel_regions_and_pragmas_scan_in_linear_time():
     loops = make(3)().loops
     assert all(lp.in_parallel_region for lp in loops)
     assert loops[2].region_site.line == 16
+
+
+def test_a_loop_with_a_huge_identifier_gets_a_note_and_still_an_answer(tmp_path):
+    name = "v" * 100_000
+    text = f"void f(float *restrict a, int n) {{\n  float {name} = 0;\n  for (int i = 0; i < n; i++)\n"
+    text += f"    {name} += a[i];\n  a[0] = {name};\n}}\n"
+    result = _annotate_text(tmp_path, "ident.c", text, model=True)
+    assert any(":3:3: note: identifier vvvv" in w and "(100000 characters)" in w for w in result.warnings)
+    assert [r.line for r in result.loops] == [3] and not result.errors

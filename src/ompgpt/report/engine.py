@@ -51,6 +51,22 @@ def model_candidates(file_scan, indices: list[int]) -> dict[int, list[tuple[str,
     return out
 
 
+def _long_identifier_notes(file_scan, asked) -> list[str]:
+    """A note for each loop the model was asked about whose identifiers include one too long to offer."""
+    from ompgpt.model.grammar import MAX_IDENTIFIER_CHARS, long_identifier
+
+    notes = []
+    for i in asked:
+        loop = file_scan.loops[i]
+        name = long_identifier(loop.text)
+        if name is not None:
+            notes.append(
+                f"{loop.file}:{loop.line}:{loop.column}: note: identifier {name[:20]}... ({len(name)} characters) "
+                f"is not offered as a clause variable: over {MAX_IDENTIFIER_CHARS}"
+            )
+    return notes
+
+
 def _skip_reason(file_scan, i: int, taken: set[int], noncode=None) -> str | None:
     loop = file_scan.loops[i]
     if loop.in_parallel_region:
@@ -97,6 +113,8 @@ def decide_file(file_scan, options) -> tuple[list[LoopResult], list[str]]:
         if lp.pragma_site is None and not lp.omp_attribute and not lp.in_parallel_region and not lp.in_omp_loop
     ]
     candidates = model_candidates(file_scan, eligible) if config.model else {}
+    if candidates:
+        warnings.extend(_long_identifier_notes(file_scan, candidates))
     taken: set[int] = {
         i for i, lp in enumerate(loops) if (lp.pragma is not None and lp.pragma.is_loop_directive) or lp.omp_attribute
     }
