@@ -107,7 +107,7 @@ def _annotate_text(tmp_path, name: str, text: str, **config):
 
     path = tmp_path / name
     path.write_text(text)
-    return annotate_file(path, AnnotateOptions(config=replace(Config(), model=False, **config)))
+    return annotate_file(path, AnnotateOptions(config=replace(Config(), **{"model": False, **config})))
 
 
 def nested_loops(depth: int) -> str:
