@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -103,8 +104,9 @@ def annotate_paths(
     show = progress and sys.stderr.isatty() and len(files) > 1
     results: list[FileResult] = []
     if jobs > 1 and len(files) > 1:
-        with ProcessPoolExecutor(max_workers=min(jobs, os.cpu_count() or 1, len(files))) as pool:
-            for result in pool.map(annotate_file, files, [options] * len(files), chunksize=4):
+        workers = min(jobs, os.cpu_count() or 1, len(files))
+        with _worker_pool(workers, options) as pool:
+            for result in pool.map(_annotate_in_worker, files, chunksize=max(1, len(files) // (4 * workers))):
                 results.append(result)
                 _progress(len(results), len(files), show)
     else:
@@ -112,3 +114,34 @@ def annotate_paths(
             results.append(annotate_file(path, options))
             _progress(len(results), len(files), show)
     return results
+
+
+#: the options of this worker process, set once by the pool's initializer (tasks carry only a path)
+_worker_options: AnnotateOptions | None = None
+
+
+def _worker_pool(workers: int, options: AnnotateOptions) -> ProcessPoolExecutor:
+    """Processes that share one project index and one model. With ``fork`` both are built here first and the
+    workers inherit them copy-on-write; elsewhere each worker builds its own once, in the initializer. (Options
+    used to travel with every chunk of files, and each chunk rebuilt the index: ``--jobs 2`` was 7x slower than
+    ``--jobs 1`` on 200 files.)"""
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    if fork:
+        if options.project is not None:
+            options.project.build()
+        if options.config.model:
+            from ompgpt.report.engine import load_decoder
+
+            load_decoder()
+    context = multiprocessing.get_context("fork" if fork else None)
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(options,))
+
+
+def _init_worker(options: AnnotateOptions) -> None:
+    global _worker_options
+    _worker_options = options
+
+
+def _annotate_in_worker(path: Path) -> FileResult:
+    assert _worker_options is not None, "the pool initializer sets the options"
+    return annotate_file(path, _worker_options)
