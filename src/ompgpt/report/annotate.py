@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ompgpt.analysis.project import ProjectIndex, index_paths
+from ompgpt.limits import Budget
 from ompgpt.report.config import Config, find_config
 from ompgpt.report.results import FileResult
 
@@ -35,6 +36,8 @@ class AnnotateOptions:
             "model": False if args.no_model else None,
             "assume_no_alias": True if args.assume_no_alias else None,
             "min_trip_count": args.min_trip_count,
+            "max_file_size": getattr(args, "max_file_size", None),
+            "max_file_seconds": getattr(args, "max_file_seconds", None),
         }
         config = replace(config, **{k: v for k, v in overrides.items() if v is not None})
         if (args.build or args.run) and not args.verify:
@@ -62,9 +65,10 @@ def annotate_file(path: Path, options: AnnotateOptions) -> FileResult:
     from ompgpt.source import SourceError, read_source, scan
     from ompgpt.source.edit import set_loop_pragmas
 
+    budget = Budget(options.config.max_file_seconds)
     result = FileResult(path=str(path))
     try:
-        source = read_source(path, lang=options.lang)
+        source = read_source(path, lang=options.lang, max_bytes=options.config.max_file_size)
     except SourceError as exc:
         result.errors.append(str(exc))
         return result
@@ -72,7 +76,7 @@ def annotate_file(path: Path, options: AnnotateOptions) -> FileResult:
     result.encoding, result.bom = source.encoding, source.bom
     try:
         file_scan = scan(source)
-        result.loops, result.warnings = decide_file(file_scan, options)
+        result.loops, result.warnings = decide_file(file_scan, options, budget)
     except Exception as exc:
         result.errors.append(f"{path}:1:1: error: internal error while analysing this file: {exc!r}")
         return result

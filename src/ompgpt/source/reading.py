@@ -36,7 +36,7 @@ def file_kind_problem(mode: int) -> str | None:
 def size_problem(size: int, max_bytes: int) -> str | None:
     if size <= max_bytes:
         return None
-    return f"file is {size / 2**20:.1f} MiB, over the {_mib(max_bytes)} limit (--max-file-size)"
+    return f"file is {_mib(size)}, over the {_mib(max_bytes)} limit (--max-file-size)"
 
 
 def read_regular_file(path: str | os.PathLike, max_bytes: int) -> bytes:
@@ -76,4 +76,4 @@ def _read_at_most(fd: int, max_bytes: int) -> bytes:
 
 
 def _mib(size: int) -> str:
-    return f"{size / 2**20:g} MiB" if size >= 2**20 else f"{size} bytes"
+    return f"{size / 2**20:.3g} MiB" if size >= 2**20 else f"{size} bytes"
