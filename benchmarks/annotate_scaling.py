@@ -64,16 +64,17 @@ def parse_size(text: str) -> int:
     return int(float(text[:-1]) * units[text[-1].upper()]) if text[-1].upper() in units else int(text)
 
 
-def timed(cmd: list[str]) -> tuple[float, int, str]:
-    """(wall seconds, max RSS in MB, last stderr line) of a command run under /usr/bin/time."""
+def timed(cmd: list[str]) -> tuple[float, int, str, float]:
+    """(wall seconds, max RSS in MB, the summary line, user+system CPU seconds with children) of a command run
+    under /usr/bin/time. CPU time shows the work done whatever the machine's load."""
     proc = subprocess.run(
-        ["/usr/bin/time", "-f", "TIME %e %M", *cmd], capture_output=True, text=True, env={**os.environ}
+        ["/usr/bin/time", "-f", "TIME %e %M %U %S", *cmd], capture_output=True, text=True, env={**os.environ}
     )
     lines = proc.stderr.strip().splitlines()
     mark = next(line for line in reversed(lines) if line.startswith("TIME "))
-    wall, rss_kb = mark.split()[1:]
+    wall, rss_kb, user, system = mark.split()[1:]
     summary = next((line for line in reversed(lines) if line.startswith("files ")), "")
-    return float(wall), int(rss_kb) // 1024, summary
+    return float(wall), int(rss_kb) // 1024, summary, float(user) + float(system)
 
 
 def annotate_cmd(*args: str) -> list[str]:
@@ -83,8 +84,8 @@ def annotate_cmd(*args: str) -> list[str]:
 def scaling(folder: Path, sizes: list[int], model: bool, repeats: int) -> None:
     label = "model + analysis (default)" if model else "analysis only (--no-model)"
     print(f"\n## annotate on generated files: {label}\n")
-    print("| size | lines | loops | median wall s | s per MB | peak RSS MB | runs |")
-    print("|---|---|---|---|---|---|---|")
+    print("| size | lines | loops | median wall s | CPU s | CPU s per MB | peak RSS MB | wall of each run |")
+    print("|---|---|---|---|---|---|---|---|")
     for size in sizes:
         path = folder / f"gen_{size}.c"
         path.write_text(generate_c(size))
@@ -94,8 +95,10 @@ def scaling(folder: Path, sizes: list[int], model: bool, repeats: int) -> None:
         lines = path.read_text().count("\n")
         loops = runs[0][2].split("loops ")[1].split(":")[0] if "loops " in runs[0][2] else "?"
         rss = max(r[1] for r in runs)
+        cpu = statistics.median(r[3] for r in runs)
         times = ", ".join(f"{r[0]:.1f}" for r in runs)
-        print(f"| {size / 1e6:g} MB | {lines} | {loops} | {wall:.2f} | {wall / (size / 1e6):.1f} | {rss} | {times} |")
+        mb = size / 1e6
+        print(f"| {mb:g} MB | {lines} | {loops} | {wall:.2f} | {cpu:.2f} | {cpu / mb:.1f} | {rss} | {times} |")
 
 
 def corpus_files(folder: Path, count: int) -> int:
@@ -120,13 +123,18 @@ def jobs(folder: Path, count: int, repeats: int, model: bool) -> None:
     extra = [] if model else ["--no-model"]
     label = "model + analysis" if model else "--no-model"
     print(f"\n## --jobs 1 vs --jobs 2 on {count} corpus files ({size / 1e6:.1f} MB), {label}\n")
-    runs: dict[int, list[float]] = {1: [], 2: []}
+    runs: dict[int, list[tuple]] = {1: [], 2: []}
     for _ in range(repeats):
         for j in (1, 2):
-            runs[j].append(timed(annotate_cmd(*extra, "--jobs", str(j), str(corpus)))[0])
-    for j, times in runs.items():
-        print(f"- --jobs {j}: median {statistics.median(times):.2f} s (runs: {', '.join(f'{t:.2f}' for t in times)})")
-    print(f"- speed-up: {statistics.median(runs[1]) / statistics.median(runs[2]):.2f}x")
+            runs[j].append(timed(annotate_cmd(*extra, "--jobs", str(j), str(corpus))))
+    for j, res in runs.items():
+        walls = ", ".join(f"{r[0]:.2f}" for r in res)
+        cpu = statistics.median(r[3] for r in res)
+        print(
+            f"- --jobs {j}: median wall {statistics.median(r[0] for r in res):.2f} s (runs: {walls}), CPU {cpu:.2f} s"
+        )
+    wall1, wall2 = (statistics.median(r[0] for r in runs[j]) for j in (1, 2))
+    print(f"- wall speed-up of --jobs 2: {wall1 / wall2:.2f}x")
 
 
 def main() -> None:
