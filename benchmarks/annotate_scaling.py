@@ -145,13 +145,15 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="alternating runs of each --jobs setting")
     parser.add_argument("--size-repeats", type=int, default=1, help="runs per generated size (median)")
     parser.add_argument("--jobs-model", action="store_true", help="also compare --jobs with the model")
+    parser.add_argument("--only-jobs", action="store_true", help="skip the generated files")
     args = parser.parse_args()
     print("uptime before:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
     print(f"cores: {os.cpu_count()}, python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        scaling(folder, [parse_size(s) for s in args.sizes.split(",")], False, args.size_repeats)
-        if args.model_sizes:
+        if not args.only_jobs:
+            scaling(folder, [parse_size(s) for s in args.sizes.split(",")], False, args.size_repeats)
+        if args.model_sizes and not args.only_jobs:
             scaling(folder, [parse_size(s) for s in args.model_sizes.split(",")], True, 1)
         jobs(folder, args.files, args.repeats, False)
         if args.jobs_model:
