@@ -144,9 +144,16 @@ def test_loop_context_of_thousands_of_loops_in_one_block_is_linear():
         out = [loop_context(file_scan.parsed, loop) for loop in file_scan.loops]
         return time.perf_counter() - start, out
 
+    best = {1200: float("inf"), 2400: float("inf")}
     gc.collect()
-    small, large = min(contexts(600)[0] for _ in range(3)), min(contexts(1200)[0] for _ in range(3))
-    assert large < 3 * small + 0.01, (small, large)
+    gc.disable()
+    try:
+        for _ in range(3):  # alternately, so a burst of load on a shared machine does not land on one size only
+            for n in best:
+                best[n] = min(best[n], contexts(n)[0])
+    finally:
+        gc.enable()
+    assert best[2400] < 3 * best[1200] + 0.01, best
     out = contexts(3)[1]
     assert out[0] == "void f(float *a, float *b, int n, int m)"  # the outer loop: no local of its own used
     assert out[3] == "void f(float *a, float *b, int n, int m)\nfloat t2 = b[i];"  # the nearest t2, not t0/t1

@@ -28,10 +28,9 @@ def _query(language: tree_sitter.Language, pattern: str) -> tree_sitter.Query:
     return tree_sitter.Query(language, pattern)
 
 
-def _captures(parsed: ParsedSource, pattern: str, start: int, end: int) -> list[tree_sitter.Node]:
-    cursor = tree_sitter.QueryCursor(_query(parsed.tree.language, pattern))
-    cursor.set_byte_range(start, end)
-    found = cursor.captures(parsed.root)
+def _captures(parsed: ParsedSource, pattern: str, node: tree_sitter.Node) -> list[tree_sitter.Node]:
+    """Captures inside ``node``, run on the node itself (a byte range on the root walks the tree before it)."""
+    found = tree_sitter.QueryCursor(_query(parsed.tree.language, pattern)).captures(node)
     return sorted((n for nodes in found.values() for n in nodes), key=lambda n: n.start_byte)
 
 
@@ -41,7 +40,7 @@ def _one_line(parsed: ParsedSource, node: tree_sitter.Node) -> str:
 
 def used_names(parsed: ParsedSource, node: tree_sitter.Node) -> set[str]:
     """Every identifier that occurs in ``node``."""
-    names = _captures(parsed, "(identifier) @id", node.start_byte, node.end_byte)
+    names = _captures(parsed, "(identifier) @id", node)
     return {parsed.text_of(n) for n in names if node.start_byte <= n.start_byte < node.end_byte}
 
 
