@@ -47,3 +47,31 @@ def test_max_file_size_from_the_option_or_the_config(tmp_path: Path, where: str)
 
 def test_sizes_take_binary_suffixes():
     assert [parse_size(s) for s in ("5000", "500K", "5M", "1GiB", "2.5k")] == [5000, 512_000, 5 << 20, 1 << 30, 2560]
+
+
+def test_when_the_budget_runs_out_before_the_model_the_analysis_still_decides(tmp_path: Path):
+    """A budget spent after the analysis of the three loops (three checks) and before the model's first batch:
+    the loops are decided without the model, with one note, not skipped."""
+    from dataclasses import replace
+
+    from ompgpt.limits import Budget
+    from ompgpt.report.annotate import AnnotateOptions
+    from ompgpt.report.config import Config
+    from ompgpt.report.engine import decide_file
+    from ompgpt.source import SourceFile, scan
+
+    class AfterThreeChecks(Budget):
+        checks = 0
+
+        def spent(self) -> bool:
+            self.checks += 1
+            return self.checks > 3
+
+    file_scan = scan(SourceFile.from_text(LOOPS, "c", "a.c"))
+    options = AnnotateOptions(config=replace(Config(), model=True))
+    results, warnings = decide_file(file_scan, options, AfterThreeChecks(60.0))
+    assert [r.action for r in results] == ["insert"] * 3
+    assert warnings == [
+        "a.c:2:3: note: this and 2 later loop(s) decided without the model: over the 60 s budget for this file "
+        "(--max-file-seconds)"
+    ]

@@ -62,9 +62,11 @@ def _budget_notes(file_scan, analyses, candidates, asked: list[int], budget: Bud
         return []
     notes = []
     cut = [i for i, a in enumerate(analyses) if budget.reason in a.reasons]
-    unasked = [i for i in asked if i not in candidates and budget.reason not in analyses[i].reasons]
+    unasked = []  # without a spent budget, no candidates means no model (no weights shipped), not a cut
+    if budget.spent():
+        unasked = [i for i in asked if i not in candidates and budget.reason not in analyses[i].reasons]
     for found, what in ((cut, "loop(s) skipped"), (unasked, "loop(s) decided without the model")):
-        if found and (budget.spent() or what.endswith("skipped")):
+        if found:
             loop = file_scan.loops[found[0]]
             notes.append(
                 f"{loop.file}:{loop.line}:{loop.column}: note: this and {len(found) - 1} later {what}: "
