@@ -153,7 +153,7 @@ def test_loop_context_of_thousands_of_loops_in_one_block_is_linear():
                 best[n] = min(best[n], contexts(n)[0])
     finally:
         gc.enable()
-    assert best[2400] < 3 * best[1200] + 0.01, best
+    assert best[2400] < 3 * best[1200] + 0.05, best
     out = contexts(3)[1]
     assert out[0] == "void f(float *a, float *b, int n, int m)"  # the outer loop: no local of its own used
     assert out[3] == "void f(float *a, float *b, int n, int m)\nfloat t2 = b[i];"  # the nearest t2, not t0/t1

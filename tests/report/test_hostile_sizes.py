@@ -36,7 +36,7 @@ def assert_linear(make: Callable[[int], Callable[[], object]], n: int, repeat: i
                 best[k] = min(best[k], time.perf_counter() - start)
     finally:
         gc.enable()
-    assert best[1] < 3 * best[0] + 0.01, f"{n}: {best[0]:.3f} s, {2 * n}: {best[1]:.3f} s"
+    assert best[1] < 3 * best[0] + 0.05, f"{n}: {best[0]:.3f} s, {2 * n}: {best[1]:.3f} s"  # 50 ms: scheduling noise
 
 
 def test_inserting_a_pragma_above_every_loop_is_linear_in_the_file():
