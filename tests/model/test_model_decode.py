@@ -265,3 +265,40 @@ def test_clause_offers_choose_as_scoring_every_hint_would(random_model_dir):
                 longer_scored += any(len(decoder.tok.encode(" " + c)) > 1 and c == offered[want_choice]
                                      for c in offered)  # fmt: skip
     assert longer_scored > 0  # the path that scores a longer hint was exercised
+
+
+def test_a_megabyte_loop_gets_the_same_prompt_as_tokenizing_it_whole(random_model_dir):
+    """The text of a long loop is cut to its two ends before tokenizing (it was tokenized whole for every decoding
+    step: a 1 MB one-line loop took minutes); the prompt's tokens are the same as cutting the whole encoding."""
+    from ompgpt.data.format import loop_prompt
+    from ompgpt.data.normalize import normalize_loop_code
+
+    decoder = PragmaDecoder.load(random_model_dir)
+    code = "for (int i = 0; i < n; i++) { " + " ".join(f"a[i] += b[i] * {k};" for k in range(20_000)) + " }"
+    prompt = decoder.prompt(LoopInput(code))
+    window = decoder.model.cfg.block_size - decoder.max_new_tokens
+    whole = decoder.tok.encode(loop_prompt(normalize_loop_code(code)))
+    head = window // 2
+    assert prompt.ids == whole[:head] + whole[len(whole) - (window - head) :]
+    assert any("truncated from the middle" in w for w in prompt.warnings)
+
+
+def test_a_huge_identifier_is_not_offered_and_costs_linear_memory():
+    """Before: every prefix of every identifier was stored (a 100,000-character identifier: 4.9 GB)."""
+    import tracemalloc
+
+    from ompgpt.model.grammar import MAX_IDENTIFIER_CHARS, PragmaGrammar, loop_identifiers
+
+    long_name = "v" * 20_000
+    code = f"for (int i = 0; i < n; i++) {{ {long_name} += a[i]; s += a[i]; }}"
+    tracemalloc.start()
+    grammar = PragmaGrammar(loop_identifiers(code))
+    assert grammar.is_complete("omp parallel for reduction(+:s)")
+    assert not grammar.is_valid_prefix(f"omp parallel for private({'v' * (MAX_IDENTIFIER_CHARS + 1)}")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 5_000_000, peak
+    many = PragmaGrammar(frozenset(f"x{k}_{'y' * 100}" for k in range(2000)))  # prefixes without a set of them
+    assert many.is_valid_prefix("omp parallel for private(x17_yy") and not many.is_valid_prefix(
+        "omp parallel for private(x17z"
+    )

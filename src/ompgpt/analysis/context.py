@@ -325,7 +325,7 @@ class FileContext:
         self.project = project
         self._function_macros: frozenset[str] | None = None
         self.language = parsed.tree.language
-        self._functions: dict[int, FunctionInfo] = {}
+        self._functions: dict[int, FunctionInfo | Exception] = {}
         self._summaries: dict[tuple[str, int], FunctionSummary | None] = {}
         self._definitions: dict[str, tree_sitter.Node] | None = None
         self._type_names: frozenset[str] | None = None
@@ -452,8 +452,18 @@ class FileContext:
         owner = up if up is not None else self.parsed.root
         info = self._functions.get(owner.start_byte)
         if info is None:
-            info = self._functions[owner.start_byte] = FunctionInfo(self, owner)
+            info = self._functions[owner.start_byte] = self._build_function(owner)
+        if isinstance(info, Exception):
+            raise ValueError(str(info))
         return info
+
+    def _build_function(self, owner: tree_sitter.Node) -> FunctionInfo | Exception:
+        """A function's IR, or the error that stopped it: remembered, so code nested deeper than Python's
+        recursion limit is not rebuilt (and failed again) for every loop in the function."""
+        try:
+            return FunctionInfo(self, owner)
+        except RecursionError:
+            return RecursionError("code nested too deeply to analyse")
 
     def function_nodes(self) -> list[tree_sitter.Node]:
         return _captures(self.parsed.root, "(function_definition) @n", self.language)

@@ -18,6 +18,7 @@ from ompgpt.analysis.context import FileContext, FunctionInfo
 from ompgpt.analysis.flow import Resolved, Walker, canonical_iv, written_keys
 from ompgpt.analysis.ir import READ, WRITE, LoopS
 from ompgpt.analysis.project import ProjectIndex
+from ompgpt.limits import Budget
 from ompgpt.source.loops import FileScan, Loop, nest_shape, scan
 from ompgpt.source.parse import ParsedSource
 from ompgpt.source.pragma import PragmaError, parse_pragma
@@ -40,6 +41,8 @@ class AnalysisOptions:
     min_work: int = 200
     #: the other files of the project: calls to functions defined there are summarised (None: this file alone)
     project: ProjectIndex | None = None
+    #: a time budget (``ompgpt.limits.Budget``): once spent, the remaining loops are ``unknown`` with its reason
+    budget: Budget | None = None
 
 
 @dataclass
@@ -147,7 +150,7 @@ def analyze_file(
     options = options or AnalysisOptions()
     file_scan = _as_scan(source)
     ctx = ctx or FileContext(file_scan.parsed, options.project)
-    results = [_analyze(ctx, file_scan, i, options) for i in range(len(file_scan.loops))]
+    results = [_analyze_in_budget(ctx, file_scan, i, options) for i in range(len(file_scan.loops))]
     by_start = {loop.node.start_byte: res for loop, res in zip(file_scan.loops, results, strict=True)}
     for i, (loop, res) in enumerate(zip(file_scan.loops, results, strict=True)):
         chosen_above = _chosen_ancestor(file_scan, results, i)
@@ -253,6 +256,14 @@ def _fresh_result(loop: Loop) -> LoopAnalysis:
 def _nest_depth(loop: Loop) -> int | None:
     shape = nest_shape(loop.node)
     return shape.perfect if shape.certain else None
+
+
+def _analyze_in_budget(ctx: FileContext, file_scan: FileScan, index: int, options: AnalysisOptions) -> LoopAnalysis:
+    if options.budget is not None and options.budget.spent():
+        res = _fresh_result(file_scan.loops[index])
+        res.reasons.append(options.budget.reason)
+        return res
+    return _analyze(ctx, file_scan, index, options)
 
 
 def _analyze(ctx: FileContext, file_scan: FileScan, index: int, options: AnalysisOptions) -> LoopAnalysis:

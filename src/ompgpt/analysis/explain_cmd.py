@@ -17,6 +17,7 @@ import sys
 
 def configure(parser: argparse.ArgumentParser) -> None:
     from ompgpt.analysis.project import add_project_option
+    from ompgpt.limits import add_limit_options
 
     parser.add_argument("target", metavar="FILE[:LINE]", help="C/C++ file, optionally with the line of one loop")
     parser.add_argument("--json", action="store_true", help="one JSON object per loop (a JSON list)")
@@ -25,6 +26,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--lang", choices=["c", "cpp"], help="override language detection")
     add_project_option(parser)
+    add_limit_options(parser, seconds=False)
 
 
 def _split_target(target: str) -> tuple[str, int | None]:
@@ -44,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
 
     path, line = _split_target(args.target)
     try:
-        source = read_source(path, lang=args.lang)
+        source = read_source(path, lang=args.lang, **({"max_bytes": args.max_file_size} if args.max_file_size else {}))
     except SourceError as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -44,8 +44,8 @@ class Definition:
 
 
 class ProjectIndex:
-    """The free functions defined in a set of files, indexed on first use. Picklable (for ``--jobs``): only the
-    paths travel; each process builds its own index."""
+    """The free functions defined in a set of files, indexed on first use. Picklable: only the paths travel, and a
+    process that receives it builds its own index (``--jobs`` forks workers after :meth:`build` where it can)."""
 
     def __init__(self, paths: Iterable[str | Path], lang: str | None = None):
         self.paths = tuple(dict.fromkeys(Path(p).resolve() for p in paths))
@@ -70,6 +70,10 @@ class ProjectIndex:
 
     def __len__(self) -> int:
         return len(self.paths)
+
+    def build(self) -> None:
+        """Index every file now (before forking workers that then share the index)."""
+        self.definitions("")
 
     def definitions(self, name: str) -> list[Definition]:
         if self._definitions is None:

@@ -9,6 +9,7 @@ of the model's 512-token block. Inference must build its prompt with the same fu
 
 from __future__ import annotations
 
+import bisect
 from functools import cache
 
 import tree_sitter
@@ -27,10 +28,9 @@ def _query(language: tree_sitter.Language, pattern: str) -> tree_sitter.Query:
     return tree_sitter.Query(language, pattern)
 
 
-def _captures(parsed: ParsedSource, pattern: str, start: int, end: int) -> list[tree_sitter.Node]:
-    cursor = tree_sitter.QueryCursor(_query(parsed.tree.language, pattern))
-    cursor.set_byte_range(start, end)
-    found = cursor.captures(parsed.root)
+def _captures(parsed: ParsedSource, pattern: str, node: tree_sitter.Node) -> list[tree_sitter.Node]:
+    """Captures inside ``node``, run on the node itself (a byte range on the root walks the tree before it)."""
+    found = tree_sitter.QueryCursor(_query(parsed.tree.language, pattern)).captures(node)
     return sorted((n for nodes in found.values() for n in nodes), key=lambda n: n.start_byte)
 
 
@@ -40,7 +40,7 @@ def _one_line(parsed: ParsedSource, node: tree_sitter.Node) -> str:
 
 def used_names(parsed: ParsedSource, node: tree_sitter.Node) -> set[str]:
     """Every identifier that occurs in ``node``."""
-    names = _captures(parsed, "(identifier) @id", node.start_byte, node.end_byte)
+    names = _captures(parsed, "(identifier) @id", node)
     return {parsed.text_of(n) for n in names if node.start_byte <= n.start_byte < node.end_byte}
 
 
@@ -69,24 +69,53 @@ def _signature(parsed: ParsedSource, func: tree_sitter.Node) -> str | None:
     return text if text and len(text) <= MAX_DECL_CHARS else None
 
 
-def _in_scope(decl: tree_sitter.Node, loop: tree_sitter.Node) -> bool:
-    """The declaration ends before the loop and its block (or enclosing for header) contains the loop."""
-    scope = decl.parent
-    return decl.end_byte <= loop.start_byte and scope is not None and scope.end_byte >= loop.end_byte
-
-
 def _declarations(parsed: ParsedSource, func: tree_sitter.Node, loop: tree_sitter.Node, used: set[str]) -> list[str]:
-    """Declarations of used names in scope at the loop, nearest first, each name taken once (shadowing)."""
-    decls = _captures(parsed, "(declaration) @d", func.start_byte, loop.start_byte)
+    """Declarations of used names in scope at the loop, nearest first, each name taken once (shadowing). A
+    declaration is in scope when its parent encloses the loop and it ends before the loop: so each enclosing node
+    up to the function is looked up, by name, for the nearest declaration before the loop. (Rescanning every
+    declaration of the function for every loop was quadratic: 1,000 loops in one block took 26 s.)"""
     wanted, picked = set(used), []
-    for decl in reversed(decls):
-        if not _in_scope(decl, loop):
-            continue
-        names = [n for n in declared_names(parsed, decl) if n in wanted]
-        if names:
-            wanted.difference_update(names)
-            picked.append(_one_line(parsed, decl))
+    inner = loop
+    while wanted and inner is not None and inner.id != func.id:
+        outer = inner.parent
+        if outer is None:
+            break
+        found: dict[int, tree_sitter.Node] = {}
+        index = _names_declared_in(parsed, outer)
+        for name in wanted & index.keys():
+            starts, nodes = index[name]
+            at = bisect.bisect_left(starts, inner.start_byte)
+            if at:
+                found[starts[at - 1]] = nodes[at - 1]
+        for start in sorted(found, reverse=True):
+            names = [n for n in declared_names(parsed, found[start]) if n in wanted]
+            if names:
+                wanted.difference_update(names)
+                picked.append(_one_line(parsed, found[start]))
+        inner = outer
     return picked
+
+
+_index_cache: tuple[ParsedSource | None, dict[int, dict]] = (None, {})
+
+
+def _names_declared_in(parsed: ParsedSource, parent: tree_sitter.Node) -> dict[str, tuple[list[int], list]]:
+    """name -> (start bytes, declaration nodes), in source order, of the declarations among ``parent``'s children;
+    built once per node of the file being read (the cache holds one file)."""
+    global _index_cache
+    if _index_cache[0] is not parsed:
+        _index_cache = (parsed, {})
+    cache = _index_cache[1]
+    if parent.id not in cache:
+        index: dict[str, tuple[list[int], list]] = {}
+        for child in parent.named_children:
+            if child.type == "declaration":
+                for name in declared_names(parsed, child):
+                    starts, nodes = index.setdefault(name, ([], []))
+                    starts.append(child.start_byte)
+                    nodes.append(child)
+        cache[parent.id] = index
+    return cache[parent.id]
 
 
 def loop_context(parsed: ParsedSource, loop: Loop, max_lines: int = MAX_LINES, max_chars: int = MAX_CHARS) -> str:

@@ -21,6 +21,9 @@ from ompgpt.model.numpy_gpt import KVCache, NumpyGPT, log_softmax
 from ompgpt.model.tokenizer import OmpTokenizer
 
 DEFAULT_MAX_NEW_TOKENS = 48
+#: characters kept per prompt token at each end of a long loop before tokenizing: more than any token is long (73), so
+#: both ends still hold the tokens the middle cut keeps
+MAX_CHARS_PER_TOKEN = 128
 
 
 @dataclass
@@ -45,6 +48,15 @@ class Prompt:
     ids: list[int]
     grammar: PragmaGrammar
     warnings: list[str] = field(default_factory=list)
+
+
+def _head_and_tail(code: str, keep: int) -> tuple[str, bool]:
+    """The first and last ``keep`` characters of a loop longer than twice that (and whether it was cut). A prompt
+    keeps only the head and tail tokens of a long loop anyway; cutting the text first means a 1 MB loop is not
+    tokenized whole for every decoding step (27 times per loop in chain-of-OMP)."""
+    if len(code) <= 2 * keep:
+        return code, False
+    return code[:keep] + code[-keep:], True
 
 
 def normalize(cands: list[Candidate]) -> list[Candidate]:
@@ -94,7 +106,7 @@ class PragmaDecoder:
         window = self.model.cfg.block_size - self.max_new_tokens
         limit = min(window, self.prompt_tokens) if self.prompt_tokens else window
         warnings: list[str] = []
-        code = normalize_loop_code(loop.code)
+        code, shortened = _head_and_tail(normalize_loop_code(loop.code), MAX_CHARS_PER_TOKEN * limit)
         ids = self.tok.encode(loop_prompt(code, loop.context))
         if len(ids) > limit and loop.context.strip():
             if len(ids) > window:
@@ -102,7 +114,8 @@ class PragmaDecoder:
             ids = self.tok.encode(loop_prompt(code))
         if len(ids) > limit:
             if len(ids) > window:
-                warnings.append(f"loop truncated from the middle: {len(ids)} tokens > {window}")
+                more = "+" if shortened else ""
+                warnings.append(f"loop truncated from the middle: {len(ids)}{more} tokens > {window}")
             head = limit // 2
             ids = ids[:head] + ids[len(ids) - (limit - head) :]
         return Prompt(ids, PragmaGrammar(loop_identifiers(loop.code, loop.context)), warnings)

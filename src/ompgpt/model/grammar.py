@@ -10,6 +10,7 @@ for s`` can still become ``simd`` or ``schedule``); a string is a valid prefix w
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -121,9 +122,34 @@ _HEAD_PREFIXES = _prefixes(HEADS)
 _OP_PREFIXES = _prefixes(REDUCTION_OPS)
 
 
+#: longer identifiers are not offered as clause variables (README "Limits"; C guarantees 63 significant characters)
+MAX_IDENTIFIER_CHARS = 128
+
+
 def loop_identifiers(*texts: str) -> frozenset[str]:
-    """Identifiers a clause may name: every non-keyword identifier in the loop and its context."""
-    return frozenset(w for text in texts for w in _IDENT.findall(text) if w not in _C_KEYWORDS)
+    """Identifiers a clause may name: every non-keyword identifier of at most :data:`MAX_IDENTIFIER_CHARS`
+    characters in the loop and its context."""
+    return frozenset(
+        w for text in texts for w in _IDENT.findall(text) if len(w) <= MAX_IDENTIFIER_CHARS and w not in _C_KEYWORDS
+    )
+
+
+def long_identifier(text: str) -> str | None:
+    """The first identifier of ``text`` over :data:`MAX_IDENTIFIER_CHARS` characters (for a note), or None."""
+    return next((w for w in _IDENT.findall(text) if len(w) > MAX_IDENTIFIER_CHARS), None)
+
+
+class _Prefixes:
+    """Membership of every prefix of a set of words, in memory linear in the words: a prefix is a word's when the
+    first word not sorting before it starts with it. (A set of all prefixes took quadratic memory: 4.9 GB for
+    one 100,000-character identifier.)"""
+
+    def __init__(self, words: Iterable[str]):
+        self.words = sorted(words)
+
+    def __contains__(self, prefix: str) -> bool:
+        at = bisect.bisect_left(self.words, prefix)
+        return at < len(self.words) and self.words[at].startswith(prefix)
 
 
 # A state is a tuple: (kind, directive, used_clauses, *fields). ``after`` is the accepting state between clauses.
@@ -135,10 +161,10 @@ class PragmaGrammar:
     """Valid pragma texts for one loop; ``identifiers=None`` allows any C identifier."""
 
     identifiers: frozenset[str] | None = None
-    _id_prefixes: frozenset[str] = field(init=False, repr=False)
+    _id_prefixes: _Prefixes = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._id_prefixes = _prefixes(self.identifiers) if self.identifiers is not None else frozenset()
+        self._id_prefixes = _Prefixes(self.identifiers or ())
 
     def start(self) -> frozenset[State]:
         return frozenset({("head", "", frozenset(), "")})

@@ -17,6 +17,7 @@ import argparse
 
 def configure(parser: argparse.ArgumentParser) -> None:
     from ompgpt.analysis.project import add_project_option
+    from ompgpt.limits import add_limit_options
     from ompgpt.report.atomic import add_backup_option
 
     parser.add_argument("paths", nargs="+", metavar="PATH", help="C/C++ files or directories")
@@ -36,6 +37,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=["c", "cpp"], help="force the language (default: from extension/content)")
     add_project_option(parser)
     add_backup_option(parser)
+    add_limit_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:

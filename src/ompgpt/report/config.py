@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from ompgpt.advisor import DEFAULT_MIN_TRIP_COUNT
+from ompgpt.limits import DEFAULT_FILE_SECONDS
+from ompgpt.source.text import MAX_FILE_BYTES
 
 
 class ConfigError(Exception):
@@ -31,6 +33,8 @@ class Config:
     model: bool = True  # ask the model for candidates (analysis-only when False or when no weights are shipped)
     assume_no_alias: bool = False
     min_trip_count: int = DEFAULT_MIN_TRIP_COUNT
+    max_file_size: int = MAX_FILE_BYTES  # bytes; larger files are not read (README "Limits")
+    max_file_seconds: float = DEFAULT_FILE_SECONDS  # per-file time budget of annotate
     rtol: float = 1e-6
     atol: float = 1e-9
     source: str | None = None  # the file the values came from

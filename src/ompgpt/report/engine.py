@@ -11,6 +11,7 @@ import os
 from functools import cache
 from pathlib import Path
 
+from ompgpt.limits import Budget
 from ompgpt.model import WEIGHTS_DIR
 from ompgpt.report.results import LoopResult
 
@@ -28,8 +29,9 @@ def load_decoder(model_dir: str = str(MODEL_DIR)):
     return PragmaDecoder.load(model_dir)
 
 
-def model_candidates(file_scan, indices: list[int]) -> dict[int, list[tuple[str, float]]]:
-    """Chain-of-OMP candidates ``(pragma without 'omp ', probability)`` for the given loops, batched."""
+def model_candidates(file_scan, indices: list[int], budget=None) -> dict[int, list[tuple[str, float]]]:
+    """Chain-of-OMP candidates ``(pragma without 'omp ', probability)`` for the given loops, batched; loops of
+    batches not started when ``budget`` is spent get none."""
     decoder = load_decoder()
     if decoder is None or not indices:
         return {}
@@ -39,16 +41,54 @@ def model_candidates(file_scan, indices: list[int]) -> dict[int, list[tuple[str,
     from ompgpt.model.decode import LoopInput
 
     loops = file_scan.loops
-    inputs = [
-        LoopInput(code=normalize_loop_code(loops[i].text), context=loop_context(file_scan.parsed, loops[i]))
-        for i in indices
-    ]
     out: dict[int, list[tuple[str, float]]] = {}
-    for start in range(0, len(inputs), 16):
-        batch = chain_of_omp(decoder, inputs[start : start + 16])
+    for start in range(0, len(indices), 16):
+        if budget is not None and budget.spent():
+            break
+        inputs = [
+            LoopInput(code=normalize_loop_code(loops[i].text), context=loop_context(file_scan.parsed, loops[i]))
+            for i in indices[start : start + 16]
+        ]
+        batch = chain_of_omp(decoder, inputs)
         for i, cands in zip(indices[start : start + 16], batch, strict=True):
             out[i] = [(c.pragma.removeprefix("omp "), c.probability) for c in cands]
     return out
+
+
+def _budget_notes(file_scan, analyses, candidates, asked: list[int], budget: Budget | None) -> list[str]:
+    """One note at the first loop the analysis skipped, and one at the first the model was not asked about,
+    when the file's time budget ran out."""
+    if budget is None:
+        return []
+    notes = []
+    cut = [i for i, a in enumerate(analyses) if budget.reason in a.reasons]
+    unasked = []  # without a spent budget, no candidates means no model (no weights shipped), not a cut
+    if budget.spent():
+        unasked = [i for i in asked if i not in candidates and budget.reason not in analyses[i].reasons]
+    for found, what in ((cut, "loop(s) skipped"), (unasked, "loop(s) decided without the model")):
+        if found:
+            loop = file_scan.loops[found[0]]
+            notes.append(
+                f"{loop.file}:{loop.line}:{loop.column}: note: this and {len(found) - 1} later {what}: "
+                f"over the {budget.seconds:g} s budget for this file (--max-file-seconds)"
+            )
+    return notes
+
+
+def _long_identifier_notes(file_scan, asked) -> list[str]:
+    """A note for each loop the model was asked about whose identifiers include one too long to offer."""
+    from ompgpt.model.grammar import MAX_IDENTIFIER_CHARS, long_identifier
+
+    notes = []
+    for i in asked:
+        loop = file_scan.loops[i]
+        name = long_identifier(loop.text)
+        if name is not None:
+            notes.append(
+                f"{loop.file}:{loop.line}:{loop.column}: note: identifier {name[:20]}... ({len(name)} characters) "
+                f"is not offered as a clause variable: over {MAX_IDENTIFIER_CHARS}"
+            )
+    return notes
 
 
 def _skip_reason(file_scan, i: int, taken: set[int], noncode=None) -> str | None:
@@ -68,8 +108,10 @@ def _skip_reason(file_scan, i: int, taken: set[int], noncode=None) -> str | None
     return None
 
 
-def decide_file(file_scan, options) -> tuple[list[LoopResult], list[str]]:
-    """One :class:`LoopResult` per loop, plus warnings about code that could not be parsed."""
+def decide_file(file_scan, options, budget: Budget | None = None) -> tuple[list[LoopResult], list[str]]:
+    """One :class:`LoopResult` per loop, plus warnings about code that could not be parsed. Loops not analysed
+    when ``budget`` runs out are skipped; those the model was not asked about are decided by the analysis alone;
+    one note says where this began."""
     from ompgpt.advisor import advise
     from ompgpt.analysis import AnalysisOptions, analyze_file
     from ompgpt.source.lexical import NonCode
@@ -80,8 +122,18 @@ def decide_file(file_scan, options) -> tuple[list[LoopResult], list[str]]:
         f"{path}:{line}:{col}: warning: could not parse this code; loops here are left alone"
         for line, col in file_scan.parsed.error_locations(limit=5)
     ]
+    if file_scan.too_deep is not None:
+        from ompgpt.source.loops import MAX_LOOP_DEPTH
+
+        (line, col), count = file_scan.too_deep
+        warnings.append(
+            f"{path}:{line}:{col}: note: {count} loop(s) nested more than {MAX_LOOP_DEPTH} loops deep skipped"
+        )
     analyses = analyze_file(
-        file_scan, AnalysisOptions(assume_no_alias=config.assume_no_alias, project=getattr(options, "project", None))
+        file_scan,
+        AnalysisOptions(
+            assume_no_alias=config.assume_no_alias, project=getattr(options, "project", None), budget=budget
+        ),
     )
     loops = file_scan.loops
     eligible = [
@@ -89,7 +141,10 @@ def decide_file(file_scan, options) -> tuple[list[LoopResult], list[str]]:
         for i, lp in enumerate(loops)
         if lp.pragma_site is None and not lp.omp_attribute and not lp.in_parallel_region and not lp.in_omp_loop
     ]
-    candidates = model_candidates(file_scan, eligible) if config.model else {}
+    candidates = model_candidates(file_scan, eligible, budget) if config.model else {}
+    warnings.extend(_budget_notes(file_scan, analyses, candidates, eligible if config.model else [], budget))
+    if candidates:
+        warnings.extend(_long_identifier_notes(file_scan, candidates))
     taken: set[int] = {
         i for i, lp in enumerate(loops) if (lp.pragma is not None and lp.pragma.is_loop_directive) or lp.omp_attribute
     }
@@ -105,7 +160,8 @@ def decide_file(file_scan, options) -> tuple[list[LoopResult], list[str]]:
             reasons = ["already has an OpenMP attribute"]
             results.append(LoopResult(action="keep", existing=loop.omp_attribute, reasons=reasons, **base))
             continue
-        skip = _skip_reason(file_scan, i, taken, noncode)
+        skip = budget.reason if budget is not None and budget.reason in analysis.reasons else None
+        skip = skip or _skip_reason(file_scan, i, taken, noncode)
         if skip:
             results.append(LoopResult(action="skip", reasons=[skip], **base))
             continue

@@ -19,6 +19,7 @@ from pathlib import Path
 
 def configure(parser: argparse.ArgumentParser) -> None:
     from ompgpt.analysis.project import add_project_option
+    from ompgpt.limits import add_limit_options
     from ompgpt.report.atomic import add_backup_option
 
     parser.add_argument("paths", nargs="+", metavar="PATH", help="C/C++ files or directories")
@@ -30,6 +31,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--select", help="comma-separated codes to report (default: all)")
     add_project_option(parser)
     add_backup_option(parser)
+    add_limit_options(parser, seconds=False)
 
 
 def _fixed_text(file_scan, findings) -> str:
@@ -69,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     project = index_paths([*args.paths, *args.project])
     for path in collect_files(args.paths, config):
         try:
-            source = read_source(path)
+            source = read_source(path, max_bytes=args.max_file_size or config.max_file_size)
         except SourceError as exc:
             print(exc, file=sys.stderr)
             errors += 1

@@ -10,6 +10,7 @@ import os
 import sys
 
 from ompgpt.report.atomic import BACKUP_SUFFIX, InPlaceError, backup_suffix, write_with_backup
+from ompgpt.report.diff import unified_diff as linear_unified_diff
 from ompgpt.report.results import FileResult
 from ompgpt.report.sarif import Finding, to_sarif
 
@@ -27,7 +28,7 @@ def unified_diff(result: FileResult) -> bytes:
     before = result.encode(result.original).split(b"\n")
     after = result.encode(result.updated).split(b"\n")
     name = os.fsencode(result.path)
-    diff = difflib.diff_bytes(difflib.unified_diff, _keep_ends(before), _keep_ends(after), b"a/" + name, b"b/" + name)
+    diff = difflib.diff_bytes(linear_unified_diff, _keep_ends(before), _keep_ends(after), b"a/" + name, b"b/" + name)
     return b"".join(line if line.endswith(b"\n") else line + _NO_NEWLINE for line in diff)
 
 

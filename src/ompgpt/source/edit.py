@@ -41,65 +41,91 @@ def insert_pragma(text: str, line: int, pragma: str, column: int | None = None) 
     When the loop does not start its line (``column`` > first code column, as in ``if (c) for (...)``), the line
     is split there first so the pragma lands directly above the loop.
     """
-    newline = detect_newline(text)
     lines = split_lines(text, keepends=True)
     if not 1 <= line <= len(lines):
         raise ValueError(f"line {line} is outside the file (1..{len(lines)})")
-    target = lines[line - 1]
-    indent = target[: len(target) - len(target.lstrip(" \t"))]
-    at = line - 1
-    if column is not None and target[: column - 1].strip(_C_BLANKS):  # U+2028, \x1c ... are not blanks in C
-        before, after = target[: column - 1].rstrip(" \t"), target[column - 1 :]
-        lines[at : at + 1] = [before + newline, indent + after]
-        at += 1
-    lines.insert(at, f"{indent}{_pragma_line(pragma)}{newline}")
+    _insert(lines, detect_newline(text), line, pragma, column)
     return "".join(lines)
 
 
 def replace_pragma(text: str, site: PragmaSite, pragma: str) -> str:
     """Replace a ``#pragma`` line (with its continuations) by one line, keeping its indentation."""
     lines = split_lines(text, keepends=True)
-    first = lines[site.line - 1]
-    indent = first[: len(first) - len(first.lstrip(" \t"))]
-    last = lines[site.end_line - 1]
-    newline = last[len(last.rstrip("\r\n")) :] or detect_newline(text)
-    lines[site.line - 1 : site.end_line] = [f"{indent}{_pragma_line(pragma)}{newline}"]
+    _replace(lines, detect_newline(text), site, pragma)
     return "".join(lines)
 
 
 def remove_pragma(text: str, site: PragmaSite) -> str:
     """Remove one pragma: its whole lines, or the ``_Pragma(...)`` text when it shares a line with code."""
     lines = split_lines(text, keepends=True)
-    if site.inline:
-        i = site.line - 1
-        col = site.column - 1
-        raw = site.text
-        lines[i] = lines[i][:col] + lines[i][col + len(raw) :].lstrip(" \t")
-        return "".join(lines)
-    del lines[site.line - 1 : site.end_line]
+    _remove(lines, site)
     return "".join(lines)
+
+
+# The edits below change the list of lines in place without changing its length: an element may become several
+# lines (a pragma put before it) or empty (a removed pragma), so the original line numbers of every other edit stay
+# valid and a whole file of edits costs one split and one join (splitting once per edit was quadratic).
+def _insert(lines: list[str], newline: str, line: int, pragma: str, column: int | None) -> None:
+    target = lines[line - 1]
+    indent = target[: len(target) - len(target.lstrip(" \t"))]
+    pragma_line = f"{indent}{_pragma_line(pragma)}{newline}"
+    if column is not None and target[: column - 1].strip(_C_BLANKS):  # U+2028, \x1c ... are not blanks in C
+        before, after = target[: column - 1].rstrip(" \t"), target[column - 1 :]
+        lines[line - 1] = before + newline + pragma_line + indent + after
+    else:
+        lines[line - 1] = pragma_line + target
+
+
+def _replace(lines: list[str], newline: str, site: PragmaSite, pragma: str) -> None:
+    first = lines[site.line - 1]
+    indent = first[: len(first) - len(first.lstrip(" \t"))]
+    last = lines[site.end_line - 1]
+    ending = last[len(last.rstrip("\r\n")) :] or newline
+    lines[site.line - 1 : site.end_line] = [f"{indent}{_pragma_line(pragma)}{ending}"] + [""] * (
+        site.end_line - site.line
+    )
+
+
+def _remove(lines: list[str], site: PragmaSite) -> None:
+    if site.inline:
+        i, col = site.line - 1, site.column - 1
+        lines[i] = lines[i][:col] + lines[i][col + len(site.text) :].lstrip(" \t")
+    else:
+        lines[site.line - 1 : site.end_line] = [""] * (site.end_line - site.line + 1)
+
+
+def _set(lines: list[str], newline: str, loop: Loop, pragma: str | None) -> None:
+    """:func:`set_loop_pragma` on a list of lines."""
+    site = loop.pragma_site
+    if site is not None:
+        if pragma is not None and not site.inline:
+            _replace(lines, newline, site, pragma)
+            return
+        _remove(lines, site)
+        if pragma is not None:
+            _insert(lines, newline, loop.line, pragma, site.column)
+        return
+    if pragma is not None:
+        _insert(lines, newline, loop.line, pragma, loop.column)
 
 
 def set_loop_pragma(text: str, loop: Loop, pragma: str | None) -> str:
     """Give ``loop`` exactly this pragma (``None`` removes it), replacing any pragma that governs it."""
-    site = loop.pragma_site
-    if site is not None:
-        if pragma is not None and not site.inline:
-            return replace_pragma(text, site, pragma)
-        text = remove_pragma(text, site)
-        if pragma is None:
-            return text
-        return insert_pragma(text, loop.line, pragma, site.column)
-    if pragma is None:
-        return text
-    return insert_pragma(text, loop.line, pragma, loop.column)
+    return set_loop_pragmas(text, [(loop, pragma)])
 
 
 def set_loop_pragmas(text: str, changes: list[tuple[Loop, str | None]]) -> str:
-    """Apply several :func:`set_loop_pragma` edits, last loop first, so the line numbers of the others stay valid."""
+    """Apply several :func:`set_loop_pragma` edits, last loop first (two loops on one line: the later column
+    first, so the earlier one's column still points into the unchanged part of the line)."""
+    if not changes:
+        return text
+    lines = split_lines(text, keepends=True)
+    newline = detect_newline(text)
     for loop, pragma in sorted(changes, key=lambda change: (change[0].line, change[0].column), reverse=True):
-        text = set_loop_pragma(text, loop, pragma)
-    return text
+        if not 1 <= loop.line <= len(lines):
+            raise ValueError(f"line {loop.line} is outside the file (1..{len(lines)})")
+        _set(lines, newline, loop, pragma)
+    return "".join(lines)
 
 
 def strip_omp_pragmas(source: SourceFile | str, lang: str = "c") -> tuple[str, list[RemovedPragma]]:

@@ -8,6 +8,7 @@ tree-sitter nested the preprocessor lines around the loop.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -19,6 +20,9 @@ from ompgpt.source.pragma import Pragma, PragmaError, parse_pragma
 from ompgpt.source.text import SourceFile
 
 LOOP_TYPES = frozenset({"for_statement", "for_range_loop"})
+#: loops nested deeper than this are left out of the scan (README "Limits"): 400 nested loops took 33 s, and every
+#: loop's text holds the loops inside it, so a deep nest costs time and memory quadratic in its depth
+MAX_LOOP_DEPTH = 64
 _PRAGMA_LINE = re.compile(rb"^[ \t]*#[ \t]*pragma[ \t]+omp\b(?:[^\n\\]|\\\r?\n|\\)*", re.MULTILINE)
 _UNDERSCORE_PRAGMA = re.compile(rb'_Pragma[ \t]*\([ \t]*"[ \t]*omp\b[^"]*"[ \t]*\)')
 _TRANSFORM_LINE = re.compile(
@@ -116,17 +120,39 @@ class FileScan:
     parsed: ParsedSource
     loops: list[Loop]
     pragmas: list[PragmaSite]
+    #: (line, column) of the first loop left out for being nested deeper than ``MAX_LOOP_DEPTH``, and how many were
+    too_deep: tuple[tuple[int, int], int] | None = None
 
 
-def scan(source: SourceFile | ParsedSource) -> FileScan:
-    """Parse (if needed), find loops and pragmas, and attach each pragma to the statement it governs."""
+def scan(source: SourceFile | ParsedSource, max_depth: int = MAX_LOOP_DEPTH) -> FileScan:
+    """Parse (if needed), find loops and pragmas, and attach each pragma to the statement it governs. Loops nested
+    deeper than ``max_depth`` are left out (``FileScan.too_deep`` says where)."""
     parsed = source if isinstance(source, ParsedSource) else parse(source)
-    nodes = _loop_nodes(parsed.tree)
+    nodes, too_deep = _within_depth(parsed, _loop_nodes(parsed.tree), max_depth)
     index_of = {node.start_byte: i for i, node in enumerate(nodes)}
-    loops = [_make_loop(parsed, node, index_of) for node in nodes]
+    loops: list[Loop] = []
+    for node in nodes:
+        loops.append(_make_loop(parsed, node, index_of, loops))
     sites = find_pragmas(parsed)
     _attach(loops, nodes, sites, index_of, parsed.data)
-    return FileScan(parsed, loops, sites)
+    return FileScan(parsed, loops, sites, too_deep)
+
+
+def _within_depth(parsed: ParsedSource, nodes: list[tree_sitter.Node], max_depth: int):
+    """The loop nodes at most ``max_depth`` loops deep, and where the first deeper one is with their count. Depth
+    comes from the enclosing loop's (nodes are in source order, so it was seen first): linear in the loops."""
+    depth_of: dict[int, int] = {}
+    kept, first, dropped = [], None, 0
+    for node in nodes:
+        enclosing = _enclosing_loop(node)
+        depth = 0 if enclosing is None else depth_of.get(enclosing.start_byte, max_depth) + 1
+        depth_of[node.start_byte] = depth
+        if depth <= max_depth:
+            kept.append(node)
+            continue
+        dropped += 1
+        first = first or parsed.line_col(node.start_point)
+    return kept, ((first, dropped) if dropped else None)
 
 
 def find_loops(source: SourceFile | ParsedSource) -> list[Loop]:
@@ -137,11 +163,12 @@ def find_loops(source: SourceFile | ParsedSource) -> list[Loop]:
 def find_pragmas(parsed: ParsedSource) -> list[PragmaSite]:
     """Every OpenMP pragma in the file that is not inside a comment or string, with its governed statement."""
     sites = []
+    newlines: list[int] = []  # offsets of b"\n", filled on the first pragma (counting per pragma was quadratic)
     for match, inline in _pragma_matches(parsed.data):
         start = match.start() + (len(match.group()) - len(match.group().lstrip())) if not inline else match.start()
         if _inside_non_code(parsed.root, start):
             continue
-        sites.append(_make_site(parsed, start, match.end(), inline))
+        sites.append(_make_site(parsed, start, match.end(), inline, newlines))
     return sites
 
 
@@ -166,13 +193,13 @@ def _inside_non_code(root: tree_sitter.Node, offset: int) -> bool:
     return False
 
 
-def _make_site(parsed: ParsedSource, start: int, end: int, inline: bool) -> PragmaSite:
+def _make_site(parsed: ParsedSource, start: int, end: int, inline: bool, newlines: list[int]) -> PragmaSite:
     raw = parsed.data[start:end].decode("utf-8", errors="replace").rstrip()
     text = raw
     if inline:
         text = re.sub(r'^_Pragma\s*\(\s*"|"\s*\)$', "", raw)
     pragma, error = parse_site_pragma(text)
-    line, col = _line_col_of_byte(parsed, start)
+    line, col = _line_col_of_byte(parsed, start, newlines)
     governed = _next_code_byte(parsed.data, end)
     site = PragmaSite(
         text=raw,
@@ -204,9 +231,12 @@ def parse_site_pragma(text: str) -> tuple[Pragma | None, str | None]:
             return None, str(exc)
 
 
-def _line_col_of_byte(parsed: ParsedSource, offset: int) -> tuple[int, int]:
-    row = parsed.data.count(b"\n", 0, offset)
-    line_start = parsed.data.rfind(b"\n", 0, offset) + 1
+def _line_col_of_byte(parsed: ParsedSource, offset: int, newlines: list[int]) -> tuple[int, int]:
+    if not newlines:
+        newlines.extend(m.start() for m in re.finditer(b"\n", parsed.data))
+        newlines.append(len(parsed.data))  # a sentinel, so the list is filled once even for a one-line file
+    row = bisect.bisect_left(newlines, offset)
+    line_start = newlines[row - 1] + 1 if row else 0
     return row + 1, len(parsed.data[line_start:offset].decode("utf-8", errors="replace")) + 1
 
 
@@ -295,12 +325,15 @@ def _field_text(parsed: ParsedSource, node: tree_sitter.Node, name: str) -> str 
     return " ".join(parsed.text_of(child).split()) if child is not None else None
 
 
-def _make_loop(parsed, node, index_of) -> Loop:
+def _make_loop(parsed, node, index_of, before: list[Loop]) -> Loop:
+    """A Loop for ``node``; ``before``: the loops made so far (its enclosing loop among them, whose depth and
+    function it shares: walking up to the function from every loop of a deep nest was quadratic)."""
     line, col = parsed.line_col(node.start_point)
     body = node.child_by_field_name("body")
     body = body if body is not None else node
     enclosing = _enclosing_loop(node)
     parent = index_of.get(enclosing.start_byte) if enclosing is not None else None
+    outer = before[parent] if parent is not None else None
     header = _header(parsed, node)
     return Loop(
         file=parsed.source.path,
@@ -308,8 +341,8 @@ def _make_loop(parsed, node, index_of) -> Loop:
         column=col,
         end_line=node.end_point[0] + 1,
         kind="range_for" if node.type == "for_range_loop" else "for",
-        function=function_name(parsed, node),
-        depth=_depth(node),
+        function=outer.function if outer is not None else function_name(parsed, node),
+        depth=outer.depth + 1 if outer is not None else 0,
         parent=parent,
         body_line=body.start_point[0] + 1,
         body_end_line=body.end_point[0] + 1,
@@ -454,13 +487,6 @@ def _enclosing_loop(node: tree_sitter.Node) -> tree_sitter.Node | None:
     return node
 
 
-def _depth(node: tree_sitter.Node) -> int:
-    depth, node = 0, _enclosing_loop(node)
-    while node is not None:
-        depth, node = depth + 1, _enclosing_loop(node)
-    return depth
-
-
 @dataclass(frozen=True)
 class NestShape:
     """How many loops sit below a loop, one per level: ``perfect`` counts those with nothing else in between
@@ -477,7 +503,7 @@ def nest_shape(node: tree_sitter.Node) -> NestShape:
     """The :class:`NestShape` below a loop node."""
     perfect, loops, still_perfect = 1, 1, True
     statements = _body_statements(node)
-    while statements is not None:
+    while statements is not None and loops <= MAX_LOOP_DEPTH:  # bounded: linear over a deep nest
         if any(s.type.startswith("preproc") or s.has_error or s.start_byte == s.end_byte for s in statements):
             return NestShape(perfect, loops, certain=False)  # an empty body: a directive tree-sitter cut it at
         inner = [s for s in statements if s.type in LOOP_TYPES]
@@ -561,12 +587,12 @@ def _attach(loops: list[Loop], nodes, sites: list[PragmaSite], index_of: dict[in
             regions.append((site.governed_start, site.governed_end, site.loop, site))
         elif (span := _chained_region(data, ordered, k)) is not None:
             regions.append((*span, None, site))
-    for i, node in enumerate(nodes):
-        enclosing = [r for r in regions if r[0] <= node.start_byte < r[1] and r[2] != i]
-        loops[i].in_parallel_region = bool(enclosing)
-        if enclosing:
-            start, end, _, site = max(enclosing, key=lambda r: r[0])
+    for i, region in _innermost_regions(nodes, regions):
+        loops[i].in_parallel_region = region is not None
+        if region is not None:
+            start, end, _, site = region
             loops[i].parallel_region, loops[i].region_site = (start, end), site
+    for i in range(len(nodes)):
         if loops[i].parent is not None:
             loops[loops[i].parent].children.append(i)
     for loop in loops:
@@ -576,3 +602,20 @@ def _attach(loops: list[Loop], nodes, sites: list[PragmaSite], index_of: dict[in
                 loop.in_omp_loop = True
                 break
             j = loops[j].parent
+
+
+def _innermost_regions(nodes, regions: list[tuple]):
+    """(loop index, the innermost parallel region containing it other than its own construct, or None), by one
+    sweep over loops and regions in source order (testing every region for every loop was quadratic: 4,000
+    functions with a parallel region each took 6.5 s)."""
+    pending = sorted(regions, key=lambda r: r[0])
+    open_: list[tuple] = []  # regions started before the current loop, by start
+    k = 0
+    for i, node in enumerate(nodes):
+        at = node.start_byte
+        while k < len(pending) and pending[k][0] <= at:
+            open_.append(pending[k])
+            k += 1
+        while open_ and open_[-1][1] <= at:
+            open_.pop()
+        yield i, next((r for r in reversed(open_) if r[0] <= at < r[1] and r[2] != i), None)

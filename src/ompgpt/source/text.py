@@ -10,7 +10,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
+from ompgpt.source.reading import ReadRefused, read_regular_file
+
+MAX_FILE_BYTES = 5 * 1024 * 1024  # --max-file-size; README "Limits"
 C_EXTENSIONS = {".c"}
 CPP_EXTENSIONS = {".cc", ".cpp", ".cxx", ".c++", ".hpp", ".hh", ".hxx", ".ipp", ".inl", ".tcc", ".C", ".cu"}
 HEADER_EXTENSIONS = {".h"}
@@ -105,16 +107,13 @@ def decode(data: bytes) -> tuple[str, str, bool]:
 
 
 def read_source(path: str | Path, lang: str | None = None, max_bytes: int = MAX_FILE_BYTES) -> SourceFile:
-    """Read one C/C++ file; raise :class:`SourceError` for unreadable, binary or oversized files."""
+    """Read one C/C++ file; raise :class:`SourceError` for unreadable, binary or oversized files and for anything
+    that is not a regular file (FIFO, device, socket: never opened, see :mod:`ompgpt.source.reading`)."""
     name = str(path)
     try:
-        data = Path(path).read_bytes()
-    except IsADirectoryError:
-        raise SourceError(name, "is a directory") from None
-    except OSError as exc:
-        raise SourceError(name, f"cannot read file: {exc.strerror or exc}") from None
-    if len(data) > max_bytes:
-        raise SourceError(name, f"file is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit")
+        data = read_regular_file(path, max_bytes)
+    except ReadRefused as exc:
+        raise SourceError(name, str(exc)) from None
     if b"\x00" in data[:65536]:
         raise SourceError(name, "binary file (contains NUL bytes)")
     text, encoding, bom = decode(data)
