@@ -29,8 +29,21 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--assume-no-alias", action="store_true", help="treat distinct pointers as not aliasing")
     parser.add_argument("--min-trip-count", type=int, help="skip loops known to run fewer iterations (default 64)")
     parser.add_argument("--verify", action="store_true", help="keep only pragmas that pass build/run/race checks")
-    parser.add_argument("--build", metavar="CMD", help="with --verify: build command ({src}, {exe} placeholders)")
-    parser.add_argument("--run", metavar="CMD", help="with --verify: run command ({exe} placeholder)")
+    parser.add_argument(
+        "--build", metavar="CMD", help="with --verify or --mode suggest: build command ({src}, {exe} placeholders)"
+    )
+    parser.add_argument("--run", metavar="CMD", help="with --verify or --mode suggest: run command ({exe} placeholder)")
+    parser.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="also write (or show in the diff) unsafe changes: model-only or unproven pragmas no check passed",
+    )
+    parser.add_argument(
+        "--verify-budget",
+        type=float,
+        metavar="SECONDS",
+        help="suggest mode: seconds per file for verifying unsafe candidates by execution (default 120; 0: none)",
+    )
     parser.add_argument("--jobs", "-j", type=int, default=1, help="files analysed in parallel (default 1)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (it is off when not a TTY)")
     parser.add_argument("--lang", choices=["c", "cpp"], help="force the language (default: from extension/content)")

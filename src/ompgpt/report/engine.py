@@ -68,8 +68,14 @@ def _skip_reason(file_scan, i: int, taken: set[int], noncode=None) -> str | None
     return None
 
 
-def decide_file(file_scan, options) -> tuple[list[LoopResult], list[str]]:
-    """One :class:`LoopResult` per loop, plus warnings about code that could not be parsed."""
+def decide_file(
+    file_scan, options, rejected: dict[int, list[str]] | None = None, memo: dict | None = None
+) -> tuple[list[LoopResult], list[str]]:
+    """One :class:`LoopResult` per loop, plus warnings about code that could not be parsed. ``rejected``: loops
+    (by index) whose candidate verification refused, with its evidence: left serial, so their inner loops are
+    decided; ``memo`` keeps the analyses and model candidates between such rounds."""
+    rejected = rejected or {}
+    memo = {} if memo is None else memo
     from ompgpt.advisor import advise
     from ompgpt.analysis import AnalysisOptions, analyze_file
     from ompgpt.source.lexical import NonCode
@@ -80,16 +86,19 @@ def decide_file(file_scan, options) -> tuple[list[LoopResult], list[str]]:
         f"{path}:{line}:{col}: warning: could not parse this code; loops here are left alone"
         for line, col in file_scan.parsed.error_locations(limit=5)
     ]
-    analyses = analyze_file(
-        file_scan, AnalysisOptions(assume_no_alias=config.assume_no_alias, project=getattr(options, "project", None))
-    )
+    if "analyses" not in memo:
+        opts = AnalysisOptions(assume_no_alias=config.assume_no_alias, project=getattr(options, "project", None))
+        memo["analyses"] = analyze_file(file_scan, opts)
+    analyses = memo["analyses"]
     loops = file_scan.loops
     eligible = [
         i
         for i, lp in enumerate(loops)
         if lp.pragma_site is None and not lp.omp_attribute and not lp.in_parallel_region and not lp.in_omp_loop
     ]
-    candidates = model_candidates(file_scan, eligible) if config.model else {}
+    if "candidates" not in memo:
+        memo["candidates"] = model_candidates(file_scan, eligible) if config.model else {}
+    candidates = memo["candidates"]
     taken: set[int] = {
         i for i, lp in enumerate(loops) if (lp.pragma is not None and lp.pragma.is_loop_directive) or lp.omp_attribute
     }
@@ -106,6 +115,9 @@ def decide_file(file_scan, options) -> tuple[list[LoopResult], list[str]]:
             results.append(LoopResult(action="keep", existing=loop.omp_attribute, reasons=reasons, **base))
             continue
         skip = _skip_reason(file_scan, i, taken, noncode)
+        if skip is None and i in rejected:  # verification rejected its candidate: the inner loops are tried
+            results.append(LoopResult(action="none", reasons=list(rejected[i]), **base))
+            continue
         if skip:
             results.append(LoopResult(action="skip", reasons=[skip], **base))
             continue
@@ -121,6 +133,8 @@ def decide_file(file_scan, options) -> tuple[list[LoopResult], list[str]]:
                 confidence=decision.confidence,
                 source=decision.source,
                 reasons=list(decision.reasons),
+                candidate=decision.candidate.removeprefix("#pragma omp ") if decision.candidate else None,
+                fix=None if action != "insert" else "unsafe" if decision.needs_verification else "proven",
                 **base,
             )
         )
