@@ -6,8 +6,16 @@ another name with ``--backup-suffix``; symlinks are written through, mode and ow
 is left alone). ``--json`` prints one JSON object per loop (location, decision, pragma, confidence,
 reasons, verification); ``--sarif`` prints a SARIF 2.1.0 log for code scanning. A summary goes to stderr.
 
-Exit codes (like ruff and clang-tidy): 0 nothing to change (or all changes written), 1 changes suggested,
-2 errors (unreadable or unparsable input, bad options).
+Each change has a kind, like ruff's safe and unsafe fixes: *proven* (the analysis proved it), *verified* (built and
+run: same output as serial at 1, 2, 4 threads, no TSan+Archer race), *unsafe* (the model's, unproven). The diff and
+``--in-place`` hold proven and verified changes; unsafe ones are listed on stderr as suggestions and applied only
+with ``--unsafe-fixes``; JSON says ``"fix": "proven"|"verified"|"unsafe"``, SARIF ``properties.fix``. In
+``--mode suggest`` the unsafe candidates of a runnable file (a ``main``, or ``--build/--run``) are verified
+automatically within ``--verify-budget`` seconds per file; a rejected one is dropped with the evidence and the loops
+inside it are tried.
+
+Exit codes (like ruff and clang-tidy): 0 nothing to change (or all changes written), 1 changes suggested (or unsafe
+changes left unwritten), 2 errors (unreadable or unparsable input, bad options).
 """
 
 from __future__ import annotations
