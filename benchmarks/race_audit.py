@@ -5,8 +5,9 @@ which of their loop pragmas race):
 
 1. strips every OpenMP pragma (``ompgpt strip``), annotates the serial copy in safe mode and in suggest mode
    without ``--unsafe-fixes`` (``--in-place``, on copies), and checks every pragma written with the verifier
-   (build with clang and gcc, output equal to the serial run at 1, 2 and 4 threads, no ThreadSanitizer/Archer race):
-   a pragma rejected by the differential or race check is a race written;
+   (build with clang and gcc, output equal to the serial run at 1, 2 and 4 threads, no ThreadSanitizer/Archer race;
+   the static unscoped-variable check is off, so execution judges): a pragma rejected by the differential or race
+   check is a race written;
 2. lints the original files and scores the race findings (OMP001 iterations race, OMP002 shared scalar or index,
    OMP003 missing reduction, OMP009 racy flag) per loop pragma against the manifest: precision and recall.
 
@@ -27,7 +28,12 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 RACES = REPO_ROOT / "benchmarks" / "races"
 RACE_CODES = ("OMP001", "OMP002", "OMP003", "OMP009")
-MODES = {"safe": ["--mode", "safe"], "suggest": ["--mode", "suggest"]}
+MODES = {
+    "safe": ["--mode", "safe"],
+    "suggest": ["--mode", "suggest"],
+    # the baseline: what suggest mode wrote before fix kinds (the model's pragmas, unverified)
+    "suggest-unsafe": ["--mode", "suggest", "--unsafe-fixes", "--verify-budget", "0"],
+}
 
 
 def ompgpt(*args: str) -> subprocess.CompletedProcess:
@@ -47,13 +53,14 @@ def written_pragmas(annotated: str) -> list[tuple[int, str]]:
 
 
 def verify(stripped: Path, pragmas: list[tuple[int, str]]) -> list[dict]:
-    """Each written pragma verified alone on the stripped program."""
+    """Each written pragma verified alone on the stripped program, by execution: the static check (a written
+    variable left unscoped) is off, so a missing clause shows as the race or wrong output it causes."""
     from ompgpt.verify.api import verify_candidates
     from ompgpt.verify.model import Candidate, VerifyConfig
 
     if not pragmas:
         return []
-    config = VerifyConfig(threads=(1, 2, 4), timing_check=False)
+    config = VerifyConfig(threads=(1, 2, 4), timing_check=False, static_check=False)
     outcomes = verify_candidates(stripped, [Candidate(line, p) for line, p in pragmas], config)
     return [
         {"line": line, "pragma": p, "verdict": o.verdict, "failed_check": o.failed_check, "reason": o.reason[:300]}
@@ -123,6 +130,9 @@ def manifest_check(manifest: dict, work: Path) -> list[str]:
             program = work / f"manifest_{loop['line']}_{name}"
             program.write_text("".join(lines[: at - 1] + lines[at:]))
             (got,) = verify(program, [(at, loop["pragma"])])
+            if "serial reference) does not build" in got["reason"]:
+                disagreements.append(f"{name}:{loop['line']}: not checkable alone ({got['reason']})")
+                continue
             racy = got["failed_check"] in ("differential", "race")
             if racy != loop["race"] or (not racy and got["verdict"] != "accepted"):
                 disagreements.append(f"{name}:{loop['line']}: manifest race={loop['race']}, verifier {got}")
@@ -133,7 +143,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path, help="write the full results here")
     parser.add_argument("--files", nargs="*", help="only these files of the race set")
-    parser.add_argument("--modes", default="safe,suggest", help="annotate modes to audit (default safe,suggest)")
+    parser.add_argument(
+        "--modes", default="safe,suggest", help=f"annotate modes to audit, of {', '.join(MODES)} (default safe,suggest)"
+    )
     parser.add_argument("--check-manifest", action="store_true", help="verify the manifest's labels by execution")
     args = parser.parse_args()
     manifest = json.loads((RACES / "manifest.json").read_text())

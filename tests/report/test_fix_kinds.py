@@ -93,8 +93,25 @@ def test_collapse_is_cut_to_the_loops_both_compilers_fold(tmp_path: Path):
     fs = scan(read_source(src))
     decision = advise(fs.loops[0], analyze_file(fs)[0], [("parallel for collapse(2)", 0.9)], "suggest")
     assert decision.pragma is not None and "collapse" not in decision.pragma and "private(j)" in decision.pragma
+    assert compiles_with_gcc_and_clang(src, decision.pragma, tmp_path)
+    assert not compiles_with_gcc_and_clang(src, "#pragma omp parallel for collapse(2)", tmp_path)
     tri = tmp_path / "tri2.c"
     tri.write_text(src.read_text().replace("len[i]", "i + 1"))
     fs = scan(read_source(tri))
     decision = advise(fs.loops[0], analyze_file(fs)[0], [("parallel for collapse(2)", 0.9)], "suggest")
     assert decision.pragma is not None and "collapse(2)" in decision.pragma  # OpenMP 5.0 'a*i+b': both accept
+    assert compiles_with_gcc_and_clang(tri, decision.pragma, tmp_path)
+
+
+def compiles_with_gcc_and_clang(src: Path, pragma: str, work: Path) -> bool:
+    """``pragma`` put on the function's first loop (line 4) compiles with both gcc and clang."""
+    lines = src.read_text().splitlines(keepends=True)
+    program = work / f"with_{src.name}"
+    program.write_text("".join([*lines[:3], pragma + "\n", *lines[3:]]))
+    if not shutil.which("gcc") or not shutil.which("clang"):
+        pytest.skip("gcc and clang are needed")
+    results = [
+        subprocess.run([cc, "-fopenmp", "-c", str(program), "-o", str(work / "x.o")], capture_output=True)
+        for cc in ("gcc", "clang")
+    ]
+    return all(r.returncode == 0 for r in results)
