@@ -51,6 +51,14 @@ def test_unverified_model_pragma_is_unsafe_and_left_out_of_the_diff(programs: Pa
     assert kinds == {5: "unsafe", 11: "proven", 15: "proven"}
 
 
+def test_a_file_that_cannot_run_keeps_its_model_pragma_unsafe(tmp_path: Path):
+    path = tmp_path / "lib.c"
+    path.write_text((KINDS / "alias_shift.c").read_text().split("int main")[0])
+    data = rows(annotate("--mode", "suggest", "--json", str(path)).stdout)
+    assert data[5]["fix"] == "unsafe" and data[5]["verification"] is None
+    assert "not verified: no runnable program (a main(), or --build/--run)" in data[5]["reasons"]
+
+
 def test_in_place_writes_proven_changes_only_unless_unsafe_fixes(programs: Path):
     path = programs / "alias_shift.c"
     done = annotate("--mode", "suggest", "--verify-budget", "0", "--in-place", str(path))

@@ -130,7 +130,8 @@ def auto_verify(result: FileResult, file_scan, options, memo: dict) -> None:
             fresh = _verify_round(result, options, verdicts, deadline)
         except (ToolchainError, TemplateError) as exc:  # no compiler, a bad --build template: they stay unsafe
             _note_unsafe(result, f"not verified: {exc}")
-            break
+            _apply_verdicts(result, verdicts)
+            return
         for loop in result.loops:
             verdict = verdicts.get((loop.line, loop.pragma or ""))
             if loop.fix == "unsafe" and verdict is not None and not verdict["accepted"]:
