@@ -8,6 +8,7 @@ serial run at 1, 2, 4 threads, no race under TSan+Archer); the doacross nest, wh
 their loop pragma, is run whole under TSan+Archer.
 """
 
+import json
 import shutil
 import subprocess
 import sys
@@ -100,5 +101,20 @@ def test_a_fix_the_analysis_cannot_prove_is_offered_not_applied(tmp_path: Path):
     offered = lint("--fix", str(path))
     assert offered.returncode == 1 and path.read_text() == before
     assert "[unsafe fix, not applied without --unsafe-fixes: #pragma omp parallel for private(t)]" in offered.stdout
+    sarif = json.loads(lint("--sarif", str(path)).stdout)
+    assert [r["properties"]["fix"] for r in sarif["runs"][0]["results"]] == ["unsafe"]
     assert lint("--fix", "--unsafe-fixes", str(path)).returncode == 0
     assert "#pragma omp parallel for private(t)\n" in path.read_text()
+
+
+def test_collapsed_loop_variables_are_private_but_the_next_inner_index_is_not(tmp_path: Path):
+    path = tmp_path / "col.c"
+    path.write_text(
+        "void f(int n, int m, double a[n][m]) {\n  int i, j, k;\n#pragma omp parallel for collapse(2)\n"
+        "  for (i = 0; i < n; i++)\n    for (j = 0; j < m; j++)\n      for (k = 0; k < 4; k++)\n"
+        "        a[i][j] += k;\n}\n"
+    )
+    found = lint(str(path)).stdout.splitlines()
+    assert len(found) == 1 and "'k' is written in every iteration (the index of the inner loop at line 6)" in found[0]
+    assert lint("--fix", str(path)).returncode == 0
+    assert "#pragma omp parallel for private(k) collapse(2)\n" in path.read_text()
