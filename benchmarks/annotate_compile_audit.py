@@ -67,7 +67,9 @@ def audit_one(record: dict, work: Path, mode: str) -> dict | None:
     if not ok:
         return None
     path.with_name(path.name + ".ompgpt.bak").unlink(missing_ok=True)  # annotate never overwrites a backup
-    cmd = ["ompgpt", "annotate", "--in-place", "--mode", mode, "--no-progress", "--lang", record["lang"], str(path)]
+    # every suggestion, unsafe ones included and unverified: the audit asks what may not compile
+    cmd = ["ompgpt", "annotate", "--in-place", "--mode", mode, "--unsafe-fixes", "--verify-budget", "0"]
+    cmd += ["--no-progress", "--lang", record["lang"], str(path)]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     annotated = path.read_text(encoding="utf-8")
     inserted = annotated.count("#pragma omp") - serial.count("#pragma omp")

@@ -45,7 +45,9 @@ def runs_alone(path: Path, lang: str, timeout: float) -> bool:
 
 
 def suggested(path: Path, lang: str) -> list[tuple[int, str]]:
-    cmd = ["ompgpt", "annotate", "--json", "--mode", "suggest", "--no-progress", "--lang", lang, str(path)]
+    # the raw suggestions, unverified (suggest mode would verify them itself): this audit verifies them
+    cmd = ["ompgpt", "annotate", "--json", "--mode", "suggest", "--verify-budget", "0", "--no-progress", "--lang", lang]
+    cmd.append(str(path))
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=600).stdout
     rows = [json.loads(line) for line in out.splitlines() if line.strip()]
     return [(r["line"], r["pragma"]) for r in rows if r.get("action") == "insert" and r.get("pragma")]

@@ -36,6 +36,8 @@ class Decision:
     source: str  # analysis, model, both, none
     reasons: list[str] = field(default_factory=list)
     needs_verification: bool = False
+    #: safe mode: the model's pragma that was not inserted because nothing proved it (``--verify`` may accept it)
+    candidate: str | None = None
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -53,6 +55,12 @@ def advise(
     ``LoopAnalysis`` and model candidates ``[(pragma_text, probability)]``. ``verified`` says the best candidate
     was checked by execution (compiled, same output, no race found). A new pragma is not suggested for a loop
     with a constant trip count below ``min_trip_count``."""
+    decision = _advise(loop, analysis, candidates, mode, verified, min_trip_count)
+    return _fit_collapse(loop, decision)
+
+
+def _advise(loop, analysis, candidates, mode: str, verified: bool, min_trip_count: int) -> Decision:
+    """:func:`advise` before ``collapse`` is fitted to the nest."""
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     existing = _existing(loop)
@@ -66,6 +74,49 @@ def advise(
     if analysis.verdict == "parallel":
         return _parallel(loop, analysis, existing, parsed, notes)
     return _unknown(analysis, existing, parsed, notes, mode, verified)
+
+
+def _fit_collapse(loop, decision: Decision) -> Decision:
+    """Whoever wrote it (model or analysis), a ``collapse(n)`` is cut to the loops both gcc and clang fold here
+    (:func:`collapse_limit`: perfectly nested, bounds rectangular or OpenMP 5.0 affine), and dropped when one loop
+    is left; a loop variable declared outside that leaves the collapsed nest becomes private (inside the parallel
+    loop a sequential loop's variable is shared unless named)."""
+    from ompgpt.source.collapse_nest import collapse_limit
+
+    for field_name in ("pragma", "candidate"):
+        text = getattr(decision, field_name)
+        clause = _parse(text).clause("collapse") if text else None
+        wanted = (clause.args or "").strip() if clause else ""
+        if not wanted.isdigit() or getattr(loop, "node", None) is None:
+            continue
+        limit = collapse_limit(loop.node)
+        if int(wanted) <= limit.depth:
+            continue
+        fitted = _cut_collapse(_parse(text), int(wanted), limit)
+        prefix = "#pragma omp " if text.startswith("#") else ""
+        setattr(decision, field_name, fitted.canonical(prefix=bool(prefix)))
+        decision.reasons.append(
+            f"collapse({wanted}) cut to {limit.depth} loop(s): the loops below are not perfectly nested with bounds "
+            "gcc and clang both fold (rectangular, or OpenMP 5.0 'a*i+b' in one outer variable)"
+        )
+    return decision
+
+
+def _cut_collapse(pragma: Pragma, wanted: int, limit) -> Pragma:
+    """``pragma`` with ``collapse(limit.depth)`` (no clause for 1) and the dropped levels' outer-declared
+    variables made private."""
+    clauses = [c for c in pragma.clauses if c.name != "collapse"]
+    if limit.depth > 1:
+        clauses.append(Clause("collapse", args=str(limit.depth)))
+    named = set().union(*(pragma.variables(n) for n in (*_PRIVATE_KINDS, "linear")))
+    dropped = [
+        v
+        for v, declared in zip(limit.variables[limit.depth : wanted], limit.declared[limit.depth : wanted], strict=True)
+        if not declared and v not in named
+    ]
+    if dropped:
+        clauses.append(Clause("private", items=tuple(dropped)))
+    return Pragma(pragma.directive, tuple(clauses), pragma.directive_arg)
 
 
 def _existing(loop) -> Pragma | None:
@@ -288,9 +339,8 @@ def _unknown(analysis, existing, parsed, notes, mode, verified) -> Decision:
             False,
         )
     if mode == "safe":
-        return Decision(
-            "none", None, 0.5, "model", [*reasons, f"model candidate '{text}' needs verification (safe mode)"], True
-        )
+        why = f"model candidate '{text}' needs verification (safe mode)"
+        return Decision("none", None, 0.5, "model", [*reasons, why], True, candidate=text)
     return Decision(
         "insert", text, round(0.7 * prob, 3), "model", [*reasons, "model candidate kept; needs verification"], True
     )

@@ -27,6 +27,10 @@ class AnnotateOptions:
     lang: str | None = None
     #: every file given and under ``--project``: functions defined there are summarised for calls elsewhere
     project: ProjectIndex | None = None
+    #: write (or show in the diff) unsafe changes too: model-only or unproven pragmas that no check passed
+    unsafe_fixes: bool = False
+    #: suggest mode: seconds per file spent verifying unsafe candidates by execution (0: none)
+    verify_budget: float = 120.0
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> AnnotateOptions:
@@ -40,10 +44,22 @@ class AnnotateOptions:
             "max_file_seconds": getattr(args, "max_file_seconds", None),
         }
         config = replace(config, **{k: v for k, v in overrides.items() if v is not None})
-        if (args.build or args.run) and not args.verify:
-            raise ValueError("--build/--run are only used with --verify")
+        if (args.build or args.run) and not (args.verify or config.mode == "suggest"):
+            raise ValueError("--build/--run are only used with --verify or --mode suggest")
+        budget = getattr(args, "verify_budget", None)
+        if budget is not None and budget < 0:
+            raise ValueError("--verify-budget must be >= 0 seconds")
         project = index_paths([*args.paths, *getattr(args, "project", [])], args.lang)
-        return cls(config=config, verify=args.verify, build=args.build, run=args.run, lang=args.lang, project=project)
+        return cls(
+            config=config,
+            verify=args.verify,
+            build=args.build,
+            run=args.run,
+            lang=args.lang,
+            project=project,
+            unsafe_fixes=bool(getattr(args, "unsafe_fixes", False)),
+            verify_budget=config.verify_budget if budget is None else budget,
+        )
 
 
 def collect_files(paths: list[str], config: Config) -> list[Path]:
@@ -74,9 +90,10 @@ def annotate_file(path: Path, options: AnnotateOptions) -> FileResult:
         return result
     result.original, result.lines = source.text, source.text.count("\n") + 1
     result.encoding, result.bom = source.encoding, source.bom
+    memo: dict = {}
     try:
         file_scan = scan(source)
-        result.loops, result.warnings = decide_file(file_scan, options, budget)
+        result.loops, result.warnings = decide_file(file_scan, options, budget, memo=memo)
     except Exception as exc:
         result.errors.append(f"{path}:1:1: error: internal error while analysing this file: {exc!r}")
         return result
@@ -84,11 +101,21 @@ def annotate_file(path: Path, options: AnnotateOptions) -> FileResult:
         from ompgpt.report.verification import verify_file
 
         verify_file(result, options)
+    elif options.config.mode == "suggest" and options.verify_budget > 0:
+        from ompgpt.report.verification import auto_verify
+
+        auto_verify(result, file_scan, options, memo)
     by_place = {(lp.line, lp.column): lp for lp in file_scan.loops}
-    inserts = [(by_place[(r.line, r.column)], r.pragma) for r in result.loops if r.action == "insert"]
+    inserts = [(by_place[(r.line, r.column)], r.pragma) for r in result.loops if applies(r, options.unsafe_fixes)]
     text = set_loop_pragmas(source.text, inserts)
     result.updated = text if text != source.text else None
     return result
+
+
+def applies(loop, unsafe_fixes: bool) -> bool:
+    """Whether a loop's pragma is written (and shown in the diff): proven and verified changes always, unsafe
+    ones only when asked for (``--unsafe-fixes``), as ruff does."""
+    return loop.action == "insert" and (loop.fix != "unsafe" or unsafe_fixes)
 
 
 def _progress(done: int, total: int, enabled: bool) -> None:

@@ -6,8 +6,16 @@ another name with ``--backup-suffix``; symlinks are written through, mode and ow
 is left alone). ``--json`` prints one JSON object per loop (location, decision, pragma, confidence,
 reasons, verification); ``--sarif`` prints a SARIF 2.1.0 log for code scanning. A summary goes to stderr.
 
-Exit codes (like ruff and clang-tidy): 0 nothing to change (or all changes written), 1 changes suggested,
-2 errors (unreadable or unparsable input, bad options).
+Each change has a kind, like ruff's safe and unsafe fixes: *proven* (the analysis proved it), *verified* (built and
+run: same output as serial at 1, 2, 4 threads, no TSan+Archer race), *unsafe* (the model's, unproven). The diff and
+``--in-place`` hold proven and verified changes; unsafe ones are listed on stderr as suggestions and applied only
+with ``--unsafe-fixes``; JSON says ``"fix": "proven"|"verified"|"unsafe"``, SARIF ``properties.fix``. In
+``--mode suggest`` the unsafe candidates of a runnable file (a ``main``, or ``--build/--run``) are verified
+automatically within ``--verify-budget`` seconds per file; a rejected one is dropped with the evidence and the loops
+inside it are tried.
+
+Exit codes (like ruff and clang-tidy): 0 nothing to change (or all changes written), 1 changes suggested (or unsafe
+changes left unwritten), 2 errors (unreadable or unparsable input, bad options).
 """
 
 from __future__ import annotations
@@ -30,8 +38,21 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--assume-no-alias", action="store_true", help="treat distinct pointers as not aliasing")
     parser.add_argument("--min-trip-count", type=int, help="skip loops known to run fewer iterations (default 64)")
     parser.add_argument("--verify", action="store_true", help="keep only pragmas that pass build/run/race checks")
-    parser.add_argument("--build", metavar="CMD", help="with --verify: build command ({src}, {exe} placeholders)")
-    parser.add_argument("--run", metavar="CMD", help="with --verify: run command ({exe} placeholder)")
+    parser.add_argument(
+        "--build", metavar="CMD", help="with --verify or --mode suggest: build command ({src}, {exe} placeholders)"
+    )
+    parser.add_argument("--run", metavar="CMD", help="with --verify or --mode suggest: run command ({exe} placeholder)")
+    parser.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="also write (or show in the diff) unsafe changes: model-only or unproven pragmas no check passed",
+    )
+    parser.add_argument(
+        "--verify-budget",
+        type=float,
+        metavar="SECONDS",
+        help="suggest mode: seconds per file for verifying unsafe candidates by execution (default 120; 0: none)",
+    )
     parser.add_argument("--jobs", "-j", type=int, default=1, help="files analysed in parallel (default 1)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (it is off when not a TTY)")
     parser.add_argument("--lang", choices=["c", "cpp"], help="force the language (default: from extension/content)")

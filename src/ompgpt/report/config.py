@@ -37,6 +37,8 @@ class Config:
     max_file_seconds: float = DEFAULT_FILE_SECONDS  # per-file time budget of annotate
     rtol: float = 1e-6
     atol: float = 1e-9
+    #: suggest mode: seconds per file for verifying unsafe candidates by execution (0: never)
+    verify_budget: float = 120.0
     source: str | None = None  # the file the values came from
 
     def selects(self, path: Path, root: Path) -> bool:

@@ -108,10 +108,20 @@ def _skip_reason(file_scan, i: int, taken: set[int], noncode=None) -> str | None
     return None
 
 
-def decide_file(file_scan, options, budget: Budget | None = None) -> tuple[list[LoopResult], list[str]]:
+def decide_file(
+    file_scan,
+    options,
+    budget: Budget | None = None,
+    rejected: dict[int, list[str]] | None = None,
+    memo: dict | None = None,
+) -> tuple[list[LoopResult], list[str]]:
     """One :class:`LoopResult` per loop, plus warnings about code that could not be parsed. Loops not analysed
     when ``budget`` runs out are skipped; those the model was not asked about are decided by the analysis alone;
-    one note says where this began."""
+    one note says where this began. ``rejected``: loops (by index) whose candidate verification refused, with its
+    evidence: left serial, so their inner loops are decided; ``memo`` keeps the analyses and model candidates
+    between such rounds."""
+    rejected = rejected or {}
+    memo = {} if memo is None else memo
     from ompgpt.advisor import advise
     from ompgpt.analysis import AnalysisOptions, analyze_file
     from ompgpt.source.lexical import NonCode
@@ -129,19 +139,21 @@ def decide_file(file_scan, options, budget: Budget | None = None) -> tuple[list[
         warnings.append(
             f"{path}:{line}:{col}: note: {count} loop(s) nested more than {MAX_LOOP_DEPTH} loops deep skipped"
         )
-    analyses = analyze_file(
-        file_scan,
-        AnalysisOptions(
+    if "analyses" not in memo:
+        opts = AnalysisOptions(
             assume_no_alias=config.assume_no_alias, project=getattr(options, "project", None), budget=budget
-        ),
-    )
+        )
+        memo["analyses"] = analyze_file(file_scan, opts)
+    analyses = memo["analyses"]
     loops = file_scan.loops
     eligible = [
         i
         for i, lp in enumerate(loops)
         if lp.pragma_site is None and not lp.omp_attribute and not lp.in_parallel_region and not lp.in_omp_loop
     ]
-    candidates = model_candidates(file_scan, eligible, budget) if config.model else {}
+    if "candidates" not in memo:
+        memo["candidates"] = model_candidates(file_scan, eligible, budget) if config.model else {}
+    candidates = memo["candidates"]
     warnings.extend(_budget_notes(file_scan, analyses, candidates, eligible if config.model else [], budget))
     if candidates:
         warnings.extend(_long_identifier_notes(file_scan, candidates))
@@ -162,6 +174,9 @@ def decide_file(file_scan, options, budget: Budget | None = None) -> tuple[list[
             continue
         skip = budget.reason if budget is not None and budget.reason in analysis.reasons else None
         skip = skip or _skip_reason(file_scan, i, taken, noncode)
+        if skip is None and i in rejected:  # verification rejected its candidate: the inner loops are tried
+            results.append(LoopResult(action="none", reasons=list(rejected[i]), **base))
+            continue
         if skip:
             results.append(LoopResult(action="skip", reasons=[skip], **base))
             continue
@@ -177,6 +192,8 @@ def decide_file(file_scan, options, budget: Budget | None = None) -> tuple[list[
                 confidence=decision.confidence,
                 source=decision.source,
                 reasons=list(decision.reasons),
+                candidate=decision.candidate.removeprefix("#pragma omp ") if decision.candidate else None,
+                fix=None if action != "insert" else "unsafe" if decision.needs_verification else "proven",
                 **base,
             )
         )

@@ -52,6 +52,9 @@ class LintFinding:
     code: str
     message: str
     fix: str | None = None  # the corrected pragma ("" means: remove the pragma)
+    #: "proven": ``--fix`` applies it; "unsafe": the analysis could not prove the facts it rests on (a loop with
+    #: an undecided verdict), so it is only offered, and applied with ``--unsafe-fixes``
+    kind: str | None = None
 
     @property
     def level(self) -> str:
@@ -59,8 +62,9 @@ class LintFinding:
 
     def format(self) -> str:
         text = f"{self.path}:{self.line}:{self.column}: {self.level}[{self.code}]: {self.message}"
+        label = "fix" if self.kind != "unsafe" else "unsafe fix, not applied without --unsafe-fixes"
         if self.fix is not None:
-            text += " [fix: remove the pragma]" if self.fix == "" else f" [fix: #pragma omp {self.fix}]"
+            text += f" [{label}: remove the pragma]" if self.fix == "" else f" [{label}: #pragma omp {self.fix}]"
         return text
 
 
@@ -102,11 +106,12 @@ def _names(entries: list[str]) -> set[str]:
 
 
 def _implicit_private(loop, file_scan, pragma: Pragma) -> set[str]:
-    """The loop's own induction variable, those of the loops ``collapse`` folds into it, and those of inner loops
-    with a loop directive of their own (``#pragma omp simd`` on the inner loop makes its variable linear, private
-    to that construct)."""
-    out, index = set(), file_scan.loops.index(loop)
-    for _ in range(_collapse_levels(pragma)):
+    """The loop's own induction variable, those of the loops ``collapse(n)`` or ``ordered(n)`` associates with it
+    (predetermined private), those of inner loops with a loop directive of their own (``#pragma omp simd`` on the
+    inner loop makes its variable linear, private to that construct), and the file's ``threadprivate`` variables
+    (each thread has its own: an accumulation into one is no race)."""
+    out, index = threadprivate_names(file_scan), file_scan.loops.index(loop)
+    for _ in range(_associated_levels(pragma)):
         current = file_scan.loops[index]
         if current.induction_var:
             out.add(current.induction_var)
@@ -120,6 +125,36 @@ def _implicit_private(loop, file_scan, pragma: Pragma) -> set[str]:
         if own is not None and own.is_loop_directive and inner.induction_var:
             out.add(inner.induction_var)
         pending.extend(inner.children)
+    return out
+
+
+def threadprivate_names(file_scan) -> set[str]:
+    """Variables named by a ``#pragma omp threadprivate(...)`` of the file, or by a ``copyin`` clause (which only
+    takes threadprivate variables, declared maybe in a header)."""
+    names: set[str] = set()
+    for site in file_scan.pragmas:
+        pragma = site.pragma
+        if pragma is None:
+            continue
+        if pragma.directive == ("threadprivate",) and pragma.directive_arg:
+            names |= {n.strip() for n in pragma.directive_arg.split(",") if n.strip()}
+        names |= pragma.variables("copyin")
+    return names
+
+
+def _associated_levels(pragma: Pragma) -> int:
+    """The loops associated with a loop directive: ``collapse(n)``, or ``ordered(n)`` (doacross) when larger."""
+    clause = pragma.clause("ordered")
+    text = (clause.args or "").strip() if clause else ""
+    return max(_collapse_levels(pragma), int(text) if text.isdigit() else 1)
+
+
+def _nest_variables(loop, file_scan) -> list[tuple[str, int]]:
+    """The induction variables of the loops perfectly nested from ``loop`` down, with each loop's line."""
+    out, current = [], loop
+    while current is not None and current.induction_var:
+        out.append((current.induction_var, current.line))
+        current = file_scan.loops[current.children[0]] if len(current.children) == 1 else None
     return out
 
 
@@ -215,20 +250,20 @@ def check_loop(loop, analysis, file_scan, min_work: int | None = None) -> list[L
         found.append(("OMP010", f"{dep.variable} at {dep.source} {what}"))
     want_last = set(analysis.lastprivate)
     want_first = set(analysis.firstprivate)
-    for var in sorted(set(analysis.private) | want_last | want_first):
+    inner = _shared_inner_indices(loop, file_scan, pragma, analysis)
+    for var in sorted(set(analysis.private) | want_last | want_first | set(inner)):
         if is_covered(var):
             continue
         clause = "lastprivate" if var in want_last else "firstprivate" if var in want_first else "private"
-        found.append(
-            (
-                "OMP002",
-                f"'{var}' is written in every iteration but shared between {who} (a data race): add {clause}({var})",
-            )
+        what = "written in every iteration" + (
+            f" (the index of the inner loop at line {inner[var]})" if var in inner else ""
         )
+        found.append(("OMP002", f"'{var}' is {what} but shared between {who} (a data race): add {clause}({var})"))
         fix.added(clause, var)
+    per_thread = threadprivate_names(file_scan)  # accumulated per thread on purpose (summed after the loop)
     for red in analysis.reductions:
         op, var = red.split(":", 1)
-        if whole_variable(var) in reduced:
+        if whole_variable(var) in reduced | per_thread:
             continue
         how = (
             f"private({var}) discards"
@@ -263,7 +298,36 @@ def check_loop(loop, analysis, file_scan, min_work: int | None = None) -> list[L
             )
         )
     fixed = fix.apply(pragma) if (fix.add or fix.drop or fix.remove_pragma or fix.collapse) else None
-    return [LintFinding(path, site.line, site.column, code, message, fixed) for code, message in found]
+    kind = None if fixed is None else _fix_kind(fix, analysis)
+    return [LintFinding(path, site.line, site.column, code, message, fixed, kind) for code, message in found]
+
+
+def _fix_kind(fix: _Fix, analysis) -> str:
+    """A fix is proven when what it rests on is: a removal needs a proven race (only those set it), clause edits
+    need a loop the analysis decided (with an undecided verdict, a call or an alias may make the clause wrong),
+    and cutting ``collapse`` rests on the syntax alone."""
+    if fix.remove_pragma or not (fix.add or fix.drop):
+        return "proven"
+    return "proven" if analysis.verdict != "unknown" else "unsafe"
+
+
+def _shared_inner_indices(loop, file_scan, pragma: Pragma, analysis) -> dict[str, int]:
+    """Induction variables of sequential loops nested in the worksharing loop, declared outside it: shared unless
+    a clause names them (C and C++ make only the associated loops' variables private), so threads race on them.
+    Those the analysis moved into its own ``collapse`` (``collapse_vars``) beyond the pragma's levels count too;
+    variable -> the inner loop's line."""
+    levels = _associated_levels(pragma)
+    nest = _nest_variables(loop, file_scan)
+    out = {var: line for var, line in nest[levels:] if var in set(getattr(analysis, "collapse_vars", ()))}
+    pending = list(loop.children)
+    while pending:
+        inner = file_scan.loops[pending.pop()]
+        pending.extend(inner.children)
+        var = inner.induction_var
+        declared = (inner.init or "").split("=", 1)[0].split()
+        if var and len(declared) == 1 and var not in analysis.locals and var in analysis.private:
+            out.setdefault(var, inner.line)
+    return out
 
 
 def lint_scan(file_scan, assume_no_alias: bool = False, project=None) -> list[LintFinding]:

@@ -4,10 +4,13 @@ pay off, malformed pragmas, and (as warnings) flags whose races a developer chos
 Directories are walked with the include/exclude globs of the nearest ``[tool.ompgpt]`` / ``.ompgpt.toml``, as
 ``ompgpt annotate`` does; files named on the command line are always read.
 
-Diagnostics read ``file:line:col: level[CODE]: message [fix: ...]`` (codes in the README). ``--fix`` applies the
-fixes in place (atomically, keeping FILE.ompgpt.bak, as ``annotate --in-place`` does: never overwriting a backup,
-keeping mode and owner, leaving a file edited meanwhile alone); ``--diff`` prints them as a unified diff instead.
-Exit codes: 0 no findings, 1 findings, 2 errors (unreadable input).
+Diagnostics read ``file:line:col: level[CODE]: message [fix: ...]`` (codes in the README). A fix is *proven* (it
+rests on facts the analysis proved: a removal only for a proven race) or *unsafe* (the loop's verdict is undecided:
+``[unsafe fix, ...]``, offered, applied only with ``--unsafe-fixes``); SARIF says which in ``properties.fix``.
+``--fix`` applies the fixes in place (atomically, keeping FILE.ompgpt.bak, as ``annotate --in-place`` does:
+never overwriting a backup, keeping mode and owner, leaving a file edited meanwhile alone); ``--diff`` prints them
+as a unified diff instead. Exit codes: 0 no findings (or all fixed), 1 findings left, 2 errors (unreadable input,
+a file that could not be written).
 """
 
 from __future__ import annotations
@@ -27,6 +30,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--fix", action="store_true", help="apply the fixes in place (keeps FILE.ompgpt.bak)")
     group.add_argument("--diff", action="store_true", help="print the fixes as a unified diff")
     group.add_argument("--sarif", action="store_true", help="a SARIF 2.1.0 log on stdout")
+    parser.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="with --fix/--diff: also apply fixes the analysis could not prove (by default only offered)",
+    )
     parser.add_argument("--assume-no-alias", action="store_true", help="treat distinct pointers as not aliasing")
     parser.add_argument("--select", help="comma-separated codes to report (default: all)")
     add_project_option(parser)
@@ -34,10 +42,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_limit_options(parser, seconds=False)
 
 
-def _fixed_text(file_scan, findings) -> str:
+def _fixed_text(file_scan, findings, unsafe_fixes: bool = False) -> str:
+    """The file with the fixes applied: proven ones, and unsafe ones only when asked (a fix resting on facts the
+    analysis could not prove may change the program's meaning)."""
     from ompgpt.source.edit import set_loop_pragmas
 
-    fixes = {(f.line, f.column): f.fix for f in findings if f.fix is not None}
+    fixes = {(f.line, f.column): f.fix for f in findings if f.fix is not None and (f.kind != "unsafe" or unsafe_fixes)}
     changes = [
         (loop, fixes[(loop.pragma_site.line, loop.pragma_site.column)] or None)
         for loop in file_scan.loops
@@ -82,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
         if args.sarif:
             continue
         if args.fix or args.diff:
-            fixed = _fixed_text(file_scan, findings)
+            fixed = _fixed_text(file_scan, findings, args.unsafe_fixes)
             if fixed != source.text and args.fix:
                 message = write_file(source.path, source.encode(fixed), source.encode(), suffix)
                 if message:  # not written (changed since read, backup in the way, write failed): the rest goes on
@@ -96,10 +106,10 @@ def run(args: argparse.Namespace) -> int:
         for finding in findings:
             print(finding.format(), file=stream)
     if args.sarif:
-        sarif = [Finding(f.path, f.line, f.column, f.code, f.level, f.message, f.fix) for f in all_findings]
+        sarif = [Finding(f.path, f.line, f.column, f.code, f.level, f.message, f.fix, f.kind) for f in all_findings]
         print(json.dumps(to_sarif(sarif, CODES), indent=2))
     if errors:
         return 2
-    if args.fix:
-        return 1 if any(f.fix is None for f in all_findings) else 0
+    if args.fix:  # findings left: no fix, or an unsafe one not applied
+        return 1 if any(f.fix is None or (f.kind == "unsafe" and not args.unsafe_fixes) for f in all_findings) else 0
     return 1 if all_findings else 0

@@ -45,6 +45,7 @@ def write_diff(result: FileResult) -> None:
 
 
 def findings(results: list[FileResult]) -> list[Finding]:
+    """One SARIF result per inserted pragma, its kind (proven, verified, unsafe) in ``properties.fix``."""
     return [
         Finding(
             loop.path,
@@ -52,13 +53,30 @@ def findings(results: list[FileResult]) -> list[Finding]:
             loop.column,
             "OMP100",
             "note",
-            f"parallelizable: #pragma omp {loop.pragma} ({'; '.join(loop.reasons[:2])})",
+            f"parallelizable ({loop.fix}): #pragma omp {loop.pragma} ({'; '.join(loop.reasons[:2])})",
             loop.pragma,
+            loop.fix,
         )
         for r in results
         for loop in r.loops
         if loop.action == "insert"
     ]
+
+
+def change_lines(result: FileResult, unsafe_fixes: bool) -> list[str]:
+    """The stderr lines that go with a file's diff: each change with its kind, and the unsafe ones left out of the
+    diff as suggestions (``--unsafe-fixes`` includes them). The kind is never written into the code."""
+    out = []
+    for loop in result.loops:
+        if loop.action != "insert":
+            continue
+        where = f"{loop.path}:{loop.line}:{loop.column}"
+        if loop.fix == "unsafe" and not unsafe_fixes:
+            why = next((r for r in reversed(loop.reasons) if r.startswith("not verified")), "not proven")
+            out.append(f"{where}: suggestion [unsafe, not applied: --unsafe-fixes]: #pragma omp {loop.pragma} ({why})")
+        else:
+            out.append(f"{where}: fix [{loop.fix}]: #pragma omp {loop.pragma}")
+    return out
 
 
 def write_in_place(results: list[FileResult], suffix: str = BACKUP_SUFFIX) -> list[str]:
@@ -91,9 +109,10 @@ def write_file(path: str, data: bytes, expected: bytes, suffix: str = BACKUP_SUF
     return None
 
 
-def summary(results: list[FileResult]) -> str:
+def summary(results: list[FileResult], unsafe_fixes: bool = False) -> str:
     loops = [loop for r in results for loop in r.loops]
     actions = collections.Counter(loop.action for loop in loops)
+    kinds = collections.Counter(loop.fix for loop in loops if loop.action == "insert")
     reasons = collections.Counter(loop.reasons[0] for loop in loops if loop.action == "none" and loop.reasons)
     lines = sum(r.lines for r in results)
     out = [
@@ -101,6 +120,13 @@ def summary(results: list[FileResult]) -> str:
         f"loops {len(loops)}: {actions['insert']} parallelized, {actions['keep']} already had a pragma, "
         f"{actions['none']} left serial, {actions['skip']} skipped (inside a parallel loop or region)",
     ]
+    if kinds:
+        out.append(
+            f"changes: {kinds['proven']} proven, {kinds['verified']} verified, {kinds['unsafe']} unsafe "
+            f"({'applied' if unsafe_fixes else 'not applied; --unsafe-fixes applies them'})"
+            if kinds["unsafe"]
+            else f"changes: {kinds['proven']} proven, {kinds['verified']} verified"
+        )
     if reasons:
         out.append("top reasons for leaving loops serial:")
         out += [f"  {count:5d}  {reason}" for reason, count in reasons.most_common(5)]
@@ -118,6 +144,7 @@ def emit(results: list[FileResult], args: argparse.Namespace) -> int:
     for message in [w for r in results for w in r.warnings] + errors:
         print(message, file=sys.stderr)
     changed = [r for r in results if r.changed]
+    unsafe_fixes = bool(getattr(args, "unsafe_fixes", False))
     if args.json:
         for r in results:
             for loop in r.loops:
@@ -130,11 +157,15 @@ def emit(results: list[FileResult], args: argparse.Namespace) -> int:
             print(message, file=sys.stderr)
         errors += write_errors
     else:
-        for r in changed:
-            write_diff(r)
-    print(summary(results), file=sys.stderr)
+        for r in results:
+            for line in change_lines(r, unsafe_fixes):
+                print(line, file=sys.stderr)
+            if r.changed:
+                write_diff(r)
+    print(summary(results, unsafe_fixes), file=sys.stderr)
     if errors:
         return 2
-    if args.in_place:
-        return 0
-    return 1 if changed else 0
+    if args.in_place:  # like ruff: findings left (unsafe changes not written) exit 1
+        return 1 if any(loop.fix == "unsafe" for r in results for loop in r.loops) and not unsafe_fixes else 0
+    suggested = any(loop.action == "insert" for r in results for loop in r.loops)
+    return 1 if changed or suggested else 0

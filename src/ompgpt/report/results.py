@@ -22,6 +22,10 @@ class LoopResult:
     reasons: list[str] = field(default_factory=list)
     verification: dict | None = None  # the verifier's result when --verify ran
     candidate: str | None = None  # a model pragma the analysis could not prove: inserted only once verified
+    #: the kind of change, as ruff's safe and unsafe fixes: "proven" (analysis), "verified" (passed build,
+    #: differential runs and TSan+Archer on this program), "unsafe" (model-only or unproven: written only with
+    #: ``--unsafe-fixes``); None when nothing is inserted
+    fix: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)

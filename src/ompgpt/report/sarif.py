@@ -21,6 +21,7 @@ class Finding:
     level: str
     message: str
     fix: str | None = None  # replacement pragma text, when there is one
+    kind: str | None = None  # the change's kind: "proven", "verified" or "unsafe" (see README)
 
 
 def to_sarif(findings: list[Finding], rules: dict[str, str]) -> dict:
@@ -59,6 +60,11 @@ def _result(f: Finding) -> dict:
             }
         ],
     }
+    properties = {}
     if f.fix:
-        result["properties"] = {"suggestedPragma": f.fix}
+        properties["suggestedPragma"] = f.fix
+    if f.kind:
+        properties["fix"] = f.kind
+    if properties:
+        result["properties"] = properties
     return result
