@@ -7,9 +7,10 @@ import multiprocessing
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ompgpt.analysis.headers import IncludeOptions, options_from_args
 from ompgpt.analysis.project import ProjectIndex, index_paths
 from ompgpt.limits import Budget
 from ompgpt.report.config import Config, find_config
@@ -27,6 +28,8 @@ class AnnotateOptions:
     lang: str | None = None
     #: every file given and under ``--project``: functions defined there are summarised for calls elsewhere
     project: ProjectIndex | None = None
+    #: ``-I``/``-D``/``-U``/``--std``/``--compile-commands``: how the files' headers are found and read
+    includes: IncludeOptions = field(default_factory=IncludeOptions)
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> AnnotateOptions:
@@ -43,7 +46,15 @@ class AnnotateOptions:
         if (args.build or args.run) and not args.verify:
             raise ValueError("--build/--run are only used with --verify")
         project = index_paths([*args.paths, *getattr(args, "project", [])], args.lang)
-        return cls(config=config, verify=args.verify, build=args.build, run=args.run, lang=args.lang, project=project)
+        return cls(
+            config=config,
+            verify=args.verify,
+            build=args.build,
+            run=args.run,
+            lang=args.lang,
+            project=project,
+            includes=options_from_args(args),
+        )
 
 
 def collect_files(paths: list[str], config: Config) -> list[Path]:

@@ -114,6 +114,8 @@ def decide_file(file_scan, options, budget: Budget | None = None) -> tuple[list[
     one note says where this began."""
     from ompgpt.advisor import advise
     from ompgpt.analysis import AnalysisOptions, analyze_file
+    from ompgpt.analysis.context import FileContext
+    from ompgpt.analysis.headers import IncludeOptions
     from ompgpt.source.lexical import NonCode
 
     config = options.config
@@ -129,12 +131,15 @@ def decide_file(file_scan, options, budget: Budget | None = None) -> tuple[list[
         warnings.append(
             f"{path}:{line}:{col}: note: {count} loop(s) nested more than {MAX_LOOP_DEPTH} loops deep skipped"
         )
-    analyses = analyze_file(
-        file_scan,
-        AnalysisOptions(
-            assume_no_alias=config.assume_no_alias, project=getattr(options, "project", None), budget=budget
-        ),
+    analysis_options = AnalysisOptions(
+        assume_no_alias=config.assume_no_alias,
+        project=getattr(options, "project", None),
+        budget=budget,
+        includes=getattr(options, "includes", IncludeOptions()),
     )
+    ctx = FileContext(file_scan.parsed, analysis_options.project, analysis_options.includes)
+    warnings.extend(ctx.included.notes)
+    analyses = analyze_file(file_scan, analysis_options, ctx=ctx)
     loops = file_scan.loops
     eligible = [
         i
