@@ -40,7 +40,7 @@ _TYPE_WORDS = frozenset(
 def pure_body(text: str, params: tuple[str, ...], int_macros: dict[str, int]) -> bool:
     """Is a macro body a side-effect-free expression of ``params``, integer macros, literals and pure calls?"""
     tokens = _tokens(text)
-    if not tokens:
+    if not tokens or not _balanced([v for _, v in tokens]):
         return False
     before = None
     for k, (kind, value) in enumerate(tokens):
@@ -70,6 +70,16 @@ def _tokens(text: str) -> list[tuple[str, str]] | None:
         out.append((kind, m.group(kind)))
         pos = m.end()
     return out
+
+
+def _balanced(values: list[str]) -> bool:
+    """Parentheses balanced (``#define OPEN (`` and its kind are not expressions)."""
+    depth = 0
+    for value in values:
+        depth += {"(": 1, ")": -1}.get(value, 0)
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _operand_end(token: tuple[str, str] | None) -> bool:
