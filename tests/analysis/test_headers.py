@@ -13,8 +13,9 @@ import pytest
 
 from ompgpt.analysis import AnalysisOptions, analyze_file
 from ompgpt.analysis.headers import IncludeOptions
+from ompgpt.analysis.project import ProjectIndex
 from ompgpt.cli import main
-from ompgpt.source import preprocess, read_source, scan
+from ompgpt.source import SourceFile, preprocess, read_source, scan
 from ompgpt.source.preprocess import Macro, evaluate
 
 NPB = Path(__file__).parent / "fixtures" / "npb"
@@ -215,3 +216,21 @@ def test_conditions_are_evaluated_like_the_preprocessor(condition, expected):
 
 def test_includes_can_be_switched_off():
     assert AnalysisOptions(includes=None).includes is None and isinstance(AnalysisOptions().includes, IncludeOptions)
+
+
+def test_project_folders_are_searched_for_headers_and_held_texts_are_found_in_memory(npb, capsys):
+    inc = npb / "include"
+    inc.mkdir()
+    for name in ("header.h", "npbparams.h"):
+        (npb / name).rename(inc / name)
+    loops, _ = annotate_json(capsys, "--project", str(inc), str(npb / "solver.c"))
+    assert {line for line, d in loops.items() if d["action"] == "insert"} == set(EXPERT)
+    # a corpus: texts in memory under paths that exist nowhere on disk
+    held = [
+        SourceFile.from_text((NPB / name).read_text(), "c", path=f"corpus-repo/src/{name}")
+        for name in ("header.h", "npbparams.h", "solver.c")
+    ]
+    index = ProjectIndex.from_sources(held)
+    results = analyze_file(scan(held[2]), AnalysisOptions(project=index))
+    assert {r.line for r in results if r.parallelize} == set(EXPERT)
+    assert {r.line for r in analyze_file(scan(held[2])) if r.parallelize} == {75}

@@ -55,8 +55,9 @@ def run(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 2
     file_scan = scan(source)
-    project = index_paths([path, *args.project], args.lang) if args.project else None
-    options = AnalysisOptions(assume_no_alias=args.assume_no_alias, project=project, includes=options_from_args(args))
+    includes = options_from_args(args)
+    project = index_paths([path, *args.project], args.lang, includes) if args.project else None
+    options = AnalysisOptions(assume_no_alias=args.assume_no_alias, project=project, includes=includes)
     ctx = FileContext(file_scan.parsed, project, options.includes)
     for note in ctx.included.notes:
         print(note, file=sys.stderr)

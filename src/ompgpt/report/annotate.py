@@ -45,7 +45,8 @@ class AnnotateOptions:
         config = replace(config, **{k: v for k, v in overrides.items() if v is not None})
         if (args.build or args.run) and not args.verify:
             raise ValueError("--build/--run are only used with --verify")
-        project = index_paths([*args.paths, *getattr(args, "project", [])], args.lang)
+        includes = options_from_args(args)
+        project = index_paths([*args.paths, *getattr(args, "project", [])], args.lang, includes)
         return cls(
             config=config,
             verify=args.verify,
@@ -53,7 +54,7 @@ class AnnotateOptions:
             run=args.run,
             lang=args.lang,
             project=project,
-            includes=options_from_args(args),
+            includes=includes,
         )
 
 

@@ -71,8 +71,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     no_alias = args.assume_no_alias or config.assume_no_alias
     errors, all_findings = 0, []
-    project = index_paths([*args.paths, *args.project])
     includes = options_from_args(args)
+    project = index_paths([*args.paths, *args.project], includes=includes)
     for path in collect_files(args.paths, config):
         try:
             source = read_source(path, max_bytes=args.max_file_size or config.max_file_size)
