@@ -234,3 +234,59 @@ def test_project_folders_are_searched_for_headers_and_held_texts_are_found_in_me
     results = analyze_file(scan(held[2]), AnalysisOptions(project=index))
     assert {r.line for r in results if r.parallelize} == set(EXPERT)
     assert {r.line for r in analyze_file(scan(held[2])) if r.parallelize} == {75}
+
+
+PB_HEADER = """\
+#ifndef PB_H
+#define PB_H
+#ifdef PB_C99_PROTO
+# define PB_SELECT(fixed, runtime) runtime
+#else
+# define PB_SELECT(fixed, runtime) fixed
+#endif
+#define PB_PAD 0
+#define PB_2D(var, d1, d2, rd1, rd2) var[PB_SELECT(d1, rd1) + PB_PAD][PB_SELECT(d2, rd2) + PB_PAD]
+#define PB_BOUND(fixed, runtime) PB_SELECT(fixed, runtime)
+#define SCALAR(x) x
+#endif
+"""
+SIZES = "#define NI 1000\n#define NJ 1100\n#define DATA_TYPE double\n"
+SIZES += "#define _PB_NI PB_BOUND(NI, ni)\n#define _PB_NJ PB_BOUND(NJ, nj)\n"
+KERNEL = """\
+#include "pb.h"
+#include "sizes.h"
+static void scale(int ni, int nj, DATA_TYPE alpha,
+                  DATA_TYPE PB_2D(C, NI, NJ, ni, nj), DATA_TYPE PB_2D(A, NI, NJ, ni, nj))
+{
+    int i, j;
+    for (i = 0; i < _PB_NI; i++)
+        for (j = 0; j < _PB_NJ; j++)
+            C[i][j] = SCALAR(0.5) * alpha * A[i][j];
+}
+"""
+PLAIN = KERNEL.replace("DATA_TYPE PB_2D(C, NI, NJ, ni, nj)", "double C[NI][NJ]")
+PLAIN = PLAIN.replace("DATA_TYPE PB_2D(A, NI, NJ, ni, nj)", "double A[NI][NJ]").replace("SCALAR(0.5)", "0.5")
+PLAIN = PLAIN.replace("_PB_NI", "NI").replace("_PB_NJ", "NJ")
+
+
+@pytest.mark.parametrize("defines", [(), ("PB_C99_PROTO",)])
+def test_parameters_declared_through_a_header_macro_are_the_arrays_it_expands_to(tmp_path, defines):
+    """``DATA_TYPE PB_2D(C, NI, NJ, ni, nj)`` (PolyBench's way) is read as ``double C[NI][NJ]``: the same facts,
+    reasons and trip counts; bounds like ``_PB_NI`` expand through the header's function-like macros."""
+    for name, text in {"pb.h": PB_HEADER, "sizes.h": SIZES, "kernel.c": KERNEL, "plain.c": PLAIN}.items():
+        (tmp_path / name).write_text(text)
+    includes = IncludeOptions(macro_ops=tuple(("D", d, None) for d in defines))
+
+    def facts(name: str, **kw) -> list[tuple]:
+        results = analyze_file(scan(read_source(tmp_path / name)), AnalysisOptions(includes=includes, **kw))
+        return [(r.verdict, r.pragma, r.reasons, r.profitability["trip_count"]) for r in results]
+
+    same = 4 if not defines else 3  # with PB_C99_PROTO the kernel's extents are ni, nj: no trip count
+    assert [f[:same] for f in facts("kernel.c")] == [f[:same] for f in facts("plain.c")]
+    assert facts("kernel.c")[0][2] == ["C and A may refer to overlapping memory" + ALIAS_HINT]
+    trips = [f[3] for f in facts("kernel.c", assume_no_alias=True)]
+    assert trips == ([None, None] if defines else [1000, 1100])
+    assert facts("kernel.c", assume_no_alias=True)[0][:2] == ("parallel", "#pragma omp parallel for collapse(2)")
+
+
+ALIAS_HINT = " (pointers without restrict; use --assume-no-alias if they never do)"

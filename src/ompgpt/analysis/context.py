@@ -15,6 +15,7 @@ import tree_sitter
 
 from ompgpt.analysis import ir
 from ompgpt.analysis import poly as P
+from ompgpt.analysis.headers import macro_parameter
 from ompgpt.analysis.ir import Builder, DeclInfo, FunctionSummary, LoopS, declarator_info
 from ompgpt.analysis.macros import pure_body
 from ompgpt.source.parse import ParsedSource
@@ -88,6 +89,8 @@ class FunctionInfo:
                 if d is None:
                     continue
                 info = declarator_info(text, d, p.child_by_field_name("type"), "param", scope, False)
+                if info is None and d.type == "function_declarator":  # ``DATA_TYPE POLYBENCH_2D(C, NI, ...)``
+                    info = macro_parameter(self.ctx, p, d, scope)
                 if info is not None:
                     info.const = info.const or "const" in text(p).split("*")[0]
                     self.params[info.name] = info

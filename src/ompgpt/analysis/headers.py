@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING
 
 from ompgpt.analysis.ir import DeclInfo, declarator_info
 from ompgpt.source import compile_db
-from ompgpt.source.preprocess import Header, Macro, Search, walk
+from ompgpt.source.parse import parse
+from ompgpt.source.preprocess import Header, Macro, Search, expand_calls, walk
+from ompgpt.source.text import SourceFile
 
 if TYPE_CHECKING:
     from ompgpt.analysis.context import FileContext
@@ -111,6 +113,8 @@ class Included:
     """The facts a file takes from its translation unit."""
 
     notes: list[str] = field(default_factory=list)
+    #: every macro defined at the end of the file (the file's own and its headers'), by name
+    macros: dict[str, Macro] = field(default_factory=dict)
     #: integer object-like macros at the end of the file, the file's own and its headers' (``#if`` respected)
     int_macros: dict[str, int] = field(default_factory=dict)
     #: function-like macros of the headers (the file's own are read from its tree)
@@ -127,8 +131,8 @@ def included(ctx: FileContext, options: IncludeOptions | None) -> Included:
         return Included()
     memory = getattr(ctx.project, "memory", None)
     unit = walk(ctx.parsed, options.search_for(ctx.parsed.source.path, memory))
-    out = Included(notes=unit.notes, header_lines=unit.header_lines)
-    out.int_macros = _integers(ctx, list(unit.macros.values()))
+    out = Included(notes=unit.notes, macros=unit.macros, header_lines=unit.header_lines)
+    out.int_macros = _integers(ctx, unit.macros)
     main = ctx.parsed.source.path
     out.function_macros = [m for m in unit.macros.values() if m.params is not None and m.origin != main]
     names: set[str] = set()
@@ -143,17 +147,46 @@ def included(ctx: FileContext, options: IncludeOptions | None) -> Included:
     return out
 
 
-def _integers(ctx: FileContext, macros: list[Macro]) -> dict[str, int]:
-    """Values of the object-like macros that are integer constant expressions; a macro may use one defined after
-    it (expansion is lazy), hence the second round."""
+def _integers(ctx: FileContext, macros: dict[str, Macro]) -> dict[str, int]:
+    """Values of the object-like macros that are integer constant expressions once function-like macros in them
+    are expanded (``#define _PB_N POLYBENCH_LOOP_BOUND(N, n)``); a macro may use one defined after it (expansion
+    is lazy), hence the second round."""
     known: dict[str, int] = {}
     for _ in range(2):
-        for macro in macros:
+        for macro in macros.values():
             if macro.params is None and macro.name not in known and macro.body:
-                value = ctx.integer_value(macro.body, known)
+                body = expand_calls(macro.body, macros) if "(" in macro.body else macro.body
+                value = ctx.integer_value(body, known) if body is not None else None
                 if value is not None:
                     known[macro.name] = value
     return known
+
+
+_ARRAY_DECLARATOR = re.compile(r"\s*[A-Za-z_]\w*\s*(\[[^\[\];]*\]\s*)+")
+
+
+def macro_parameter(ctx: FileContext, param, decl, scope: tuple[int, int]) -> DeclInfo | None:
+    """A parameter declared through a function-like macro, ``DATA_TYPE POLYBENCH_2D(C, NI, NJ, ni, nj)``, whose
+    expansion is an array declarator (``C[NI][NJ]``): the parameter that declarator declares, else None."""
+    text = ctx.parsed.text_of
+    name, type_node = decl.child_by_field_name("declarator"), param.child_by_field_name("type")
+    if name is None or type_node is None or name.type != "identifier":
+        return None
+    macro = ctx.included.macros.get(text(name))
+    if macro is None or macro.params is None:
+        return None
+    expanded = expand_calls(text(decl), ctx.included.macros)
+    if expanded is None or not _ARRAY_DECLARATOR.fullmatch(expanded):
+        return None
+    snippet = parse(SourceFile.from_text(f"{text(type_node)} {expanded};", ctx.parsed.source.lang))
+    node = snippet.root.named_children[0] if snippet.root.named_child_count else None
+    declarator = node.child_by_field_name("declarator") if node is not None else None
+    if node is None or declarator is None or node.type != "declaration":
+        return None
+    info = declarator_info(snippet.text_of, declarator, node.child_by_field_name("type"), "param", scope, False)
+    if info is not None:
+        info.start = decl.start_byte
+    return info
 
 
 def _declarations(header: Header, node, names: set[str], typedefs: dict[str, str]) -> list[DeclInfo]:

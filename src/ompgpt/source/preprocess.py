@@ -409,6 +409,56 @@ class _Walker:
         return None
 
 
+_CALL = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
+#: rounds of function-like macro expansion (a macro expanding to another's call ...)
+_CALL_ROUNDS = 10
+
+
+def expand_calls(text: str, macros: dict[str, Macro]) -> str | None:
+    """``text`` with the calls of function-like ``macros`` expanded (arguments put in for the parameters, ``#``
+    and ``##`` not supported), repeatedly; object-like macros are left as they are. None when a call's parentheses
+    do not close, its arguments do not match the parameters, or expansion does not settle."""
+    for _ in range(_CALL_ROUNDS):
+        m = next((m for m in _CALL.finditer(text) if _function_like(macros.get(m.group(1)))), None)
+        if m is None:
+            return text
+        macro = macros[m.group(1)]
+        args, end = _arguments(text, m.end())
+        params = macro.params or ()
+        if args == [""] and not params:
+            args = []
+        if args is None or "#" in macro.body or len(args) != len(params):
+            return None
+        text = text[: m.start()] + _substitute(macro.body, dict(zip(params, args, strict=True))) + text[end:]
+    return None
+
+
+def _substitute(body: str, values: dict[str, str]) -> str:
+    return re.sub(r"\b[A-Za-z_]\w*\b", lambda w: values.get(w.group(), w.group()), body)
+
+
+def _function_like(macro: Macro | None) -> bool:
+    return macro is not None and macro.params is not None
+
+
+def _arguments(text: str, start: int) -> tuple[list[str] | None, int]:
+    """The comma-separated arguments of a call whose ``(`` ends just before ``start``, and where the call ends."""
+    depth, args, current = 0, [], start
+    for k in range(start, len(text)):
+        c = text[k]
+        if c in "([{":
+            depth += 1
+        elif c in ")]}" and depth:
+            depth -= 1
+        elif c == ")":
+            args.append(text[current:k].strip())
+            return args, k + 1
+        elif c == "," and not depth:
+            args.append(text[current:k].strip())
+            current = k + 1
+    return None, len(text)
+
+
 def _chain(stack: list[Path], found: Path) -> str:
     names = [p.name for p in stack[stack.index(found) :]]
     return " -> ".join([*names, found.name])
