@@ -15,7 +15,7 @@ from ompgpt.analysis import AnalysisOptions, analyze_file
 from ompgpt.analysis.headers import IncludeOptions
 from ompgpt.analysis.project import ProjectIndex
 from ompgpt.cli import main
-from ompgpt.source import SourceFile, preprocess, read_source, scan
+from ompgpt.source import SourceFile, compile_db, preprocess, read_source, scan
 from ompgpt.source.preprocess import Macro, evaluate
 
 NPB = Path(__file__).parent / "fixtures" / "npb"
@@ -290,3 +290,13 @@ def test_parameters_declared_through_a_header_macro_are_the_arrays_it_expands_to
 
 
 ALIAS_HINT = " (pointers without restrict; use --assume-no-alias if they never do)"
+
+
+def test_compile_command_flags_keep_defines_and_undefines_in_order(tmp_path):
+    args = ["cc", "-I", "inc", "-isystem/usr/x", "-DA=1", "-D", "B", "-UA", "-std=c11", "-O2", "-c", "k.c"]
+    flags = compile_db.parse_args(args, tmp_path)
+    assert flags.includes == [str(tmp_path / "inc"), "/usr/x"]
+    assert flags.macros == [("D", "A", "1"), ("D", "B", None), ("U", "A", None)]
+    assert flags.std == "c11"
+    (tmp_path / "compile_commands.json").write_text("not json")
+    assert compile_db.flags_for(tmp_path / "k.c") is None  # a broken database is no database
