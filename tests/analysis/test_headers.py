@@ -170,7 +170,7 @@ def test_bad_headers_give_notes_naming_file_and_line_and_the_file_is_still_annot
         "a.h": '#include "b.h"\n#define N 1000\nextern double x[N];\n',
         "b.h": '#include "a.h"\nextern double y[N];\n',
         "macros.h": "#define EMPTY\n#define BEGIN {\n#define END }\n#define OPEN (\n#define HALF_OF(x) ((x) / 2)\n",
-        "unclosed.h": "#ifndef UNCLOSED\n#define UNCLOSED\nextern int never_closed;\n",
+        "unclosed.h": '#ifndef UNCLOSED\n#define UNCLOSED\n#include "main.c"\nextern int never_closed;\n',
         "main.c": BAD_MAIN,
     }
     for name, text in files.items():
@@ -182,6 +182,8 @@ def test_bad_headers_give_notes_naming_file_and_line_and_the_file_is_still_annot
     for note in (
         f'{main_c}:1:1: note: header "missing.h" not found; its declarations are unknown',
         f'{b_h}:1:1: note: header "a.h" includes itself (through a.h -> b.h -> a.h); not read again',
+        f'{tmp_path / "unclosed.h"}:3:1: note: header "main.c" includes itself '
+        "(through main.c -> unclosed.h -> main.c); not read again",
         f'{main_c}:4:1: note: header "fifo.h" is not a regular file; its declarations are unknown',
         f'{main_c}:5:1: note: header "folder.h" is not a regular file; its declarations are unknown',
         f'{main_c}:6:1: note: header "/dev/zero" is not a regular file; its declarations are unknown',

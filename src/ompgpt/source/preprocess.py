@@ -330,7 +330,8 @@ def walk(parsed: ParsedSource, search: Search) -> Unit:
     path = parsed.source.path
     here = None if path.startswith("<") else Path(path).resolve().parent
     walker = _Walker(unit, search, parsed.source.lang)
-    walker.run(program(parsed, parsed.root.named_children, with_decls=False), here, path, [], main=True)
+    stack = [Path(path).resolve()] if here is not None else []  # a header including the file is a cycle too
+    walker.run(program(parsed, parsed.root.named_children, with_decls=False), here, path, stack, main=True)
     return unit
 
 
@@ -358,7 +359,7 @@ class _Walker:
                         break
             elif kind == "include":
                 self._include(item[1], item[2], here, where, stack)
-            elif kind == "once" and stack:
+            elif kind == "once" and stack and not main:
                 self.once.add(stack[-1])
             elif kind == "decl" and not main:
                 unit.decls.append((self.current, item[1]))
