@@ -35,7 +35,7 @@ CARRIED = {34, 63}
 
 
 def annotate_json(capsys, *args: str) -> tuple[dict[int, dict], str]:
-    main(["annotate", "--no-model", "--json", "--no-progress", *args])
+    main(["annotate", "--no-model", "--mode", "safe", "--json", "--no-progress", *args])
     out = capsys.readouterr()
     return {d["line"]: d for d in map(json.loads, out.out.splitlines())}, out.err
 
