@@ -302,3 +302,15 @@ def test_compile_command_flags_keep_defines_and_undefines_in_order(tmp_path):
     assert flags.std == "c11"
     (tmp_path / "compile_commands.json").write_text("not json")
     assert compile_db.flags_for(tmp_path / "k.c") is None  # a broken database is no database
+
+
+def test_text_that_is_no_file_reads_no_absolute_header():
+    from ompgpt.analysis.context import FileContext
+    from ompgpt.source import parse
+
+    text = '#include "/dev/null"\n#include "x.h"\nvoid f(double *a, int n) { for (int i = 0; i < n; i++) a[i] = 0; }\n'
+    ctx = FileContext(parse(SourceFile.from_text(text, "c")), None, IncludeOptions())
+    assert ctx.included.notes == [
+        '<string>:1:1: note: header "/dev/null" not found; its declarations are unknown',
+        '<string>:2:1: note: header "x.h" not found; its declarations are unknown',
+    ]

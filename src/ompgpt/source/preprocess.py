@@ -399,10 +399,11 @@ class _Walker:
 
     def _resolve(self, name: str, here: Path | None) -> Path | None:
         """The first folder holding ``name``: the including file's, then the ``-I`` directories. A name that
-        exists but is not a regular file is still found (reading it gives the note)."""
+        exists but is not a regular file is still found (reading it gives the note). Text that is no file on
+        disk (a snippet, ``here`` None) reaches no absolute path."""
         folders = ([here] if here is not None else []) + list(self.search.include_dirs)
         if Path(name).is_absolute():
-            folders = [Path("/")]
+            folders = [Path("/")] if here is not None else []
         for folder in folders:
             candidate = Path(os.path.normpath(folder / name))
             if candidate in self.search.memory or os.path.lexists(candidate):
