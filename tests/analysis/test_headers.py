@@ -314,3 +314,18 @@ def test_text_that_is_no_file_reads_no_absolute_header():
         '<string>:1:1: note: header "/dev/null" not found; its declarations are unknown',
         '<string>:2:1: note: header "x.h" not found; its declarations are unknown',
     ]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        '#define BEGIN_DECLS extern "C" {\n#define END_DECLS }\nBEGIN_DECLS\nextern double u[N], v[N];\nEND_DECLS\n',
+        "#define EXPORT\nEXPORT extern double u[N];\nEXPORT extern double v[N];\n",
+        "__BEGIN_DECLS\nextern double u[N], v[N];\n__END_DECLS\n",
+    ],
+)
+def test_header_macros_that_only_make_syntax_do_not_hide_its_declarations(tmp_path, header):
+    (tmp_path / "h.h").write_text("#define N 4000\n" + header)
+    (tmp_path / "m.c").write_text('#include "h.h"\nvoid f(void) { for (int i = 0; i < N; i++) u[i] = 2.0 * v[i]; }\n')
+    (result,) = analyze_file(scan(read_source(tmp_path / "m.c")))
+    assert result.verdict == "parallel" and result.profitability["trip_count"] == 4000

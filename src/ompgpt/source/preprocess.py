@@ -19,6 +19,7 @@ import ast
 import os
 import re
 import stat
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -289,10 +290,50 @@ def read_header(path: Path, lang: str) -> Header | str:
 
 
 def header_of(source: SourceFile | ParsedSource) -> Header:
-    """A Header for a text already in memory (a project file, a test)."""
+    """A Header for a text already in memory (a project file, a test). Where the header writes macros that only
+    make syntax (``EXPORT extern double u[N];``, ``BEGIN_DECLS``), the declarations are read from a second parse
+    with their uses blanked (see :func:`blank_syntax_macros`)."""
     parsed = source if isinstance(source, ParsedSource) else parse(source)
+    masked = blank_syntax_macros(parsed)
+    if masked is not None:
+        parsed = parse(SourceFile.from_text(masked, parsed.source.lang, path=parsed.source.path))
     items = program(parsed, parsed.root.named_children, with_decls=True)
     return Header(Path(parsed.source.path), parsed, items, parsed.source.text.count("\n") + 1)
+
+
+#: the usual names of ``extern "C" {`` / ``}`` wrappers, defined in headers the walk does not read
+_DECLS_WRAPPERS = frozenset({"__BEGIN_DECLS", "__END_DECLS", "BEGIN_C_DECLS", "END_C_DECLS", "G_BEGIN_DECLS"})
+_SYNTAX_BODIES = frozenset({"", "{", "}", 'extern "C" {', 'extern "C"{'})
+_DIRECTIVE_LINE = re.compile(r"^[ \t]*#.*?(?<!\\)$", re.M | re.S)
+
+
+def blank_syntax_macros(parsed: ParsedSource) -> str | None:
+    """The text with the uses of macros that expand to nothing or to a lone brace (this header's own, and the
+    usual ``extern "C"`` wrappers, ``G_END_DECLS`` too) replaced by spaces outside directives, so offsets and lines
+    stay; None when there is none to blank (the common case: no second parse)."""
+    names = set(_DECLS_WRAPPERS | {"G_END_DECLS"})
+    for node in parsed.root.named_children:
+        if node.type == "preproc_def":
+            macro = _macro(parsed, node)
+            if macro is not None and macro.body in _SYNTAX_BODIES:
+                names.add(macro.name)
+    text = parsed.source.text
+    pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, names))) + r")\b")
+    spans = [(m.start(), m.end()) for m in _DIRECTIVE_LINE.finditer(text)]
+    starts = [lo for lo, _ in spans]
+
+    def in_directive(at: int) -> bool:
+        k = bisect_right(starts, at) - 1
+        return k >= 0 and at < spans[k][1]
+
+    hits = [m for m in pattern.finditer(text) if not in_directive(m.start())]
+    if not hits:
+        return None
+    out, last = [], 0
+    for m in hits:
+        out.append(text[last : m.start()] + " " * len(m.group()))
+        last = m.end()
+    return "".join(out) + text[last:]
 
 
 _MEMORY: dict[int, Header] = {}
