@@ -285,13 +285,12 @@ def test_parameters_declared_through_a_header_macro_are_the_arrays_it_expands_to
 
     same = 4 if not defines else 3  # with PB_C99_PROTO the kernel's extents are ni, nj: no trip count
     assert [f[:same] for f in facts("kernel.c")] == [f[:same] for f in facts("plain.c")]
-    assert facts("kernel.c")[0][2] == ["C and A may refer to overlapping memory" + ALIAS_HINT]
+    reasons = facts("kernel.c")[0][2]  # aliasing of the two parameters is the one obstacle left
+    assert reasons[0].startswith("C and A may refer to overlapping memory")
+    assert all("overlap" in r or "restrict" in r for r in reasons)
     trips = [f[3] for f in facts("kernel.c", assume_no_alias=True)]
     assert trips == ([None, None] if defines else [1000, 1100])
     assert facts("kernel.c", assume_no_alias=True)[0][:2] == ("parallel", "#pragma omp parallel for collapse(2)")
-
-
-ALIAS_HINT = " (pointers without restrict; use --assume-no-alias if they never do)"
 
 
 def test_compile_command_flags_keep_defines_and_undefines_in_order(tmp_path):
