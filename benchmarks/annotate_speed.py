@@ -1,10 +1,13 @@
 """Benchmark ``ompgpt annotate``: throughput in lines per minute (analysis only, and with the model when weights
 ship), and the start-up time of ``ompgpt --help``.
 
-Usage: python benchmarks/annotate_speed.py [--files 400] [--model-files 40]
+Usage: python benchmarks/annotate_speed.py [--files 400] [--model-files 40] [--with-headers]
 
 Corpus files (every 20th of ../shared/corpus, deterministic) are written to a temp folder and annotated in-process
 with one job; time is CPU time of this process (so it means one core even on a shared machine) and wall time.
+``--with-headers`` writes each file at its path in its repository, with every header of those repositories the
+corpus holds, so ``#include "..."`` finds them; the lines counted are the files' plus the header lines read for
+them (a header included by three files counts three times; it is parsed once).
 """
 
 from __future__ import annotations
@@ -45,14 +48,53 @@ def write_sample(folder: Path, count: int) -> int:
     return lines
 
 
-def measure(folder: Path, lines: int, model: bool) -> str:
+HEADER_SUFFIXES = (".h", ".hh", ".hpp", ".hxx")
+
+
+def write_repos(folder: Path, count: int) -> tuple[list[str], int]:
+    """The sample at its repository paths plus the corpus's headers of those repositories; (files, their lines)."""
+    sample = [r for r in itertools.islice(corpus_records(), 0, None, 20) if not r["path"].endswith(HEADER_SUFFIXES)]
+    sample = sample[:count]
+    repos = {r["repo"] for r in sample}
+    chosen = {(r["repo"], r["path"]) for r in sample}
+    files, lines = [], 0
+    for rec in corpus_records():
+        key = (rec["repo"], rec["path"])
+        if rec["repo"] in repos and (key in chosen or rec["path"].endswith(HEADER_SUFFIXES)):
+            path = folder / rec["repo"] / rec["path"]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(rec["text"], encoding="utf-8")
+            if key in chosen:
+                chosen.discard(key)
+                files.append(str(path))
+                lines += rec["text"].count("\n") + 1
+    return files, lines
+
+
+def header_lines(files: list[str]) -> int:
+    """Lines of the headers the analysis reads for ``files`` (0 where the code under test reads none)."""
+    try:
+        from ompgpt.source import parse, read_source
+        from ompgpt.source.preprocess import Search, walk
+    except ImportError:
+        return 0
+    return sum(walk(parse(read_source(f)), Search()).header_lines for f in files)
+
+
+def measure(folder: Path, lines: int, model: bool, files: list[str] | None = None) -> str:
     options = AnnotateOptions(config=replace(Config(), model=model))
     wall, cpu = time.perf_counter(), time.process_time()
-    results = annotate_paths([str(folder)], options, jobs=1, progress=False)
+    results = annotate_paths(files or [str(folder)], options, jobs=1, progress=False)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    if files:
+        extra = header_lines(files)
+        lines, label = lines + extra, f"{lines} file lines + {extra} header lines read = "
+    else:
+        label = ""
     loops = sum(len(r.loops) for r in results)
     return (
-        f"{'model + analysis' if model else 'analysis only'}: {len(results)} files, {lines} lines, {loops} loops: "
+        f"{'model + analysis' if model else 'analysis only'}: {len(results)} files, {label}{lines} lines, "
+        f"{loops} loops: "
         f"{cpu:.1f} CPU s ({60 * lines / cpu:,.0f} lines/min on one core), wall {wall:.1f} s"
     )
 
@@ -70,11 +112,20 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--files", type=int, default=400)
     ap.add_argument("--model-files", type=int, default=40)
+    ap.add_argument("--with-headers", action="store_true", help="files at their repository paths, with headers")
+    ap.add_argument("--corpus", type=Path, help="folder of the corpus shards (default ../shared/corpus)")
     args = ap.parse_args()
+    if args.corpus is not None:
+        global CORPUS
+        CORPUS = args.corpus
     print(startup())
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        print(measure(folder, write_sample(folder, args.files), model=False))
+        if args.with_headers:
+            files, lines = write_repos(folder, args.files)
+            print(measure(folder, lines, model=False, files=files))
+        else:
+            print(measure(folder, write_sample(folder, args.files), model=False))
     from ompgpt.report.engine import load_decoder
 
     if load_decoder() is not None and args.model_files:

@@ -15,10 +15,13 @@ import tree_sitter
 
 from ompgpt.analysis import ir
 from ompgpt.analysis import poly as P
+from ompgpt.analysis.headers import macro_parameter
 from ompgpt.analysis.ir import Builder, DeclInfo, FunctionSummary, LoopS, declarator_info
+from ompgpt.analysis.macros import pure_body
 from ompgpt.source.parse import ParsedSource
 
 if TYPE_CHECKING:
+    from ompgpt.analysis.headers import IncludeOptions
     from ompgpt.analysis.project import ProjectIndex
 
 _CONDITIONAL = frozenset(
@@ -86,6 +89,8 @@ class FunctionInfo:
                 if d is None:
                     continue
                 info = declarator_info(text, d, p.child_by_field_name("type"), "param", scope, False)
+                if info is None and d.type == "function_declarator":  # ``DATA_TYPE POLYBENCH_2D(C, NI, ...)``
+                    info = macro_parameter(self.ctx, p, d, scope)
                 if info is not None:
                     info.const = info.const or "const" in text(p).split("*")[0]
                     self.params[info.name] = info
@@ -319,10 +324,14 @@ def _outermost_enclosing_loop(node: tree_sitter.Node) -> tree_sitter.Node | None
 class FileContext:
     """Caches for one parsed file: function IRs by node, file-scope declarations, callee summaries."""
 
-    def __init__(self, parsed: ParsedSource, project: ProjectIndex | None = None):
+    def __init__(
+        self, parsed: ParsedSource, project: ProjectIndex | None = None, includes: IncludeOptions | None = None
+    ):
         self.parsed = parsed
         #: the other files of the project, whose functions calls may reach (None: this file alone)
         self.project = project
+        #: how to find the file's headers (``ompgpt.analysis.headers``); None: the file alone
+        self.includes = includes
         self._function_macros: frozenset[str] | None = None
         self.language = parsed.tree.language
         self._functions: dict[int, FunctionInfo | Exception] = {}
@@ -341,9 +350,13 @@ class FileContext:
         #: ``#define A(i, j) A_p[(i) + order * (j)]``: function-like macros that name an array element, so
         #: ``A(i, j) = ...`` is a write of ``A_p`` at an affine subscript (ParRes Kernels' transpose)
         self.element_macros: dict[str, tuple[tuple[str, ...], str, tuple[P.Poly | None, ...]]] = {}
+        #: ``#define SCALAR_VAL(x) (x)``, ``#define DIST(a, b) sqrt((a) * (a) + (b) * (b))``: function-like macros
+        #: whose body reads nothing but their arguments and calls only pure functions: calls of no effect
+        self.pure_macros: set[str] = set()
         self._collect_globals()
 
     def _collect_globals(self) -> None:
+        self._take_included()
         text = self.parsed.text_of
         root = self.parsed.root
         scope = (root.start_byte, root.end_byte)
@@ -374,6 +387,18 @@ class FileContext:
         # a ``#define`` holds from its line on wherever it stands, also inside a function body
         for node in _captures(root, "(preproc_function_def) @n", self.language):
             self._index_macro(node)
+        for macro in self.included.function_macros:
+            self._function_macro(macro.name, macro.params or (), macro.body)
+
+    def _take_included(self) -> None:
+        """Facts from the file's headers (``ompgpt.analysis.headers``), taken first: the file's own declarations
+        replace them, and macro values are those the ``#if`` conditions select, under ``-D``/``-U``."""
+        from ompgpt.analysis.headers import included
+
+        self.included = included(self, self.includes)
+        self.macros.update(self.included.int_macros)
+        self.typedefs.update(self.included.typedefs)
+        self.globals.update(self.included.globals)
 
     def assigned_names(self, block: tree_sitter.Node) -> list[tree_sitter.Node]:
         """Identifiers assigned (``x = ...``, ``x += ...``, ``x++``) or declared anywhere inside ``block``."""
@@ -405,20 +430,29 @@ class FileContext:
         if name is None or params is None or value is None:
             return
         names = tuple(self.parsed.text_of(p) for p in params.named_children if p.type == "identifier")
-        text = self.parsed.text_of(value).replace("\\\n", " ").strip()
+        if len(names) != params.named_child_count:
+            return
+        self._function_macro(self.parsed.text_of(name), names, self.parsed.text_of(value).replace("\\\n", " "))
+
+    def _function_macro(self, name: str, names: tuple[str, ...], text: str) -> None:
+        """Classify a function-like macro by its body: an integer polynomial of its parameters (an index), an array
+        element, or a pure expression; the first definition of a name counts."""
+        if name in self.index_macros or name in self.element_macros or name in self.pure_macros:
+            return
+        text = text.strip()
         try:
             tree = ast.parse(text, mode="eval").body
         except (SyntaxError, ValueError):
-            return
-        if len(names) != params.named_child_count:
-            return
-        body = _poly_expr(tree, self.macros)
+            tree = None
+        body = _poly_expr(tree, self.macros) if tree is not None else None
         if body is not None:
-            self.index_macros.setdefault(self.parsed.text_of(name), (names, body))
+            self.index_macros[name] = (names, body)
             return
-        element = _element_expr(tree, self.macros)
+        element = _element_expr(tree, self.macros) if tree is not None else None
         if element is not None:
-            self.element_macros.setdefault(self.parsed.text_of(name), (names, *element))
+            self.element_macros[name] = (names, *element)
+        elif pure_body(text, names, self.macros):
+            self.pure_macros.add(name)
 
     def integer_value(self, text: str, constants: dict[str, int] | None = None) -> int | None:
         """An integer constant expression of literals, already-defined macros and the given constants
@@ -494,6 +528,7 @@ class FileContext:
             # names declared as variables or parameters somewhere are not types (misparsed macro-laden
             # declarations, ``EXPORT void f(const T& kspace)``, can make a variable look like one)
             variables = _captures(self.parsed.root, self._declared_names_pattern(), self.language)
+            found |= self.included.type_names
             self._type_names = frozenset(found - {text(n) for n in functions} - {text(n) for n in variables})
         return self._type_names
 
@@ -527,7 +562,8 @@ class FileContext:
     def function_macros(self) -> frozenset[str]:
         if self._function_macros is None:
             names = _captures(self.parsed.root, "(preproc_function_def name: (identifier) @n)", self.language)
-            self._function_macros = frozenset(self.parsed.text_of(n) for n in names)
+            own = {self.parsed.text_of(n) for n in names}
+            self._function_macros = frozenset(own | {m.name for m in self.included.function_macros})
         return self._function_macros
 
 

@@ -16,6 +16,7 @@ from ompgpt.analysis import dependence as D
 from ompgpt.analysis import poly as P
 from ompgpt.analysis.context import FileContext, FunctionInfo
 from ompgpt.analysis.flow import Resolved, Walker, canonical_iv, written_keys
+from ompgpt.analysis.headers import IncludeOptions
 from ompgpt.analysis.ir import READ, WRITE, LoopS
 from ompgpt.analysis.project import ProjectIndex
 from ompgpt.limits import Budget
@@ -43,6 +44,8 @@ class AnalysisOptions:
     project: ProjectIndex | None = None
     #: a time budget (``ompgpt.limits.Budget``): once spent, the remaining loops are ``unknown`` with its reason
     budget: Budget | None = None
+    #: how the file's ``#include "..."`` headers are found and read (``ompgpt.analysis.headers``; None: not read)
+    includes: IncludeOptions | None = field(default_factory=IncludeOptions)
 
 
 @dataclass
@@ -149,7 +152,7 @@ def analyze_file(
     """Analyse every ``for`` loop of a file and choose, per nest, the outermost parallel and profitable level."""
     options = options or AnalysisOptions()
     file_scan = _as_scan(source)
-    ctx = ctx or FileContext(file_scan.parsed, options.project)
+    ctx = ctx or FileContext(file_scan.parsed, options.project, options.includes)
     results = [_analyze_in_budget(ctx, file_scan, i, options) for i in range(len(file_scan.loops))]
     by_start = {loop.node.start_byte: res for loop, res in zip(file_scan.loops, results, strict=True)}
     for i, (loop, res) in enumerate(zip(file_scan.loops, results, strict=True)):
@@ -167,7 +170,7 @@ def analyze_loop(
 ) -> LoopAnalysis:
     """Analyse one loop on its own (whether to parallelize this level, ignoring enclosing loops)."""
     options = options or AnalysisOptions()
-    ctx = ctx or FileContext(file_scan.parsed, options.project)
+    ctx = ctx or FileContext(file_scan.parsed, options.project, options.includes)
     index = file_scan.loops.index(loop)
     res = _analyze(ctx, file_scan, index, options)
     if res.verdict == "parallel":

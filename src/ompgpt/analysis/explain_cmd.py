@@ -16,6 +16,7 @@ import sys
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    from ompgpt.analysis.headers import add_preprocessor_options
     from ompgpt.analysis.project import add_project_option
     from ompgpt.limits import add_limit_options
 
@@ -27,6 +28,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=["c", "cpp"], help="override language detection")
     add_project_option(parser)
     add_limit_options(parser, seconds=False)
+    add_preprocessor_options(parser)
 
 
 def _split_target(target: str) -> tuple[str, int | None]:
@@ -41,6 +43,8 @@ def _split_target(target: str) -> tuple[str, int | None]:
 
 def run(args: argparse.Namespace) -> int:
     from ompgpt.analysis import AnalysisOptions, analyze_file
+    from ompgpt.analysis.context import FileContext
+    from ompgpt.analysis.headers import options_from_args
     from ompgpt.analysis.project import index_paths
     from ompgpt.source import SourceError, read_source, scan
 
@@ -51,8 +55,13 @@ def run(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 2
     file_scan = scan(source)
-    project = index_paths([path, *args.project], args.lang) if args.project else None
-    results = analyze_file(file_scan, AnalysisOptions(assume_no_alias=args.assume_no_alias, project=project))
+    includes = options_from_args(args)
+    project = index_paths([path, *args.project], args.lang, includes) if args.project else None
+    options = AnalysisOptions(assume_no_alias=args.assume_no_alias, project=project, includes=includes)
+    ctx = FileContext(file_scan.parsed, project, options.includes)
+    for note in ctx.included.notes:
+        print(note, file=sys.stderr)
+    results = analyze_file(file_scan, options, ctx=ctx)
     if line is not None:
         exact = [r for r in results if r.line == line]
         results = exact or [r for r in results if r.line <= line <= r.end_line]

@@ -1122,7 +1122,8 @@ class Builder:
         name = squash(self.text(fn)) if fn is not None else "?"
         if fn is not None and fn.type == "template_function":
             name = squash(self.text(fn.child_by_field_name("name")))
-        kind = "pure" if name in self.ctx.index_macros else call_table.classify(name)
+        pure = name in self.ctx.index_macros or name in self.ctx.pure_macros
+        kind = "pure" if pure else call_table.classify(name)
         cast = fn is not None and fn.type == "identifier" and _cast_like(args, self.text)
         if kind == "unknown" and cast and name in self.ctx.type_names():
             kind = "pure"  # ``Real_t(0.5)``: a functional cast to a type this file uses

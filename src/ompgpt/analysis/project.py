@@ -22,8 +22,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ompgpt.analysis.context import FileContext
+    from ompgpt.analysis.headers import IncludeOptions
     from ompgpt.analysis.ir import FunctionSummary
     from ompgpt.source import SourceFile
+    from ompgpt.source.parse import ParsedSource
 
 HEADER_SUFFIXES = frozenset({".h", ".hh", ".hpp", ".hxx", ".h++", ".inl", ".cuh", ".tcc"})
 #: larger files are skipped when indexing (generated code; the same cap as the analysis of one file takes)
@@ -47,9 +49,13 @@ class ProjectIndex:
     """The free functions defined in a set of files, indexed on first use. Picklable: only the paths travel, and a
     process that receives it builds its own index (``--jobs`` forks workers after :meth:`build` where it can)."""
 
-    def __init__(self, paths: Iterable[str | Path], lang: str | None = None):
+    def __init__(self, paths: Iterable[str | Path], lang: str | None = None, includes: IncludeOptions | None = None):
         self.paths = tuple(dict.fromkeys(Path(p).resolve() for p in paths))
         self.lang = lang
+        #: how the project's files find their headers (their globals and macros shape the summaries)
+        self.includes = includes
+        #: texts held in memory by resolved path (``from_sources``): ``#include "x.h"`` finds them there too
+        self.memory: dict[Path, ParsedSource] = {}
         self._definitions: dict[str, list[Definition]] | None = None
         self._contexts: dict[Path, FileContext | None] = {}
 
@@ -57,16 +63,19 @@ class ProjectIndex:
     def from_sources(cls, sources: Iterable[SourceFile]) -> ProjectIndex:
         """An index of texts already in memory (a corpus, a test), keyed by their ``path``."""
         from ompgpt.analysis.context import FileContext
+        from ompgpt.analysis.headers import IncludeOptions
         from ompgpt.source import parse
 
         by_path = {Path(s.path).resolve(): s for s in sources}
-        index = cls(by_path)
-        for path, source in by_path.items():
-            index._contexts[path] = FileContext(parse(source), index)
+        index = cls(by_path, includes=IncludeOptions())
+        index.memory = {path: parse(source) for path, source in by_path.items()}
+        for path, parsed in index.memory.items():
+            index._contexts[path] = FileContext(parsed, index, index.includes)
         return index
 
     def __getstate__(self) -> dict:
-        return {"paths": self.paths, "lang": self.lang, "_definitions": None, "_contexts": {}}
+        state = {"paths": self.paths, "lang": self.lang, "includes": self.includes, "memory": {}}
+        return {**state, "_definitions": None, "_contexts": {}}
 
     def __len__(self) -> int:
         return len(self.paths)
@@ -104,12 +113,14 @@ class ProjectIndex:
         return self._contexts[path]
 
 
-def index_paths(paths: Iterable[str | Path], lang: str | None = None) -> ProjectIndex:
+def index_paths(
+    paths: Iterable[str | Path], lang: str | None = None, includes: IncludeOptions | None = None
+) -> ProjectIndex:
     """Every C/C++ file under the given paths, whatever include/exclude globs say: a file left unannotated may
-    still define the functions the annotated ones call."""
+    still define the functions the annotated ones call; ``includes``: how those files find their headers."""
     from ompgpt.source.files import iter_source_files
 
-    return ProjectIndex((p for p in iter_source_files(paths) if p.is_file()), lang=lang)
+    return ProjectIndex((p for p in iter_source_files(paths) if p.is_file()), lang=lang, includes=includes)
 
 
 def add_project_option(parser: argparse.ArgumentParser) -> None:
@@ -132,7 +143,7 @@ def _read_context(path: Path, lang: str | None, project: ProjectIndex) -> FileCo
     try:
         if path.stat().st_size > MAX_BYTES:
             return None
-        return FileContext(parse(read_source(path, lang=lang)), project)
+        return FileContext(parse(read_source(path, lang=lang)), project, project.includes)
     except (OSError, SourceError, UnicodeError, ValueError):
         return None
 

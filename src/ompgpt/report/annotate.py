@@ -7,9 +7,10 @@ import multiprocessing
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ompgpt.analysis.headers import IncludeOptions, options_from_args
 from ompgpt.analysis.project import ProjectIndex, index_paths
 from ompgpt.limits import Budget
 from ompgpt.report.config import Config, find_config
@@ -31,6 +32,8 @@ class AnnotateOptions:
     unsafe_fixes: bool = False
     #: suggest mode: seconds per file spent verifying unsafe candidates by execution (0: none)
     verify_budget: float = 120.0
+    #: ``-I``/``-D``/``-U``/``--std``/``--compile-commands``: how the files' headers are found and read
+    includes: IncludeOptions = field(default_factory=IncludeOptions)
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> AnnotateOptions:
@@ -49,7 +52,8 @@ class AnnotateOptions:
         budget = getattr(args, "verify_budget", None)
         if budget is not None and budget < 0:
             raise ValueError("--verify-budget must be >= 0 seconds")
-        project = index_paths([*args.paths, *getattr(args, "project", [])], args.lang)
+        includes = options_from_args(args)
+        project = index_paths([*args.paths, *getattr(args, "project", [])], args.lang, includes)
         return cls(
             config=config,
             verify=args.verify,
@@ -59,6 +63,7 @@ class AnnotateOptions:
             project=project,
             unsafe_fixes=bool(getattr(args, "unsafe_fixes", False)),
             verify_budget=config.verify_budget if budget is None else budget,
+            includes=includes,
         )
 
 

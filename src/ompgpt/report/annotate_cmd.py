@@ -24,6 +24,7 @@ import argparse
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    from ompgpt.analysis.headers import add_preprocessor_options
     from ompgpt.analysis.project import add_project_option
     from ompgpt.limits import add_limit_options
     from ompgpt.report.atomic import add_backup_option
@@ -59,6 +60,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_project_option(parser)
     add_backup_option(parser)
     add_limit_options(parser)
+    add_preprocessor_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -124,6 +124,8 @@ def decide_file(
     memo = {} if memo is None else memo
     from ompgpt.advisor import advise
     from ompgpt.analysis import AnalysisOptions, analyze_file
+    from ompgpt.analysis.context import FileContext
+    from ompgpt.analysis.headers import IncludeOptions
     from ompgpt.source.lexical import NonCode
 
     config = options.config
@@ -140,10 +142,16 @@ def decide_file(
             f"{path}:{line}:{col}: note: {count} loop(s) nested more than {MAX_LOOP_DEPTH} loops deep skipped"
         )
     if "analyses" not in memo:
-        opts = AnalysisOptions(
-            assume_no_alias=config.assume_no_alias, project=getattr(options, "project", None), budget=budget
+        analysis_options = AnalysisOptions(
+            assume_no_alias=config.assume_no_alias,
+            project=getattr(options, "project", None),
+            budget=budget,
+            includes=getattr(options, "includes", IncludeOptions()),
         )
-        memo["analyses"] = analyze_file(file_scan, opts)
+        ctx = FileContext(file_scan.parsed, analysis_options.project, analysis_options.includes)
+        memo["header_notes"] = list(ctx.included.notes)
+        memo["analyses"] = analyze_file(file_scan, analysis_options, ctx=ctx)
+    warnings.extend(memo["header_notes"])
     analyses = memo["analyses"]
     loops = file_scan.loops
     eligible = [

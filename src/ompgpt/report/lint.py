@@ -330,12 +330,22 @@ def _shared_inner_indices(loop, file_scan, pragma: Pragma, analysis) -> dict[str
     return out
 
 
-def lint_scan(file_scan, assume_no_alias: bool = False, project=None) -> list[LintFinding]:
+def lint_scan(
+    file_scan, assume_no_alias: bool = False, project=None, includes=None, notes: list[str] | None = None
+) -> list[LintFinding]:
     """Findings for every loop pragma of a scanned file (malformed pragmas included); ``project``: a
-    ``ProjectIndex`` of the files whose functions calls may reach."""
+    ``ProjectIndex`` of the files whose functions calls may reach; ``includes``: how headers are read
+    (``ompgpt.analysis.headers.IncludeOptions``, default: the file's own ``#include "..."``), whose notes (a
+    missing header ...) are appended to ``notes``."""
     from ompgpt.analysis import AnalysisOptions, analyze_file
+    from ompgpt.analysis.context import FileContext
+    from ompgpt.analysis.headers import IncludeOptions
 
-    analyses = analyze_file(file_scan, AnalysisOptions(assume_no_alias=assume_no_alias, project=project))
+    options = AnalysisOptions(assume_no_alias=assume_no_alias, project=project, includes=includes or IncludeOptions())
+    ctx = FileContext(file_scan.parsed, project, options.includes)
+    if notes is not None:
+        notes.extend(ctx.included.notes)
+    analyses = analyze_file(file_scan, options, ctx=ctx)
     findings: list[LintFinding] = []
     path = file_scan.parsed.source.path
     for site in file_scan.pragmas:

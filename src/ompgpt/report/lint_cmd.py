@@ -21,6 +21,7 @@ from pathlib import Path
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    from ompgpt.analysis.headers import add_preprocessor_options
     from ompgpt.analysis.project import add_project_option
     from ompgpt.limits import add_limit_options
     from ompgpt.report.atomic import add_backup_option
@@ -40,6 +41,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_project_option(parser)
     add_backup_option(parser)
     add_limit_options(parser, seconds=False)
+    add_preprocessor_options(parser)
 
 
 def _fixed_text(file_scan, findings, unsafe_fixes: bool = False) -> str:
@@ -59,6 +61,7 @@ def _fixed_text(file_scan, findings, unsafe_fixes: bool = False) -> str:
 def run(args: argparse.Namespace) -> int:
     import json
 
+    from ompgpt.analysis.headers import options_from_args
     from ompgpt.analysis.project import index_paths
     from ompgpt.report.annotate import collect_files
     from ompgpt.report.atomic import backup_suffix
@@ -78,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     no_alias = args.assume_no_alias or config.assume_no_alias
     errors, all_findings = 0, []
-    project = index_paths([*args.paths, *args.project])
+    includes = options_from_args(args)
+    project = index_paths([*args.paths, *args.project], includes=includes)
     for path in collect_files(args.paths, config):
         try:
             source = read_source(path, max_bytes=args.max_file_size or config.max_file_size)
@@ -87,7 +91,10 @@ def run(args: argparse.Namespace) -> int:
             errors += 1
             continue
         file_scan = scan(source)
-        findings = [f for f in lint_scan(file_scan, no_alias, project) if f.code in select]
+        notes: list[str] = []
+        findings = [f for f in lint_scan(file_scan, no_alias, project, includes, notes) if f.code in select]
+        for note in notes:
+            print(note, file=sys.stderr)
         all_findings.extend(findings)
         if args.sarif:
             continue
