@@ -1,14 +1,16 @@
-"""Dependences that are certain, not merely possible: the same elements touched by every iteration.
+"""Dependences that are certain, not merely possible: distance vectors the dependence tests leave undecided.
 
-``A[i]`` written and read inside ``for (t ...) for (i = 0; i < n; i++)``: the subscripts do not use ``t``, and the
-``i`` loop runs over the same range in every ``t`` iteration (its bounds use neither ``t`` nor anything the body
-changes), so each element is written by one ``t`` iteration and touched again by the next. The dependence tests
-call such a pair "every iteration uses the same elements" and leave it possible, because a temporary array that
-each iteration fills before reading can be privatized; :mod:`core` asks :func:`same_elements` only after that
-privatization (and the array-reduction case) were ruled out, so what is left races under a plain pragma.
+The tests in :mod:`dependence` decide, per pair of accesses, whether two iterations of the analyzed loop may touch
+the same element; where an inner loop's variable makes the equations free (``b[i][j]`` against ``b[i-1][j-1]``:
+``j' = j - 1`` is always possible) or every iteration uses the same elements (``A[i]`` inside ``for (t ...) for
+(i ...)``: the subscripts do not use ``t``), they answer "possible". Both are certain when each inner loop runs over
+the same range in every iteration of the analyzed loop (its bounds use no loop variable and nothing the body
+changes) and the distance fits in that range: the dependence is then carried with distance vector ``(d, 1)`` or
+``(*, 0)``, a race under a plain pragma on this loop, and on any ``collapse`` that folds it.
 
-The proof has the same standard as a distance from the strong SIV test: the two accesses meet whenever both run
-(a condition around them is not looked at).
+:mod:`core` asks :func:`certain_pair` only after privatization and array reductions were ruled out (a temporary
+array that every iteration fills before reading is privatized, not serial). The standard of proof is the strong
+SIV test's: the two accesses meet whenever both run (a condition around them is not looked at).
 """
 
 from __future__ import annotations
@@ -21,43 +23,84 @@ from ompgpt.analysis.ir import Header
 SAME_REASON = "every iteration uses the same elements"
 
 
-def same_elements(r1: Resolved, r2: Resolved, result: D.PairResult, level: Header | None, varying: set[str]):
-    """``result`` upgraded to a proven carried dependence when it says every iteration of the analyzed loop (whose
-    header is ``level``) uses the same elements and that is certain: the loop runs at least twice (or its trip count
-    is unknown), and every inner loop whose variable the subscripts use is the same loop for both accesses, with
-    bounds that neither the analyzed loop's iterations nor the body change. Otherwise ``result`` unchanged."""
-    if result.status != D.MAYBE or not (result.reason or "").startswith(SAME_REASON):
+def certain_pair(r1: Resolved, r2: Resolved, result: D.PairResult, level: Header | None, varying: set[str]):
+    """``result`` upgraded to a proven carried dependence when its distance vector is certain (see module);
+    otherwise ``result`` unchanged."""
+    if result.status != D.MAYBE or r1.problem or r2.problem or len(r1.subs) != len(r2.subs) or not r1.ivs:
+        return result
+    x = r1.ivs[0]
+    ranges = _ranges(r1) | {v + "'": h for v, h in _ranges(r2).items()}
+    dists: set[int] = set()
+    seen: set[str] = set()
+    for s1, s2 in zip(r1.subs, r2.subs, strict=True):
+        diff = P.add(s1, P.rename(s2, lambda s: s + "'" if s in r2.ivs else s), -1)
+        found = _dimension(diff, x, ranges, varying, seen)
+        if found is False:
+            return result
+        if found is not True:
+            dists.add(found)
+    if len(dists) > 1 or dists == {0}:
         return result
     trips = D.trip_count(level)
-    if trips is not None and trips < 2:
+    d = next(iter(dists), None)
+    if trips is not None and (trips < 2 or (d is not None and abs(d) >= trips)):
         return result
-    used = set().union(*(P.symbols(s) for s in (*r1.subs, *r2.subs) if s is not None))
-    for var in used & (set(r1.ivs) | set(r2.ivs)):
-        h1, h2 = _header_of(r1, var), _header_of(r2, var)
-        if h1 is None or h2 is None or not _same_range(h1, h2) or not _fixed_range(h1, r1, varying):
-            return result
-    note = f"{SAME_REASON}: each is touched again by the next iteration"
-    return D.PairResult("carried", None, note)
+    if d is None:
+        return D.PairResult("carried", None, f"{SAME_REASON}: each is touched again by the next iteration")
+    return D.PairResult("carried", d, "an inner loop's variable reaches the other element")
 
 
-def _header_of(r: Resolved, var: str) -> Header | None:
-    if var not in r.ivs or len(r.headers) != len(r.ivs):
-        return None
-    return r.headers[r.ivs.index(var)]
+def _ranges(r: Resolved) -> dict[str, Header]:
+    return dict(zip(r.ivs, r.headers, strict=False)) if len(r.headers) == len(r.ivs) else {}
+
+
+def _dimension(diff, x: str, ranges: dict[str, Header], varying: set[str], seen: set[str]) -> int | bool:
+    """One dimension's equation ``diff == 0``: the distance ``x' - x`` it forces (an int), True when an inner
+    variable pair ``v - v' + c`` always has a solution in its fixed range (or nothing varies and ``c == 0``),
+    False when not certain."""
+    c = diff.get((), 0)
+    terms = {mono: k for mono, k in diff.items() if mono}
+    if any(len(mono) != 1 for mono in terms):
+        return False
+    coefs = {mono[0]: k for mono, k in terms.items()}
+    if not coefs:
+        return c == 0
+    xp = x + "'"
+    if set(coefs) <= {x, xp}:
+        a = coefs.get(x, 0)
+        if a == 0 or coefs.get(xp, 0) != -a or c % a:
+            return False
+        return c // a
+    if len(coefs) != 2:
+        return False
+    (v, k), (w, kk) = sorted(coefs.items())
+    if w != v + "'" or kk != -k or c % k or v in seen or v == x:
+        return False
+    seen.add(v)
+    return _reachable(ranges.get(v), ranges.get(w), c // k, ranges, varying)
+
+
+def _reachable(h1: Header | None, h2: Header | None, gap: int, ranges: dict[str, Header], varying: set[str]) -> bool:
+    """Do ``v`` and ``v'``, running over the same fixed range, take values ``gap`` apart (``v' = v + gap``)?"""
+    if h1 is None or h2 is None or not _same_range(h1, h2) or not _fixed_range(h1, ranges, varying):
+        return False
+    if gap == 0:
+        return True
+    trips = D.trip_count(h1)
+    step = abs(h1.step or 1)
+    return trips is not None and gap % step == 0 and abs(gap) < trips * step
 
 
 def _same_range(h1: Header, h2: Header) -> bool:
     """The same loop, or two loops over the same range (sibling ``j`` loops with equal bounds)."""
-    if h1 is h2:
-        return True
-    fields = ("lower", "upper", "op", "step")
-    return all(getattr(h1, f) == getattr(h2, f) for f in fields)
+    return h1 is h2 or all(getattr(h1, f) == getattr(h2, f) for f in ("lower", "upper", "op", "step"))
 
 
-def _fixed_range(h: Header, r: Resolved, varying: set[str]) -> bool:
-    """Bounds known and the same in every iteration of the analyzed loop: they use no induction variable (``for
-    (j = i*m; ...)`` moves with ``i``) and nothing the loop body writes."""
+def _fixed_range(h: Header, ranges: dict[str, Header], varying: set[str]) -> bool:
+    """Bounds known and the same in every iteration of the analyzed loop: they use no loop variable (``for (j =
+    i*m; ...)`` moves with ``i``) and nothing the loop body writes."""
     if h.lower is None or h.upper is None or not h.step or h.op not in ("<", "<=", ">", ">="):
         return False
     names = P.symbols(h.lower) | P.symbols(h.upper)
-    return not names & (set(r.ivs) | {v.split("#")[0] for v in r.ivs} | varying)
+    loop_vars = {v.rstrip("'").split("#")[0] for v in ranges}
+    return not names & (loop_vars | varying)

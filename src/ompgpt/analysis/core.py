@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from ompgpt.analysis import alias_advice, callsites, certain, ir, privatize, sync
+from ompgpt.analysis import alias_advice, bounds, callsites, certain, ir, privatize, sync
 from ompgpt.analysis import dependence as D
 from ompgpt.analysis import poly as P
 from ompgpt.analysis.context import FileContext, FunctionInfo
@@ -730,6 +730,7 @@ def _signature(r: Resolved) -> tuple:
 
 
 def _test_array(fn, loop, ls, key, rs: list[Resolved], flow, options, facts: _LoopFacts) -> None:
+    rs = bounds.checked(fn, loop, key, rs)  # flattened where an index may leave its dimension
     unique: dict[tuple, Resolved] = {}
     for r in rs:
         unique.setdefault(_signature(r), r)
@@ -775,7 +776,7 @@ def _test_array(fn, loop, ls, key, rs: list[Resolved], flow, options, facts: _Lo
         return
     varying = set().union(*written_keys(ls))
     level = flow.headers.get(ls.header.var)
-    found = [(r1, r2, certain.same_elements(r1, r2, res, level, varying)) for r1, r2, res in found]
+    found = [(r1, r2, certain.certain_pair(r1, r2, res, level, varying)) for r1, r2, res in found]
     found.sort(key=lambda item: item[2].status != "carried")  # a proven one first: it decides the verdict
     for r1, r2, result in found[:3]:
         facts.deps.append(_dependence(key, r1, r2, result, fn, loop))
