@@ -25,7 +25,7 @@ from ompgpt.analysis.flow import Resolved
 from ompgpt.analysis.ir import Header
 from ompgpt.analysis.poly import Poly
 
-_NAME = re.compile(r"^[A-Za-z_]\w*$")
+_SIZE = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:([+-])\s*(\d+))?\s*$")  # ``m``, ``n+1``
 _DEPTH = 4  # substitution rounds for triangular nests (``j`` from ``i``, ``i`` from 0)
 
 
@@ -48,22 +48,26 @@ def checked(fn, loop, key: str, rs: list[Resolved]) -> list[Resolved]:
 
 
 def _declared_extents(fn, loop, key: str, ndims: int) -> list[Poly | None]:
-    """Each dimension's extent from the array's declaration (a constant, a macro, or one invariant name), None
-    where unknown (a pointer, a member, an expression)."""
+    """Each dimension's extent from the array's declaration (a constant, a macro, or one invariant name plus a
+    constant), None where unknown; a pointer to rows (``int (*b)[N + 1]``) declares all but the first."""
     info = fn.lookup(key, loop.node.start_byte)
     dims = info.dims if info is not None and info.array else ()
+    if info is not None and info.pointer and len(dims) == ndims - 1:
+        dims = ("", *dims)
     if len(dims) != ndims:
         return [None] * ndims
-    out: list[Poly | None] = []
-    for text in dims:
-        value = fn.integer_value(text) if text else None
-        if value is not None:
-            out.append(P.const(value))
-        elif text and _NAME.match(text):
-            out.append(P.symbol(text))
-        else:
-            out.append(None)
-    return out
+    return [_extent_poly(fn, text) for text in dims]
+
+
+def _extent_poly(fn, text: str) -> Poly | None:
+    value = fn.integer_value(text) if text else None
+    if value is not None:
+        return P.const(value)
+    found = _SIZE.match(text or "")
+    if found is None:
+        return None
+    offset = int(found.group(3) or 0) * (-1 if found.group(2) == "-" else 1)
+    return P.add(P.symbol(found.group(1)), P.const(offset))
 
 
 def _leaving_index(r: Resolved, declared: list[Poly | None]) -> tuple[tuple[int, int], Poly] | None:
@@ -77,16 +81,35 @@ def _leaving_index(r: Resolved, declared: list[Poly | None]) -> tuple[tuple[int,
 
 
 def _in_range(index: Poly, extent: Poly | None, ranges: dict[str, Header]) -> bool:
+    """Is ``index`` inside ``[0, extent)`` for every value of the loop variables? Proven from the bounds when it can
+    be; otherwise assumed only for an index with no constant offset and positive coefficients (``j``,
+    ``i*n + j``, ``k`` from a symbolic start): the edge cases that wrap into another row are offsets (``j - 1``,
+    ``j + 1``) at the ends of a loop's range."""
+    if _proven_in_range(index, extent, ranges):
+        return True
     if not P.symbols(index) & ranges.keys():
         value = P.constant_value(index)
-        if value is None:
-            return True  # an invariant index (``b[i][k]``): not a loop edge
-        return value >= 0 and (extent is None or _nonneg(P.add(P.add(extent, P.const(-1)), index, -1)))
+        return value is None or (value >= 0 and (extent is None or P.constant_value(extent) is None))
+    if index.get((), 0) != 0 or any(k <= 0 for k in index.values()):
+        return False
+    return not _provably_beyond(index, extent, ranges)
+
+
+def _proven_in_range(index: Poly, extent: Poly | None, ranges: dict[str, Header]) -> bool:
     low, high = _extreme(index, ranges, -1, _DEPTH), _extreme(index, ranges, 1, _DEPTH)
     if low is None or high is None or not _nonneg(low):
         return False
     limit = extent if extent is not None else _assumed_extent(index, ranges)
     return limit is not None and _nonneg(P.add(P.add(limit, P.const(-1)), high, -1))
+
+
+def _provably_beyond(index: Poly, extent: Poly | None, ranges: dict[str, Header]) -> bool:
+    """The greatest value of ``index`` is a constant at or past a constant extent: it certainly leaves."""
+    high = _extreme(index, ranges, 1, _DEPTH) if extent is not None else None
+    if high is None:
+        return False
+    top, size = P.constant_value(high), P.constant_value(extent)
+    return top is not None and size is not None and top >= size
 
 
 def _nonneg(p: Poly) -> bool:
@@ -128,9 +151,18 @@ def _extreme(p: Poly, ranges: dict[str, Header], sign: int, depth: int) -> Poly 
 
 
 def _end(h: Header, sign: int) -> Poly | None:
-    """A loop variable's first-or-last value: least (``sign`` -1) or greatest (+1)."""
+    """A loop variable's first-or-last value: least (``sign`` -1) or greatest (+1); with numeric bounds, the last
+    value the step reaches (``j1 < 128`` by 16 ends at 112)."""
     if h is None or h.lower is None or h.upper is None or not h.step:
         return None
+    lo, up = P.constant_value(h.lower), P.constant_value(h.upper)
+    if lo is not None and up is not None and h.op in ("<", "<=", ">", ">="):
+        last = up - 1 if h.op == "<" else up + 1 if h.op == ">" else up
+        span = (last - lo) // h.step
+        if span < 0:
+            return None  # the loop does not run
+        end = lo + span * h.step
+        return P.const(max(lo, end) if sign > 0 else min(lo, end))
     if h.step > 0:
         if sign < 0:
             return h.lower

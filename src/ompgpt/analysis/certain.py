@@ -71,6 +71,8 @@ def _dimension(diff, x: str, ranges: dict[str, Header], varying: set[str], seen:
         if a == 0 or coefs.get(xp, 0) != -a or c % a:
             return False
         return c // a
+    if len(coefs) == 4 and {x, xp} <= set(coefs):
+        return _flat_distance(coefs, c, x, ranges, varying, seen)
     if len(coefs) != 2:
         return False
     (v, k), (w, kk) = sorted(coefs.items())
@@ -78,6 +80,28 @@ def _dimension(diff, x: str, ranges: dict[str, Header], varying: set[str], seen:
         return False
     seen.add(v)
     return _reachable(ranges.get(v), ranges.get(w), c // k, ranges, varying)
+
+
+def _flat_distance(coefs: dict[str, int], c: int, x: str, ranges, varying, seen: set[str]) -> int | bool:
+    """A flattened offset ``a*x + k*v + c`` against ``a*x' + k*v'`` (``b[i][j-1]`` read as ``i*M + j - 1``): the
+    nearest distance ``d = x' - x`` for which ``k*(v - v') = a*d - c`` has a solution with ``v`` and ``v'`` in their
+    fixed range (``j = 0`` reaches ``j' = M - 1`` of row ``i - 1``), else False."""
+    xp = x + "'"
+    a = coefs[x]
+    if coefs[xp] != -a:
+        return False
+    (v, k), (w, kk) = sorted((n, q) for n, q in coefs.items() if n not in (x, xp))
+    if w != v + "'" or kk != -k or v in seen:
+        return False
+    h = ranges.get(v)
+    trips = D.trip_count(ranges.get(x))
+    reach = min(trips - 1, 64) if trips is not None else 4  # unknown trip count: the nearest distances only
+    for d in sorted((d for d in range(-reach, reach + 1) if d), key=abs):
+        gap, rem = divmod(a * d - c, k)  # v - v' = gap; v' = v - gap
+        if not rem and _reachable(h, ranges.get(w), -gap, ranges, varying):
+            seen.add(v)
+            return d
+    return False
 
 
 def _reachable(h1: Header | None, h2: Header | None, gap: int, ranges: dict[str, Header], varying: set[str]) -> bool:

@@ -112,6 +112,10 @@ class LoopAnalysis:
     # arrays every iteration updates at the same elements (``out[i] += ...`` under a repetition loop, ``*sum +=``):
     # certain to race unless a reduction clause names them, unlike ``needs_atomic`` updates that only may meet
     colliding_updates: list[str] = field(default_factory=list)
+    # levels of the perfect nest from here down (1: this loop, 2: the loop directly inside...) that carry a proven
+    # dependence, each found by analysing that level with the enclosing ones fixed: ``collapse(n)`` folding any of
+    # them races (``b[i][j] = b[i][j-1]`` under ``collapse(2)`` over i, j: level 2)
+    carried_levels: list[int] = field(default_factory=list)
     # names whose address the loop takes (``&x``) or that it passes bare to a call of unknown effect (a macro or a
     # reference parameter may assign them): only these can change in the loop without being written in it
     escaped: list[str] = field(default_factory=list)
@@ -155,6 +159,8 @@ def analyze_file(
     ctx = ctx or FileContext(file_scan.parsed, options.project, options.includes)
     results = [_analyze_in_budget(ctx, file_scan, i, options) for i in range(len(file_scan.loops))]
     by_start = {loop.node.start_byte: res for loop, res in zip(file_scan.loops, results, strict=True)}
+    for loop, res in zip(file_scan.loops, results, strict=True):
+        res.carried_levels = _carried_levels(ctx, loop, res, by_start.get)
     for i, (loop, res) in enumerate(zip(file_scan.loops, results, strict=True)):
         chosen_above = _chosen_ancestor(file_scan, results, i)
         if res.verdict == "parallel":
@@ -173,16 +179,17 @@ def analyze_loop(
     ctx = ctx or FileContext(file_scan.parsed, options.project, options.includes)
     index = file_scan.loops.index(loop)
     res = _analyze(ctx, file_scan, index, options)
+    cache: dict[int, LoopAnalysis | None] = {}
+
+    def inner(start: int) -> LoopAnalysis | None:
+        if start not in cache:
+            j = next((k for k, lp in enumerate(file_scan.loops) if lp.node.start_byte == start), None)
+            cache[start] = _analyze(ctx, file_scan, j, options) if j is not None else None
+        return cache[start]
+
     if res.verdict == "parallel":
-        cache: dict[int, LoopAnalysis] = {}
-
-        def inner(start: int) -> LoopAnalysis | None:
-            if start not in cache:
-                j = next((k for k, lp in enumerate(file_scan.loops) if lp.node.start_byte == start), None)
-                cache[start] = _analyze(ctx, file_scan, j, options) if j is not None else None
-            return cache[start]
-
         _finish(ctx, loop, res, options, inner)
+    res.carried_levels = _carried_levels(ctx, loop, res, inner)
     return res
 
 
@@ -1137,6 +1144,23 @@ def _header_names(ls: LoopS) -> set[str]:
     depends on ``i`` through an array, which collapse does not allow (OpenMP 5's non-rectangular nests take only
     affine bounds; gcc: "initializer expression refers to iteration variable 'i'")."""
     return {a.base for ev in (ls.init, ls.cond, ls.update) for a in ev.acc}
+
+
+def _carried_levels(ctx: FileContext, loop: Loop, res: LoopAnalysis, analysis_of) -> list[int]:
+    """The levels of the perfect nest below ``loop`` (itself 1) whose own analysis proves a carried dependence
+    (``serial``): the per-level facts of the nest's distance vectors, which ``collapse`` must respect."""
+    levels = [1] if res.verdict == "serial" else []
+    fn = ctx.function_of(loop.node)
+    ls = fn.loops.get(loop.node.start_byte)
+    depth = 1
+    cur = _sole_inner(ls) if ls is not None else None
+    while cur is not None and depth < (res.nest_depth or 1):
+        depth += 1
+        inner = analysis_of(cur.start_byte)
+        if inner is not None and inner.verdict == "serial":
+            levels.append(depth)
+        cur = _sole_inner(cur)
+    return levels
 
 
 def _finish(ctx: FileContext, loop: Loop, res: LoopAnalysis, options, analysis_of) -> None:

@@ -181,7 +181,10 @@ class Walker:
         for acc in loop.init.acc:
             self.access(acc, state, header=shadows)
         inner_wv, inner_wm = written_keys(loop)
-        self._kill(inner_wv | inner_wm | ({iv} if iv else set()))
+        # what the inner loop writes kills the definitions using it, except its own variable when that is a new
+        # one (``int row = i; for (int i ...) B[row][i]``: ``row`` still holds the outer ``i``)
+        killed = (inner_wv | inner_wm | ({iv} if iv else set())) - ({iv} if shadows else set())
+        self._kill(killed)
         saved = (dict(self.renames), set(self.hidden))
         if iv and loop.header.declared:
             self.hidden.discard(iv)  # the header's declaration is the one visible in the body
@@ -208,7 +211,7 @@ class Walker:
             self.ivs.pop()
             self.iv_headers.pop()
         self.renames, self.hidden = saved
-        self._kill(inner_wv | inner_wm | ({iv} if iv else set()))
+        self._kill(killed)
         return after if loop.kind == "do" or _runs_whole(loop) else state
 
     # ---------------------------------------------------------------- accesses
@@ -240,12 +243,15 @@ class Walker:
         self.result.by_key.setdefault(key, []).append(acc)
         if acc.kind == ir.DECL:
             state.add(key)
-            self._kill({key})
+            if not header:
+                self._kill({key})
             return
         if acc.kind & READ and key not in state:
             self.result.exposed.setdefault(key, acc.pos)
         if acc.kind & WRITE:
             state.add(key)
+            if header:
+                return  # a shadowing loop's new variable: definitions using the outer one still hold
             self._kill({key})
             if acc.kind == WRITE and acc.value is not None:
                 value, problem = self.resolve(acc.value)
