@@ -53,7 +53,7 @@ int main(void) {
     "parallel for",
     """#include <stdio.h>
 #define N 400
-#define M 30
+#define M 80
 double A[N], B[M][N];
 int main(void) {
   for (int i = 0; i < N; i++) A[i] = i % 13;
