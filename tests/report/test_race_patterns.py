@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.analysis.race_programs import CASES, INDIRECT, ROW_RECURRENCE, with_pragma
 
 from ompgpt.cli import main
 from ompgpt.report import engine
-from tests.analysis.race_programs import CASES, INDIRECT, ROW_RECURRENCE, with_pragma
 
 
 def annotate(path: Path, capsys, *extra: str) -> dict[int, dict]:

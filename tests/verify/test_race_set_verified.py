@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.analysis.race_programs import DIAGONAL, GAUSS_SEIDEL, ROW_RECURRENCE, ROW_WRAP, SHADOWED, TIME_STEP
 
 from ompgpt.cli import main
-from tests.analysis.race_programs import DIAGONAL, GAUSS_SEIDEL, ROW_RECURRENCE, ROW_WRAP, SHADOWED, TIME_STEP
 
 VERIFY = ["--threads", "1,2,4", "--race-threads", "2,4", "--schedule", "static", "--schedule", "static,1"]
 
