@@ -46,6 +46,22 @@ def test_an_indirect_write_is_possible_not_proven():
     assert any("indirect subscript" in d.note and not d.proven for d in found.dependences)
 
 
+def test_a_shared_temporary_written_before_it_is_read_stays_possible_not_proven():
+    """It races as shared memory, but a private copy fixes it: no proof of a carried dependence (which would veto
+    a model candidate privatizing it, and make lint remove a correct pragma that does)."""
+    code = """double T[64];
+void f(int n, double *restrict out) {
+  for (int t = 0; t < n; t++) {
+    for (int k = 0; k < 64; k++) T[k] = t * k;
+    for (int k = 0; k < 64; k++) out[t] += T[k];
+  }
+}
+"""
+    found = verdicts(code)[3]
+    assert found.verdict == "unknown"
+    assert any("every iteration uses the same elements" in d.note and not d.proven for d in found.dependences)
+
+
 def test_a_temporary_array_filled_by_every_iteration_is_still_privatized():
     code = """void f(int n, double *restrict out) {
   double tmp[16];
@@ -99,7 +115,7 @@ void f(void) {
 }
 """
     found = verdicts(code)
-    assert found[3].verdict == "serial"  # b[0][inner i]: the same row in every outer iteration
+    assert found[3].verdict == "unknown"  # b[0][inner i]: the same row in every outer iteration (a temporary?)
     assert found[4].verdict == "parallel"
 
 
@@ -149,3 +165,24 @@ def test_an_offset_into_a_row_of_unknown_length_is_not_assumed_in_range():
     found = verdicts(code)[2]
     assert found.verdict != "parallel"
     assert any("may leave its dimension" in r for r in found.reasons)
+
+
+def test_an_element_macro_whose_array_is_a_parameter_names_the_array_it_is_given():
+    """``#define IJth(vdata, i, j) vdata[...]`` used on two arrays: they were both keyed ``vdata``, a dependence
+    between different arrays, which the distance tests now call certain."""
+    code = """#define MX 10
+#define MY 5
+#define IJth(vdata, i, j) (vdata[(i - 1) + (j - 1) * MX])
+void f(double *restrict udata, double *restrict dudata) {
+  int i, j;
+  for (j = 1; j <= MY; j++)
+    for (i = 1; i <= MX; i++)
+      IJth(dudata, i, j) = IJth(udata, i, j - 1) + IJth(udata, i, j);
+  for (j = 2; j <= MY; j++)
+    for (i = 1; i <= MX; i++)
+      IJth(udata, i, j) = IJth(udata, i, j - 1);
+}
+"""
+    found = verdicts(code)
+    assert found[6].verdict == "parallel" and "dudata[i + 10*j - 11]" in found[6].writes
+    assert found[9].verdict == "serial"

@@ -8,9 +8,11 @@ the same range in every iteration of the analyzed loop (its bounds use no loop v
 changes) and the distance fits in that range: the dependence is then carried with distance vector ``(d, 1)`` or
 ``(*, 0)``, a race under a plain pragma on this loop, and on any ``collapse`` that folds it.
 
-:mod:`core` asks :func:`certain_pair` only after privatization and array reductions were ruled out (a temporary
-array that every iteration fills before reading is privatized, not serial). The standard of proof is the strong
-SIV test's: the two accesses meet whenever both run (a condition around them is not looked at).
+:mod:`core` asks :func:`certain_pair` only after privatization and array reductions were ruled out. "Every
+iteration uses the same elements" is proven only where a value flows across iterations (an element read before
+the iteration writes it, as in a time loop): a temporary array that each iteration writes before reading races
+just as much when shared, but a private copy fixes it, so it stays "possible (needs privatizing)". The standard of
+proof is the strong SIV test's: the two accesses meet whenever both run (a condition around them is not looked at).
 """
 
 from __future__ import annotations
@@ -18,14 +20,23 @@ from __future__ import annotations
 from ompgpt.analysis import dependence as D
 from ompgpt.analysis import poly as P
 from ompgpt.analysis.flow import Resolved
-from ompgpt.analysis.ir import Header
+from ompgpt.analysis.ir import READ, WRITE, Header
 
 SAME_REASON = "every iteration uses the same elements"
 
 
-def certain_pair(r1: Resolved, r2: Resolved, result: D.PairResult, level: Header | None, varying: set[str]):
+def exposed_reads(rs: list[Resolved]) -> set[int]:
+    """The reads (by ``id``) of an array's accesses ``rs``, in program order, that come before every write of the
+    array in the iteration: what they read was written by an earlier iteration, not this one."""
+    first_write = next((n for n, r in enumerate(rs) if r.acc.kind & WRITE), len(rs))
+    return {id(r) for r in rs[:first_write] if r.acc.kind & READ}
+
+
+def certain_pair(r1: Resolved, r2: Resolved, result: D.PairResult, level: Header | None, varying: set[str],
+                 exposed: set[int]) -> D.PairResult:  # fmt: skip
     """``result`` upgraded to a proven carried dependence when its distance vector is certain (see module);
-    otherwise ``result`` unchanged."""
+    otherwise ``result`` unchanged. ``varying``: names whose value may differ between iterations of the analyzed
+    loop (written or declared in it, or passed to a call); ``exposed``: see :func:`exposed_reads`."""
     if result.status != D.MAYBE or r1.problem or r2.problem or len(r1.subs) != len(r2.subs) or not r1.ivs:
         return result
     x = r1.ivs[0]
@@ -46,8 +57,19 @@ def certain_pair(r1: Resolved, r2: Resolved, result: D.PairResult, level: Header
     if trips is not None and (trips < 2 or (d is not None and abs(d) >= trips)):
         return result
     if d is None:
-        return D.PairResult("carried", None, f"{SAME_REASON}: each is touched again by the next iteration")
+        if not _flows_across(r1, r2, exposed):
+            return result  # written before it is read: a temporary that a private copy may fix
+        return D.PairResult("carried", None, f"{SAME_REASON}: each is read before this iteration writes it")
     return D.PairResult("carried", d, "an inner loop's variable reaches the other element")
+
+
+def _flows_across(r1: Resolved, r2: Resolved, exposed: set[int]) -> bool:
+    """A read and a write of the very same element (identical subscripts), the read before any write of the array
+    in the iteration: its value comes from the previous iteration, so privatizing the array would change it."""
+    read, write = (r1, r2) if id(r1) in exposed else (r2, r1)
+    if id(read) not in exposed or not write.acc.kind & WRITE:
+        return False
+    return [P.key(s) for s in read.subs] == [P.key(s) for s in write.subs] and read.ivs == write.ivs
 
 
 def _ranges(r: Resolved) -> dict[str, Header]:

@@ -781,12 +781,21 @@ def _test_array(fn, loop, ls, key, rs: list[Resolved], flow, options, facts: _Lo
                 f"size is unknown, so it needs '#pragma omp atomic' or reduction({red}:{key}[:N])"
             )
         return
-    varying = set().union(*written_keys(ls))
+    varying = _varying(ls)
     level = flow.headers.get(ls.header.var)
-    found = [(r1, r2, certain.certain_pair(r1, r2, res, level, varying)) for r1, r2, res in found]
+    exposed = certain.exposed_reads(rs)
+    found = [(r1, r2, certain.certain_pair(r1, r2, res, level, varying, exposed)) for r1, r2, res in found]
     found.sort(key=lambda item: item[2].status != "carried")  # a proven one first: it decides the verdict
     for r1, r2, result in found[:3]:
         facts.deps.append(_dependence(key, r1, r2, result, fn, loop))
+
+
+def _varying(ls: LoopS) -> set[str]:
+    """Names whose value may differ between iterations: written or declared in the loop (``pstart`` of a
+    partition), or given to a call or having their address taken (a macro like ``GB_PARTITION(pstart, ...)`` may
+    assign them)."""
+    names = set().union(*written_keys(ls)) | {a.key for a in ls.flat if a.decl or a.addressed}
+    return names | {arg for c in ls.calls for arg in c.args}
 
 
 def _privatized_array(fn, loop, ls, key: str, options, facts: _LoopFacts) -> bool:
