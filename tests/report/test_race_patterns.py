@@ -92,3 +92,16 @@ def test_lint_is_silent_on_the_race_free_twin_with_the_same_pragma(case, tmp_pat
     main(["lint", str(path)])
     out = capsys.readouterr().out
     assert "OMP001" not in out and "OMP013" not in out, out
+
+
+def test_lint_warns_about_an_indirect_update_of_an_array_of_unknown_size(tmp_path: Path, capsys):
+    path = tmp_path / "scatter.c"
+    path.write_text(
+        "void scatter(double *y, const int *ix, const double *v, int n) {\n"
+        "#pragma omp parallel for\n"
+        "  for (int i = 0; i < n; i++)\n"
+        "    y[ix[i]] += v[i];\n"
+        "}\n"
+    )
+    assert main(["lint", str(path)]) == 1
+    assert f"{path}:2:1: warning[OMP013]: 'y' is updated at elements that may repeat" in capsys.readouterr().out

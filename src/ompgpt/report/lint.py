@@ -26,7 +26,7 @@ CODES = {
     "OMP010": "I/O or hidden random state in a parallel loop: results differ from the serial run",
     "OMP011": "collapse folds more loops than the nest has: does not compile",
     "OMP012": "collapse over imperfectly nested loops: gcc rejects it (OpenMP 5.1 intervening code)",
-    "OMP013": "write through an indirect subscript (x[idx[i]]): iterations race unless idx never repeats a value",
+    "OMP013": "write or update through an indirect subscript (x[idx[i]]): iterations race if idx repeats a value",
 }
 _LEVEL = {
     "OMP001": "error",
@@ -217,6 +217,11 @@ def _indirect_writes(analysis, is_covered) -> list[tuple[str, str]]:
         if not dep.proven and "indirect subscript" in (dep.note or "") and not is_covered(whole_variable(dep.variable)):
             return [("OMP013", f"possible {dep.kind} dependence on {dep.variable} from {dep.source} to {dep.sink}: "
                      "the subscript is read from memory, so iterations race if it repeats a value")]  # fmt: skip
+    for name in analysis.needs_atomic:  # ``y[ix[i]] += v``: an update at elements the analysis cannot separate
+        if not is_covered(whole_variable(name)):
+            return [("OMP013", f"'{name}' is updated at elements that may repeat across iterations (an indirect "
+                     "or non-affine subscript): iterations race unless they never meet; '#pragma omp atomic' or "
+                     f"reduction(...:{name}[:n]) makes it exact")]  # fmt: skip
     return []
 
 
