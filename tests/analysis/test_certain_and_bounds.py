@@ -186,3 +186,12 @@ void f(double *restrict udata, double *restrict dudata) {
     found = verdicts(code)
     assert found[6].verdict == "parallel" and "dudata[i + 10*j - 11]" in found[6].writes
     assert found[9].verdict == "serial"
+
+
+def test_explain_shows_the_level_a_collapse_must_stop_above(tmp_path, capsys):
+    from ompgpt.cli import main
+
+    path = tmp_path / "rows.c"
+    path.write_text(ROW_RECURRENCE.code)
+    assert main(["explain", f"{path}:{ROW_RECURRENCE.racy}"]) == 0
+    assert "collapse: level 2 of the nest carries a proven dependence" in capsys.readouterr().out
