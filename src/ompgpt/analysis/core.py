@@ -737,20 +737,8 @@ def _signature(r: Resolved) -> tuple:
 
 
 def _test_array(fn, loop, ls, key, rs: list[Resolved], flow, options, facts: _LoopFacts) -> None:
-    rs = bounds.checked(fn, loop, key, rs)  # flattened where an index may leave its dimension
-    unique: dict[tuple, Resolved] = {}
-    for r in rs:
-        unique.setdefault(_signature(r), r)
-    reps = list(unique.values())
     red = _red_op([r.acc for r in rs])
-    found: list[tuple[Resolved, Resolved, D.PairResult]] = []
-    for i, r1 in enumerate(reps):
-        for r2 in reps[i:]:
-            if not (r1.acc.kind & WRITE or r2.acc.kind & WRITE):
-                continue
-            result = D.test_pair(r1, r2, flow.headers)
-            if result.status in ("carried", "maybe"):
-                found.append((r1, r2, result))
+    found = _pairs(rs, bounds.checked(fn, loop, key, rs), flow.headers)
     if not found:
         return
     if _privatized_array(fn, loop, ls, key, options, facts):
@@ -784,10 +772,38 @@ def _test_array(fn, loop, ls, key, rs: list[Resolved], flow, options, facts: _Lo
     varying = _varying(ls)
     level = flow.headers.get(ls.header.var)
     exposed = certain.exposed_reads(rs)
-    found = [(r1, r2, certain.certain_pair(r1, r2, res, level, varying, exposed)) for r1, r2, res in found]
-    found.sort(key=lambda item: item[2].status != "carried")  # a proven one first: it decides the verdict
-    for r1, r2, result in found[:3]:
+    upgraded = [(r1, r2, certain.certain_pair(r1, r2, res, level, varying, exposed)) for r1, r2, res in found]
+    # dependences proven here or by a distance go first, so that they are among those reported (and decide the
+    # verdict); an element written by every iteration (no distance) keeps its place, as before these proofs: the
+    # tests do not look at conditions, and ``if (iend == n) count[n] = s`` in a partition loop is written once
+    first = [upgraded[n][2] is not found[n][2] or found[n][2].distance not in (None, 0) for n in range(len(found))]
+    order = sorted(range(len(found)), key=lambda n: not (first[n] and upgraded[n][2].status == "carried"))
+    for r1, r2, result in [upgraded[n] for n in order][:3]:
         facts.deps.append(_dependence(key, r1, r2, result, fn, loop))
+
+
+def _pairs(rs: list[Resolved], checked: list[Resolved], headers) -> list[tuple[Resolved, Resolved, D.PairResult]]:
+    """Pairs of accesses (one a write) that may meet in different iterations. Each pair is compared dimension by
+    dimension first: equal subscripts in every dimension are the same element whatever the extents, so a carried
+    dependence found that way stands; any other answer is taken from ``checked`` (:func:`bounds.checked`), where an
+    index that may leave its dimension is flattened or undecidable."""
+    unique: dict[tuple, tuple[Resolved, Resolved]] = {}
+    for r, c in zip(rs, checked, strict=True):
+        unique.setdefault(_signature(r), (r, c))
+    reps = list(unique.values())
+    found = []
+    for i, (r1, c1) in enumerate(reps):
+        for r2, c2 in reps[i:]:
+            if not (r1.acc.kind & WRITE or r2.acc.kind & WRITE):
+                continue
+            a, b = r1, r2
+            result = D.test_pair(a, b, headers)
+            if result.status != "carried" and (c1 is not r1 or c2 is not r2):
+                a, b = c1, c2
+                result = D.test_pair(a, b, headers)
+            if result.status in ("carried", "maybe"):
+                found.append((a, b, result))
+    return found
 
 
 def _varying(ls: LoopS) -> set[str]:
