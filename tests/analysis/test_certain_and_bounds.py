@@ -195,3 +195,18 @@ def test_explain_shows_the_level_a_collapse_must_stop_above(tmp_path, capsys):
     path.write_text(ROW_RECURRENCE.code)
     assert main(["explain", f"{path}:{ROW_RECURRENCE.racy}"]) == 0
     assert "collapse: level 2 of the nest carries a proven dependence" in capsys.readouterr().out
+
+
+def test_a_flattened_distance_respects_the_loop_step():
+    """``a[x + y]`` with ``x`` by 16 and ``y`` below 16: blocks that never meet (OpenMP_VV's reduction tests)."""
+    code = """int a[1024];
+void f(void) {
+  for (int x = 0; x < 1024; x = x + 16)
+    for (int y = 0; y < 16; ++y) a[x + y] = y;
+  for (int x = 0; x < 1024; x = x + 16)
+    for (int y = 0; y < 17; ++y) a[x + y] = a[x + y] * 2 + 1;
+}
+"""
+    found = verdicts(code)
+    assert found[3].verdict == "unknown"  # not proven either way (before these proofs: the same)
+    assert found[5].verdict == "serial" and found[5].dependences[0].distance == 16

@@ -53,8 +53,11 @@ def certain_pair(r1: Resolved, r2: Resolved, result: D.PairResult, level: Header
     if len(dists) > 1 or dists == {0}:
         return result
     trips = D.trip_count(level)
+    step = abs(level.step or 1) if level is not None else 1
     d = next(iter(dists), None)
-    if trips is not None and (trips < 2 or (d is not None and abs(d) >= trips)):
+    if d is not None and d % step:
+        return result  # ``x`` moves by the step: a distance between its values is a multiple of it
+    if trips is not None and (trips < 2 or (d is not None and abs(d) >= trips * step)):
         return result
     if d is None:
         if not _flows_across(r1, r2, exposed):
@@ -115,10 +118,11 @@ def _flat_distance(coefs: dict[str, int], c: int, x: str, ranges, varying, seen:
     (v, k), (w, kk) = sorted((n, q) for n, q in coefs.items() if n not in (x, xp))
     if w != v + "'" or kk != -k or v in seen:
         return False
-    h = ranges.get(v)
-    trips = D.trip_count(ranges.get(x))
+    h, level = ranges.get(v), ranges.get(x)
+    trips = D.trip_count(level)
+    step = abs(level.step or 1) if level is not None else 1
     reach = min(trips - 1, 64) if trips is not None else 4  # unknown trip count: the nearest distances only
-    for d in sorted((d for d in range(-reach, reach + 1) if d), key=abs):
+    for d in sorted((n * step for n in range(-reach, reach + 1) if n), key=abs):  # ``x`` moves by its step
         gap, rem = divmod(a * d - c, k)  # v - v' = gap; v' = v - gap
         if not rem and _reachable(h, ranges.get(w), -gap, ranges, varying):
             seen.add(v)
