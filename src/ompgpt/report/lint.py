@@ -217,8 +217,9 @@ def _indirect_writes(analysis, is_covered) -> list[tuple[str, str]]:
         if not dep.proven and "indirect subscript" in (dep.note or "") and not is_covered(whole_variable(dep.variable)):
             return [("OMP013", f"possible {dep.kind} dependence on {dep.variable} from {dep.source} to {dep.sink}: "
                      "the subscript is read from memory, so iterations race if it repeats a value")]  # fmt: skip
-    for name in analysis.needs_atomic:  # ``y[ix[i]] += v``: an update at elements the analysis cannot separate
-        if not is_covered(whole_variable(name)):
+    unreadable = {w.split("[", 1)[0] for w in analysis.writes if "[?]" in w}  # ``y[ix[i]]`` is listed ``y[?]``
+    for name in analysis.needs_atomic:  # ``y[ix[i]] += v``: an update at elements the analysis cannot read
+        if name in unreadable and not is_covered(whole_variable(name)):
             return [("OMP013", f"'{name}' is updated at elements that may repeat across iterations (an indirect "
                      "or non-affine subscript): iterations race unless they never meet; '#pragma omp atomic' or "
                      f"reduction(...:{name}[:n]) makes it exact")]  # fmt: skip
