@@ -41,7 +41,7 @@ TIME_STEP = RaceCase(
 double A[N], T[N];
 int main(void) {
   for (int i = 0; i < N; i++) A[i] = i % 13;
-  for (int t = 0; t < 30; t++) {
+  for (int t = 0; t < 100; t++) {
     for (int i = 0; i < N; i++) {
       T[i] = A[i] * 0.5 + t;
       A[i] = T[i] * 0.75;
