@@ -20,7 +20,11 @@ def annotate(path: Path, capsys, *extra: str) -> dict[int, dict]:
 
 def force_model(monkeypatch, pragma: str) -> None:
     """Every loop the model is asked about gets ``pragma`` as its best candidate, at a high probability."""
-    monkeypatch.setattr(engine, "model_candidates", lambda scan, indices: {i: [(pragma, 0.9)] for i in indices})
+
+    def candidates(scan, indices, budget=None):
+        return {i: [(pragma, 0.9)] for i in indices}
+
+    monkeypatch.setattr(engine, "model_candidates", candidates)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)

@@ -114,7 +114,7 @@ class LoopAnalysis:
     colliding_updates: list[str] = field(default_factory=list)
     # levels of the perfect nest from here down (1: this loop, 2: the loop directly inside...) that carry a proven
     # dependence, each found by analysing that level with the enclosing ones fixed: ``collapse(n)`` folding any of
-    # them races (``b[i][j] = b[i][j-1]`` under ``collapse(2)`` over i, j: level 2)
+    # them races (``b[i][j] = b[i][j-1]`` under ``collapse(2)`` over i, j: level 2); up to MAX_COLLAPSE_LEVELS
     carried_levels: list[int] = field(default_factory=list)
     # names whose address the loop takes (``&x``) or that it passes bare to a call of unknown effect (a macro or a
     # reference parameter may assign them): only these can change in the loop without being written in it
@@ -1171,15 +1171,22 @@ def _header_names(ls: LoopS) -> set[str]:
     return {a.base for ev in (ls.init, ls.cond, ls.update) for a in ev.acc}
 
 
+#: nest levels looked at for ``carried_levels``: no one collapses deeper, and a 400-deep nest stays linear
+MAX_COLLAPSE_LEVELS = 8
+
+
 def _carried_levels(ctx: FileContext, loop: Loop, res: LoopAnalysis, analysis_of) -> list[int]:
     """The levels of the perfect nest below ``loop`` (itself 1) whose own analysis proves a carried dependence
     (``serial``): the per-level facts of the nest's distance vectors, which ``collapse`` must respect."""
     levels = [1] if res.verdict == "serial" else []
-    fn = ctx.function_of(loop.node)
+    try:
+        fn = ctx.function_of(loop.node)
+    except (ValueError, RecursionError):  # a function nested too deeply to analyse: no inner facts
+        return levels
     ls = fn.loops.get(loop.node.start_byte)
     depth = 1
     cur = _sole_inner(ls) if ls is not None else None
-    while cur is not None and depth < (res.nest_depth or 1):
+    while cur is not None and depth < min(res.nest_depth or 1, MAX_COLLAPSE_LEVELS):
         depth += 1
         inner = analysis_of(cur.start_byte)
         if inner is not None and inner.verdict == "serial":
