@@ -72,7 +72,7 @@ int main(void) {
     force_model(monkeypatch, "parallel for collapse(2)")
     path = tmp_path / "unproven.c"
     path.write_text(code)
-    row = annotate(path, capsys, "--mode", "suggest")[6]
+    row = annotate(path, capsys, "--mode", "suggest", "--unsafe-fixes")[6]  # an unproven loop: an unsafe fix
     assert row["verdict"] == "unknown"
     assert row["action"] == "insert" and row["pragma"] == "parallel for", row
 
