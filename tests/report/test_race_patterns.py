@@ -54,27 +54,26 @@ def test_suggest_mode_vetoes_a_racy_model_candidate(case, tmp_path: Path, capsys
         assert any("vetoed model candidate" in r for r in row["reasons"]), row["reasons"]
 
 
-def test_a_model_collapse_over_a_carried_inner_level_is_cut_when_the_outer_loop_is_unproven(
-    tmp_path: Path, capsys, monkeypatch
-):
-    code = """#include <stdio.h>
-#define N 100
+def test_a_model_collapse_over_a_carried_inner_level_is_cut_when_the_outer_loop_is_unproven():
+    """The advisor's decision itself (annotate would also verify this unsafe candidate by running the program)."""
+    from ompgpt.advisor import advise
+    from ompgpt.analysis import analyze_file
+    from ompgpt.source import SourceFile, scan
+
+    code = """#define N 100
 double B[N][N];
 double weight(int j);
-int main(void) {
+void f(void) {
   for (int i = 0; i < N; i++)
     for (int j = 1; j < N; j++)
       B[i][j] = B[i][j - 1] * weight(j);
-  printf("%f\\n", B[N - 1][N - 1]);
-  return 0;
 }
 """
-    force_model(monkeypatch, "parallel for collapse(2)")
-    path = tmp_path / "unproven.c"
-    path.write_text(code)
-    row = annotate(path, capsys, "--mode", "suggest", "--unsafe-fixes")[6]  # an unproven loop: an unsafe fix
-    assert row["verdict"] == "unknown"
-    assert row["action"] == "insert" and row["pragma"] == "parallel for", row
+    file_scan = scan(SourceFile.from_text(code, "c", path="unproven.c"))
+    analysis = analyze_file(file_scan)[0]
+    assert analysis.verdict == "unknown" and analysis.carried_levels == [2]
+    decision = advise(file_scan.loops[0], analysis, [("parallel for collapse(2)", 0.9)], "suggest")
+    assert decision.action == "insert" and decision.pragma == "#pragma omp parallel for", decision
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
