@@ -64,11 +64,13 @@ def main() -> int:
     ap.add_argument("--splits", default="train", help="comma-separated splits whose repositories to read")
     ap.add_argument("--top", type=int, default=20, help="reasons to list")
     ap.add_argument("--project", action="store_true", help="resolve calls across the files of each repository")
+    ap.add_argument("--dump", type=Path, help="write each loop's verdict here, to diff two runs")
     args = ap.parse_args()
     repos = split_repos(REPO_ROOT / "out" / "data", args.splits.split(","))
     verdicts: Counter = Counter()
     reasons: Counter = Counter()
     examples: dict[str, str] = {}
+    dump: list[str] = []
     t0 = time.perf_counter()
     records = [r for r in corpus_files(repos) if len(r["text"]) <= MAX_CHARS][: args.files]
     sources = [SourceFile.from_text(r["text"], r["lang"], path=f"{r['repo']}/{r['path']}") for r in records]
@@ -86,6 +88,8 @@ def main() -> int:
             verdicts[f"error: {type(error).__name__}"] += 1
             continue
         for loop, result in zip(file_scan.loops, results, strict=True):
+            marked = "pragma" if loop.pragma_site is not None and loop.pragma_site.pragma is not None else "none"
+            dump.append(f"{record['repo']}/{record['path']}:{result.line}:{result.column} {marked} {result.verdict}")
             if loop.pragma_site is None or loop.pragma_site.pragma is None or not worksharing(loop.pragma_site):
                 continue
             verdicts[result.verdict] += 1
@@ -94,6 +98,8 @@ def main() -> int:
             for kind in dict.fromkeys(reason_kind(r) for r in result.reasons):
                 reasons[kind] += 1
                 examples.setdefault(kind, f"{record['repo']}/{record['path']}:{result.line}")
+    if args.dump:
+        args.dump.write_text("\n".join(dump) + "\n")
     total = sum(v for k, v in verdicts.items() if not k.startswith("error"))
     print(f"{len(records)} files, {total} loops with a worksharing pragma, {time.perf_counter() - t0:.0f} s")
     for verdict, count in verdicts.most_common():

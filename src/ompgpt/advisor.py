@@ -412,8 +412,13 @@ def _uncovered_updates(text: str, analysis) -> list[str]:
 
 def _collapse_within_nest(clause: Clause, analysis) -> list[Clause]:
     """A model's ``collapse(n)`` cut to the loops perfectly nested here: folding more loops than the nest has does
-    not compile (``collapse(3)`` on a two-deep nest); ``collapse(1)`` is no clause at all."""
+    not compile (``collapse(3)`` on a two-deep nest); ``collapse(1)`` is no clause at all. It is also cut above the
+    first level that carries a proven dependence (``carried_levels``): folding that loop into the parallel one
+    shares its dependent iterations between threads."""
     depth = getattr(analysis, "nest_depth", None)
+    carried = [n for n in getattr(analysis, "carried_levels", ()) if n > 1]
+    if carried:
+        depth = min(depth or carried[0] - 1, carried[0] - 1)
     text = (clause.args or "").strip()
     if depth is None or not text.isdigit() or int(text) <= depth:
         return [clause]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from ompgpt.analysis import alias_advice, callsites, ir, privatize, sync
+from ompgpt.analysis import alias_advice, bounds, callsites, certain, ir, privatize, sync
 from ompgpt.analysis import dependence as D
 from ompgpt.analysis import poly as P
 from ompgpt.analysis.context import FileContext, FunctionInfo
@@ -112,6 +112,10 @@ class LoopAnalysis:
     # arrays every iteration updates at the same elements (``out[i] += ...`` under a repetition loop, ``*sum +=``):
     # certain to race unless a reduction clause names them, unlike ``needs_atomic`` updates that only may meet
     colliding_updates: list[str] = field(default_factory=list)
+    # levels of the perfect nest from here down (1: this loop, 2: the loop directly inside...) that carry a proven
+    # dependence, each found by analysing that level with the enclosing ones fixed: ``collapse(n)`` folding any of
+    # them races (``b[i][j] = b[i][j-1]`` under ``collapse(2)`` over i, j: level 2); up to MAX_COLLAPSE_LEVELS
+    carried_levels: list[int] = field(default_factory=list)
     # names whose address the loop takes (``&x``) or that it passes bare to a call of unknown effect (a macro or a
     # reference parameter may assign them): only these can change in the loop without being written in it
     escaped: list[str] = field(default_factory=list)
@@ -155,6 +159,8 @@ def analyze_file(
     ctx = ctx or FileContext(file_scan.parsed, options.project, options.includes)
     results = [_analyze_in_budget(ctx, file_scan, i, options) for i in range(len(file_scan.loops))]
     by_start = {loop.node.start_byte: res for loop, res in zip(file_scan.loops, results, strict=True)}
+    for loop, res in zip(file_scan.loops, results, strict=True):
+        res.carried_levels = _carried_levels(ctx, loop, res, by_start.get)
     for i, (loop, res) in enumerate(zip(file_scan.loops, results, strict=True)):
         chosen_above = _chosen_ancestor(file_scan, results, i)
         if res.verdict == "parallel":
@@ -173,16 +179,17 @@ def analyze_loop(
     ctx = ctx or FileContext(file_scan.parsed, options.project, options.includes)
     index = file_scan.loops.index(loop)
     res = _analyze(ctx, file_scan, index, options)
+    cache: dict[int, LoopAnalysis | None] = {}
+
+    def inner(start: int) -> LoopAnalysis | None:
+        if start not in cache:
+            j = next((k for k, lp in enumerate(file_scan.loops) if lp.node.start_byte == start), None)
+            cache[start] = _analyze(ctx, file_scan, j, options) if j is not None else None
+        return cache[start]
+
     if res.verdict == "parallel":
-        cache: dict[int, LoopAnalysis] = {}
-
-        def inner(start: int) -> LoopAnalysis | None:
-            if start not in cache:
-                j = next((k for k, lp in enumerate(file_scan.loops) if lp.node.start_byte == start), None)
-                cache[start] = _analyze(ctx, file_scan, j, options) if j is not None else None
-            return cache[start]
-
         _finish(ctx, loop, res, options, inner)
+    res.carried_levels = _carried_levels(ctx, loop, res, inner)
     return res
 
 
@@ -730,19 +737,8 @@ def _signature(r: Resolved) -> tuple:
 
 
 def _test_array(fn, loop, ls, key, rs: list[Resolved], flow, options, facts: _LoopFacts) -> None:
-    unique: dict[tuple, Resolved] = {}
-    for r in rs:
-        unique.setdefault(_signature(r), r)
-    reps = list(unique.values())
     red = _red_op([r.acc for r in rs])
-    found: list[tuple[Resolved, Resolved, D.PairResult]] = []
-    for i, r1 in enumerate(reps):
-        for r2 in reps[i:]:
-            if not (r1.acc.kind & WRITE or r2.acc.kind & WRITE):
-                continue
-            result = D.test_pair(r1, r2, flow.headers)
-            if result.status in ("carried", "maybe"):
-                found.append((r1, r2, result))
+    found = _pairs(rs, bounds.checked(fn, loop, key, rs), flow.headers)
     if not found:
         return
     if _privatized_array(fn, loop, ls, key, options, facts):
@@ -773,8 +769,49 @@ def _test_array(fn, loop, ls, key, rs: list[Resolved], flow, options, facts: _Lo
                 f"size is unknown, so it needs '#pragma omp atomic' or reduction({red}:{key}[:N])"
             )
         return
-    for r1, r2, result in found[:3]:
+    varying = _varying(ls)
+    level = flow.headers.get(ls.header.var)
+    exposed = certain.exposed_reads(rs)
+    upgraded = [(r1, r2, certain.certain_pair(r1, r2, res, level, varying, exposed)) for r1, r2, res in found]
+    # dependences proven here or by a distance go first, so that they are among those reported (and decide the
+    # verdict); an element written by every iteration (no distance) keeps its place, as before these proofs: the
+    # tests do not look at conditions, and ``if (iend == n) count[n] = s`` in a partition loop is written once
+    first = [upgraded[n][2] is not found[n][2] or found[n][2].distance not in (None, 0) for n in range(len(found))]
+    order = sorted(range(len(found)), key=lambda n: not (first[n] and upgraded[n][2].status == "carried"))
+    for r1, r2, result in [upgraded[n] for n in order][:3]:
         facts.deps.append(_dependence(key, r1, r2, result, fn, loop))
+
+
+def _pairs(rs: list[Resolved], checked: list[Resolved], headers) -> list[tuple[Resolved, Resolved, D.PairResult]]:
+    """Pairs of accesses (one a write) that may meet in different iterations. Each pair is compared dimension by
+    dimension first: equal subscripts in every dimension are the same element whatever the extents, so a carried
+    dependence found that way stands; any other answer is taken from ``checked`` (:func:`bounds.checked`), where an
+    index that may leave its dimension is flattened or undecidable."""
+    unique: dict[tuple, tuple[Resolved, Resolved]] = {}
+    for r, c in zip(rs, checked, strict=True):
+        unique.setdefault(_signature(r), (r, c))
+    reps = list(unique.values())
+    found = []
+    for i, (r1, c1) in enumerate(reps):
+        for r2, c2 in reps[i:]:
+            if not (r1.acc.kind & WRITE or r2.acc.kind & WRITE):
+                continue
+            a, b = r1, r2
+            result = D.test_pair(a, b, headers)
+            if result.status != "carried" and (c1 is not r1 or c2 is not r2):
+                a, b = c1, c2
+                result = D.test_pair(a, b, headers)
+            if result.status in ("carried", "maybe"):
+                found.append((a, b, result))
+    return found
+
+
+def _varying(ls: LoopS) -> set[str]:
+    """Names whose value may differ between iterations: written or declared in the loop (``pstart`` of a
+    partition), or given to a call or having their address taken (a macro like ``GB_PARTITION(pstart, ...)`` may
+    assign them)."""
+    names = set().union(*written_keys(ls)) | {a.key for a in ls.flat if a.decl or a.addressed}
+    return names | {arg for c in ls.calls for arg in c.args}
 
 
 def _privatized_array(fn, loop, ls, key: str, options, facts: _LoopFacts) -> bool:
@@ -1132,6 +1169,30 @@ def _header_names(ls: LoopS) -> set[str]:
     depends on ``i`` through an array, which collapse does not allow (OpenMP 5's non-rectangular nests take only
     affine bounds; gcc: "initializer expression refers to iteration variable 'i'")."""
     return {a.base for ev in (ls.init, ls.cond, ls.update) for a in ev.acc}
+
+
+#: nest levels looked at for ``carried_levels``: no one collapses deeper, and a 400-deep nest stays linear
+MAX_COLLAPSE_LEVELS = 8
+
+
+def _carried_levels(ctx: FileContext, loop: Loop, res: LoopAnalysis, analysis_of) -> list[int]:
+    """The levels of the perfect nest below ``loop`` (itself 1) whose own analysis proves a carried dependence
+    (``serial``): the per-level facts of the nest's distance vectors, which ``collapse`` must respect."""
+    levels = [1] if res.verdict == "serial" else []
+    try:
+        fn = ctx.function_of(loop.node)
+    except (ValueError, RecursionError):  # a function nested too deeply to analyse: no inner facts
+        return levels
+    ls = fn.loops.get(loop.node.start_byte)
+    depth = 1
+    cur = _sole_inner(ls) if ls is not None else None
+    while cur is not None and depth < min(res.nest_depth or 1, MAX_COLLAPSE_LEVELS):
+        depth += 1
+        inner = analysis_of(cur.start_byte)
+        if inner is not None and inner.verdict == "serial":
+            levels.append(depth)
+        cur = _sole_inner(cur)
+    return levels
 
 
 def _finish(ctx: FileContext, loop: Loop, res: LoopAnalysis, options, analysis_of) -> None:

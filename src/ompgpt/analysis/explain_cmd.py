@@ -104,6 +104,10 @@ def format_analysis(r) -> str:
         lines.append(f"  - {reason}")
     for text in r.assumptions:
         lines.append(f"  assumption: {text}")
+    inner = [str(n) for n in getattr(r, "carried_levels", ()) if n > 1]
+    if inner:
+        levels = ", ".join(inner)
+        lines.append(f"  collapse: level {levels} of the nest carries a proven dependence (collapse below it)")
     p = r.profitability
     if p:
         trip = p["trip_count"] if p["trip_count"] is not None else "unknown"

@@ -26,6 +26,9 @@ class Resolved:
     ivs: tuple[str, ...]  # induction variables active here, the analyzed loop's first
     problem: str | None = None  # why a subscript could not be analysed
     base_varies: bool = False  # the pointer the access goes through changes inside the loop
+    # the headers of ``ivs``, one per name: an inner loop that redeclares an enclosing loop's variable gets a name
+    # of its own (``i#1``), so two loops named alike stay apart
+    headers: tuple[Header, ...] = ()
 
 
 @dataclass
@@ -85,8 +88,15 @@ class Walker:
         self.elementwise = elementwise
         self.result = FlowResult()
         self.ivs: list[str] = [loop.header.var] if loop.header.var else []
+        self.iv_headers: list[Header] = [loop.header] if loop.header.var else []
         if loop.header.var:
             self.result.headers[loop.header.var] = loop.header
+        # scope resolution: an inner ``for (int i ...)`` inside the ``i`` loop names its own variable, renamed here
+        # so that ``var[i]`` in its body is indexed by the inner ``i``; a plain declaration of an active induction
+        # variable's name (``int i = f();``) hides it for the rest of its block, where subscripts using it are not
+        # analysable
+        self.renames: dict[str, str] = {}
+        self.hidden: set[str] = set()
         self.defs: dict[str, Poly] = {}
         self._continues: list[set[str]] = []
         self._switches: list[tuple[ir.Switch, list[set[str]]]] = []
@@ -107,8 +117,10 @@ class Walker:
                 self.access(acc, state)
             return state
         if t is ir.Seq:
+            hidden = set(self.hidden)
             for item in node.items:
                 state = self.stmt(item, state)
+            self.hidden = hidden
             return state
         if t is ir.If:
             for acc in node.cond.acc:
@@ -164,18 +176,30 @@ class Walker:
         return None
 
     def inner_loop(self, loop: LoopS, state: set[str]) -> set[str]:
-        for acc in loop.init.acc:
-            self.access(acc, state)
-        inner_wv, inner_wm = written_keys(loop)
         iv = canonical_iv(loop)
-        self._kill(inner_wv | inner_wm | ({iv} if iv else set()))
+        shadows = bool(iv and loop.header.declared and (iv in self.ivs or iv in self.renames))
+        for acc in loop.init.acc:
+            self.access(acc, state, header=shadows)
+        inner_wv, inner_wm = written_keys(loop)
+        # what the inner loop writes kills the definitions using it, except its own variable when that is a new
+        # one (``int row = i; for (int i ...) B[row][i]``: ``row`` still holds the outer ``i``)
+        killed = (inner_wv | inner_wm | ({iv} if iv else set())) - ({iv} if shadows else set())
+        self._kill(killed)
+        saved = (dict(self.renames), set(self.hidden))
+        if iv and loop.header.declared:
+            self.hidden.discard(iv)  # the header's declaration is the one visible in the body
+            self.renames.pop(iv, None)
+            if shadows:
+                self.renames[iv] = f"{iv}#{len(self.ivs)}"
+        name = self.renames.get(iv, iv) if iv else None
         if loop.kind != "do":
             for acc in loop.cond.acc:
                 self.access(acc, state)
         body_state = set(state)
-        if iv:
-            self.ivs.append(iv)
-            self.result.headers[iv] = loop.header
+        if name:
+            self.ivs.append(name)
+            self.iv_headers.append(loop.header)
+            self.result.headers[name] = loop.header
         after = self.stmt(loop.body, body_state)
         after = set(body_state) if after is None else after
         for acc in loop.update.acc:
@@ -183,13 +207,18 @@ class Walker:
         if loop.kind == "do":
             for acc in loop.cond.acc:
                 self.access(acc, after)
-        if iv:
+        if name:
             self.ivs.pop()
-        self._kill(inner_wv | inner_wm | ({iv} if iv else set()))
+            self.iv_headers.pop()
+        self.renames, self.hidden = saved
+        self._kill(killed)
         return after if loop.kind == "do" or _runs_whole(loop) else state
 
     # ---------------------------------------------------------------- accesses
-    def access(self, acc: Access, state: set[str]) -> None:
+    def access(self, acc: Access, state: set[str], header: bool = False) -> None:
+        if acc.decl and not acc.memory and not header and (acc.key in self.ivs or acc.key in self.renames):
+            self.hidden.add(acc.key)  # ``int i = ...;`` in the body hides the induction variable ``i``
+            self.renames.pop(acc.key, None)
         if (acc.atomic or acc.critical is not None or acc.owned) and acc.key in self.synchronized:
             return
         if (
@@ -214,12 +243,15 @@ class Walker:
         self.result.by_key.setdefault(key, []).append(acc)
         if acc.kind == ir.DECL:
             state.add(key)
-            self._kill({key})
+            if not header:
+                self._kill({key})
             return
         if acc.kind & READ and key not in state:
             self.result.exposed.setdefault(key, acc.pos)
         if acc.kind & WRITE:
             state.add(key)
+            if header:
+                return  # a shadowing loop's new variable: definitions using the outer one still hold
             self._kill({key})
             if acc.kind == WRITE and acc.value is not None:
                 value, problem = self.resolve(acc.value)
@@ -234,10 +266,15 @@ class Walker:
                 del self.defs[var]
 
     def resolve(self, p: Poly) -> tuple[Poly, str | None]:
-        """Substitute live definitions, then check that every symbol left is an induction variable or invariant."""
+        """Substitute live definitions, then check that every symbol left is an induction variable or invariant.
+        Names of shadowing inner loops' variables are renamed first (see ``renames``)."""
+        if self.renames and P.symbols(p) & self.renames.keys():
+            p = P.rename(p, lambda s: self.renames.get(s, s))
         if self.defs:
             p = P.substitute(p, self.defs)
         for sym in P.symbols(p):
+            if sym in self.hidden:
+                return p, f"'{sym}' is redeclared inside the loop, hiding the induction variable"
             if sym in self.ivs:
                 continue
             if sym in self.written_vars or sym in self.written_mem:
@@ -256,7 +293,8 @@ class Walker:
             subs.append(None if why else value)
             problem = problem or why
         varies = acc.base in self.written_vars and acc.base != self.loop.header.var
-        self.result.memory.append(Resolved(acc, tuple(subs), tuple(self.ivs), problem, varies))
+        resolved = Resolved(acc, tuple(subs), tuple(self.ivs), problem, varies, tuple(self.iv_headers))
+        self.result.memory.append(resolved)
 
 
 def _meet(a: set[str] | None, b: set[str] | None) -> set[str] | None:

@@ -1463,6 +1463,11 @@ class Builder:
         if macro is None or len(args) != len(macro[0]):
             return None
         params, array, subs = macro
+        if array in params:  # ``#define IJth(vdata, i, j) vdata[...]``: the array is the argument given
+            given = args[params.index(array)]
+            if given.type != "identifier":
+                return None
+            array = self.text(given)
         start = len(ev.acc)
         for arg in args:
             self._expr(arg, ev)

@@ -26,6 +26,7 @@ CODES = {
     "OMP010": "I/O or hidden random state in a parallel loop: results differ from the serial run",
     "OMP011": "collapse folds more loops than the nest has: does not compile",
     "OMP012": "collapse over imperfectly nested loops: gcc rejects it (OpenMP 5.1 intervening code)",
+    "OMP013": "write or update through an indirect subscript (x[idx[i]]): iterations race if idx repeats a value",
 }
 _LEVEL = {
     "OMP001": "error",
@@ -40,6 +41,7 @@ _LEVEL = {
     "OMP010": "warning",
     "OMP011": "error",
     "OMP012": "warning",
+    "OMP013": "warning",
 }
 _SCOPED = ("private", "firstprivate", "lastprivate", "linear")
 
@@ -188,6 +190,42 @@ def _collapse_findings(loop, pragma: Pragma, fix: _Fix) -> list[tuple[str, str]]
              "between the others: gcc rejects it ('not enough perfectly nested loops'), clang accepts")]  # fmt: skip
 
 
+def _collapsed_race(loop, pragma: Pragma, analysis, file_scan, fix: _Fix) -> list[tuple[str, str]]:
+    """``collapse(n)`` folding an inner loop that carries a proven dependence (``carried_levels``, found with the
+    enclosing loops fixed): the folded iterations of that loop run on different threads. The fix folds only the
+    loops above it."""
+    levels = _collapse_levels(pragma)
+    carried = getattr(analysis, "carried_levels", ())
+    inner = [n for n in carried if 1 < n <= levels]
+    if not inner or 1 in carried:  # a race of the loop itself is reported as such
+        return []
+    index = file_scan.loops.index(loop)
+    for _ in range(inner[0] - 1):
+        children = file_scan.loops[index].children
+        index = children[0] if children else index
+    name = file_scan.loops[index].induction_var or "?"
+    fix.collapse = min(fix.collapse or levels, inner[0] - 1)
+    return [("OMP001", f"iterations race: collapse({levels}) folds the loop over {name} (line "
+             f"{file_scan.loops[index].line}), which carries a proven dependence")]  # fmt: skip
+
+
+def _indirect_writes(analysis, is_covered) -> list[tuple[str, str]]:
+    """A possible dependence through an indirect subscript (``x[idx[i]] = ...``): two iterations write the same
+    element whenever ``idx`` repeats a value, which the analysis cannot see; a warning, since a permutation is
+    race-free."""
+    for dep in analysis.dependences:
+        if not dep.proven and "indirect subscript" in (dep.note or "") and not is_covered(whole_variable(dep.variable)):
+            return [("OMP013", f"possible {dep.kind} dependence on {dep.variable} from {dep.source} to {dep.sink}: "
+                     "the subscript is read from memory, so iterations race if it repeats a value")]  # fmt: skip
+    unreadable = {w.split("[", 1)[0] for w in analysis.writes if "[?]" in w}  # ``y[ix[i]]`` is listed ``y[?]``
+    for name in analysis.needs_atomic:  # ``y[ix[i]] += v``: an update at elements the analysis cannot read
+        if name in unreadable and not is_covered(whole_variable(name)):
+            return [("OMP013", f"'{name}' is updated at elements that may repeat across iterations (an indirect "
+                     "or non-affine subscript): iterations race unless they never meet; '#pragma omp atomic' or "
+                     f"reduction(...:{name}[:n]) makes it exact")]  # fmt: skip
+    return []
+
+
 def _loops(n: int) -> str:
     return f"{n} loop{'s' if n > 1 else ''}"
 
@@ -224,6 +262,9 @@ def check_loop(loop, analysis, file_scan, min_work: int | None = None) -> list[L
         return name in covered or own_copy(name)
 
     found.extend(_collapse_findings(loop, pragma, fix))
+    if pragma.clause("ordered") is None:
+        found.extend(_collapsed_race(loop, pragma, analysis, file_scan, fix))
+        found.extend(_indirect_writes(analysis, is_covered))
     if analysis.verdict == "serial" and pragma.clause("ordered") is None:
         for dep in analysis.dependences:
             if dep.kind in _ORDER_ONLY:
