@@ -166,3 +166,23 @@ def test_a_header_that_names_the_kernel_may_call_it_unseen(tmp_path):
     (tmp_path / "k.c").write_text('#include "run.h"\n' + body)
     loop = next(r for r in analyze_file(scan(read_source(tmp_path / "k.c"))) if r.function == "axpy")
     assert loop.verdict == "unknown"
+
+
+def test_a_static_kernel_with_reference_parameters_is_analysed_without_an_internal_error():
+    """C++ reference parameters have no per-call origins: the alias reason must not look them up (examples/blur.cpp
+    gave 'internal analysis error: KeyError: out' after call-site facts landed)."""
+    code = """#include <vector>
+static void blur(const std::vector<float>& in, std::vector<float>& out, int w, int h) {
+  for (int y = 1; y < h - 1; ++y)
+    for (int x = 1; x < w - 1; ++x)
+      out[y * w + x] = in[y * w + x] / 9.0f;
+}
+int main() {
+  std::vector<float> img(1024), res(1024);
+  blur(img, res, 32, 32);
+  return 0;
+}
+"""
+    results = analyze_file(scan(SourceFile.from_text(code, "cpp", path="blur.cpp")))
+    reasons = [reason for r in results for reason in r.reasons]
+    assert not [r for r in reasons if "internal analysis error" in r], reasons

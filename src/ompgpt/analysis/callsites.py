@@ -67,7 +67,10 @@ class CallSites:
 
     def conflict(self, a: str, b: str | None) -> tuple[str, bool] | None:
         """Why a call does not keep the parameters ``a`` and ``b`` apart (``b`` None: ``a`` and a global array),
-        naming the first such call, and whether it passes the same array to both; None when every call does."""
+        naming the first such call, and whether it passes the same array to both; None when every call does, or
+        when a parameter has no recorded origins (a C++ reference or a non-pointer: nothing to say per call)."""
+        if a not in self.origins or (b is not None and b not in self.origins):
+            return None
         for k, (pos, texts) in enumerate(self.calls):
             x = self.origins[a][k]
             y = self.origins[b][k] if b is not None else None
