@@ -9,10 +9,10 @@ from ompgpt.analysis import AnalysisOptions, analyze_file, analyze_loop, analyze
 from ompgpt.cli import main
 from ompgpt.source import SourceFile, scan
 
-NEST = """double m[512][512];
+NEST = """double m[512][8192];
 void f(void) {
   for (int i = 1; i < 512; i++)
-    for (int j = 0; j < 512; j++)
+    for (int j = 0; j < 8192; j++)
       m[i][j] = m[i - 1][j] + 1;
   for (int i = 0; i < 512; i++)
     for (int j = 0; j < 512; j++)

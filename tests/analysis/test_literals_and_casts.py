@@ -154,7 +154,7 @@ def test_function_like_index_macros_are_affine_subscripts():
     from ompgpt.source import SourceFile
 
     text = (
-        "#define N 1000\n#define INDEX(i,j) ((i)*N+(j))\ndouble a[N*N], b[N*N];\n"
+        "#define N 10000\n#define INDEX(i,j) ((i)*N+(j))\ndouble a[N*N], b[N*N];\n"
         "void f(void) {\n  for (int i = 0; i < N; i++)\n    for (int j = 0; j < N; j++)\n"
         "      a[INDEX(i,j)] = 2 * b[INDEX(i,j)];\n"
         "  for (int i = 1; i < N; i++)\n    for (int j = 0; j < N; j++)\n"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from ompgpt.analysis import alias_advice, callsites, ir, privatize, sync
+from ompgpt.analysis import alias_advice, callsites, cost, ir, privatize, sync
 from ompgpt.analysis import dependence as D
 from ompgpt.analysis import poly as P
 from ompgpt.analysis.context import FileContext, FunctionInfo
@@ -162,6 +162,7 @@ def analyze_file(
             if chosen_above is not None:
                 res.parallelize, res.pragma = False, None
                 res.reasons.append(f"the enclosing loop at line {results[chosen_above].line} is parallelized instead")
+    cost.check_nested_regions(ctx, file_scan, results)  # a region per iteration of a serial loop must pay off
     return results
 
 

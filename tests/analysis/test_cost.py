@@ -1,0 +1,70 @@
+"""Work per region for parallel loops nested in serial loops (issue 23: ludcmp ran 0.07x with a region per step)."""
+
+from __future__ import annotations
+
+from ompgpt.analysis import analyze_file
+from ompgpt.cli import main
+from ompgpt.source import SourceFile
+
+LU = """#define N 120
+double A[N][N];
+void lu(void) {
+  for (int i = 0; i < N; i++) {
+    for (int j = 0; j < i; j++) {
+      double w = A[i][j];
+      for (int k = 0; k < j; k++)
+        w -= A[i][k] * A[k][j];
+      A[i][j] = w / A[j][j];
+    }
+  }
+}
+"""
+
+STENCIL = """#define N 100000
+double a[N], b[N];
+void step(int steps) {
+  for (int t = 0; t < steps; t++) {
+    for (int i = 1; i < N - 1; i++)
+      b[i] = 0.33333 * (a[i - 1] + a[i] + a[i + 1]);
+    for (int i = 1; i < N - 1; i++)
+      a[i] = b[i];
+  }
+}
+void rows(int n, double m[][4096]) {
+  for (int i = 1; i < n; i++)
+    for (int j = 0; j < n; j++)
+      m[i][j] = m[i - 1][j] + 1;
+}
+"""
+
+
+def test_lu_style_inner_reduction_left_serial_when_its_work_is_small():
+    """The k loop is a proven reduction, but under the serial i/j loops each region would get ~j/2 iterations."""
+    loops = analyze_file(SourceFile.from_text(LU, "c"))
+    k = loops[2]
+    assert k.verdict == "parallel" and k.pragma is None
+    why = next(r for r in k.reasons if "not worth a parallel region" in r)
+    assert "work per region ~ 30 iterations x 7 ops = 210" in why and "line 5" in why
+
+
+def test_inner_loops_with_enough_work_keep_their_pragma():
+    loops = analyze_file(SourceFile.from_text(STENCIL, "c"))
+    inner = [r for r in loops if r.line in (5, 7)]
+    assert all(r.pragma == "#pragma omp parallel for" for r in inner)
+    assert inner[0].profitability["region_work"] >= 99998 * 4
+
+
+def test_unknown_trip_count_is_not_small():
+    """`j < n` with a runtime n: the estimate is unknown, and unknown is not "small"."""
+    loops = analyze_file(SourceFile.from_text(STENCIL, "c"))
+    j = next(r for r in loops if r.line == 13)
+    assert j.pragma == "#pragma omp parallel for"
+    assert j.profitability["region_work"] is None
+
+
+def test_explain_states_the_estimate(tmp_path, capsys):
+    path = tmp_path / "lu.c"
+    path.write_text(LU)
+    main(["explain", f"{path}:7"])
+    out = capsys.readouterr().out
+    assert "work per region ~ 30 iterations x 7 ops = 210" in out and "too little work" in out
