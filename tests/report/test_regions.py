@@ -161,3 +161,33 @@ def test_emitted_programs_compile_with_gcc_and_clang_and_match_serial(tmp_path: 
         subprocess.run(build, check=True, capture_output=True)
         for threads in (1, 2, 4):
             assert _same(_run(exe, threads), expected), (kernel, cc, threads)
+
+
+SLOW = """#include <stdio.h>
+#include <stdlib.h>
+double a[64];
+int main(int argc, char **argv) {
+  int n = argc > 5 ? atoi(argv[1]) : 16;
+  for (int k = 0; k < 5000; k++)
+    for (int j = 0; j < n; j++)
+      a[j] = a[j] * 0.5 + k;
+  printf("%f\\n", a[3]);
+  return 0;
+}
+"""
+
+
+@pytest.mark.skipif(shutil.which("clang") is None and not os.environ.get("CI"), reason="needs clang")
+def test_annotate_verify_rejects_pragmas_slower_than_serial(tmp_path: Path):
+    """The j loop's trip count is a runtime value (not "small"), so annotate proposes it, hoisted into one region
+    around k; 5000 barriers for 16 iterations each are far slower than serial, and --verify now says no to both the
+    region and the loop's own parallel for (``--keep-slower`` restores the old behaviour)."""
+    path = tmp_path / "slow.c"
+    path.write_text(SLOW)
+    proposed = annotate_file(path, AnnotateOptions(config=Config(model=False)))
+    assert [(r.line, r.pragma) for r in proposed.loops if r.action == "insert"] == [(6, "parallel"), (7, "for")]
+    result = annotate_file(path, AnnotateOptions(config=Config(model=False), verify=True))
+    k_loop, j_loop = result.loops
+    assert k_loop.action == "none" and "hoisted region rejected by verification (timing)" in k_loop.reasons[0]
+    assert j_loop.action == "none" and "rejected by verification (timing)" in j_loop.reasons[0]
+    assert result.updated is None
