@@ -1140,6 +1140,7 @@ def _finish(ctx: FileContext, loop: Loop, res: LoopAnalysis, options, analysis_o
     fn = ctx.function_of(loop.node)
     ls = fn.loops[loop.node.start_byte]
     ivs = [ls.header.var]
+    nest = [ls]
     cur = _sole_inner(ls)
     while cur is not None:
         inner = analysis_of(cur.start_byte)
@@ -1148,7 +1149,9 @@ def _finish(ctx: FileContext, loop: Loop, res: LoopAnalysis, options, analysis_o
         if inner is None or inner.verdict != "parallel" or iv is None or h.op == "!=" or _header_names(cur) & set(ivs):
             break
         ivs.append(iv)
+        nest.append(cur)
         cur = _sole_inner(cur)
+    ivs = ivs[: cost.collapse_depth(nest, res)]
     res.collapse = len(ivs)
     res.collapse_vars = [v for v in ivs[1:] if v in res.private or v in res.lastprivate]
     if res.collapse > 1:
