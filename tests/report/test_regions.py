@@ -191,3 +191,18 @@ def test_annotate_verify_rejects_pragmas_slower_than_serial(tmp_path: Path):
     assert k_loop.action == "none" and "hoisted region rejected by verification (timing)" in k_loop.reasons[0]
     assert j_loop.action == "none" and "rejected by verification (timing)" in j_loop.reasons[0]
     assert result.updated is None
+
+
+@pytest.mark.skipif(shutil.which("clang") is None and not os.environ.get("CI"), reason="needs clang")
+def test_annotate_verify_checks_a_hoisted_region_as_one_candidate(tmp_path: Path):
+    """The region and its worksharing loops are built, compared with serial and race-checked together (alone, a
+    bare ``parallel`` would run every step on every thread). --keep-slower: this test is about correctness, and
+    the 2-core test machine is too loaded for speed."""
+    path = tmp_path / "stencil.c"
+    path.write_text(STENCIL.replace("#define N 100000", "#define N 20000").replace("t < 100", "t < 30"))
+    result = annotate_file(path, AnnotateOptions(config=Config(model=False), verify=True, keep_slower=True))
+    t_loop, first, second = result.loops
+    assert (t_loop.action, t_loop.pragma) == ("insert", "parallel private(t)"), t_loop.reasons
+    assert t_loop.verification["verdict"] == "accepted"
+    assert (first.pragma, second.pragma) == ("for", "for") and first.verification == t_loop.verification
+    assert "#pragma omp parallel private(t)\n  for (t = 0; t < 30; t++) {\n    #pragma omp for" in result.updated
