@@ -92,3 +92,42 @@ void f(void) {
     assert rows.pragma == "#pragma omp parallel for" and any("not collapsed" in r for r in rows.reasons)
     assert short.pragma == "#pragma omp parallel for collapse(2)"
     assert deep.pragma == "#pragma omp parallel for collapse(2)"
+
+
+def test_dynamic_schedule_only_for_iterations_of_uneven_cost():
+    text = """double val[4096], out[4096], re[4096], im[4096];
+int flag[4096], count[4096];
+void f(void) {
+  for (int i = 0; i < 4096; i++) {
+    if (flag[i]) {
+      double s = 0;
+      for (int k = 0; k < 2000; k++)
+        s += val[i] * k;
+      out[i] = s;
+    } else {
+      out[i] = val[i];
+    }
+  }
+  for (int i = 0; i < 4096; i++) {
+    double zr = 0, zi = 0;
+    int it = 0;
+    while (zr * zr + zi * zi < 4.0 && it < 1000) {
+      double t = zr * zr - zi * zi + re[i];
+      zi = 2 * zr * zi + im[i];
+      zr = t;
+      it++;
+    }
+    count[i] = it;
+  }
+  for (int i = 0; i < 4096; i++) {
+    double s = 0;
+    for (int k = 0; k < 2000; k++)
+      s += val[i] * k;
+    out[i] = s;
+  }
+}
+"""
+    branch, escape, even = (r for r in analyze_file(SourceFile.from_text(text, "c")) if r.depth == 0)
+    assert branch.pragma.endswith("schedule(dynamic)") and any("line 7 sits in a branch" in r for r in branch.reasons)
+    assert escape.pragma.endswith("schedule(dynamic)") and any("data-dependent" in r for r in escape.reasons)
+    assert "schedule" not in even.pragma  # same work in every iteration: static blocks

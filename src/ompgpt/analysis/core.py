@@ -1160,7 +1160,7 @@ def _finish(ctx: FileContext, loop: Loop, res: LoopAnalysis, options, analysis_o
     if not res.profitability.get("profitable", True):
         res.reasons.append(f"not worth parallelizing: about {res.profitability['estimated_work']} units of work")
         return
-    res.schedule = _triangular_schedule(ls, res)
+    res.schedule = _triangular_schedule(ls, res) or cost.uneven_schedule(ls, res)
     schedule = [f"schedule({res.schedule})"] if res.schedule else []
     text = " ".join(["#pragma omp parallel for", *res.clauses(), *schedule])
     try:

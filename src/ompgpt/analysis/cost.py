@@ -18,13 +18,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ompgpt.analysis import poly as P
-from ompgpt.analysis.ir import Header, LoopS
+from ompgpt.analysis.ir import Header, If, LoopS, Seq, Switch
 
 #: below this many work units (IR events) per region, a loop nested in a serial loop is left serial. A unit is about
 #: one memory access or arithmetic event (~0.3-1 ns); a fork/join costs ~2-5 us at 2 threads, and a region must
 #: do roughly twice its overhead in work to come out ahead with two threads.
 MIN_REGION_WORK = 20_000
 _UNKNOWN_INNER = 64  # iterations assumed for an inner loop of unknown trip count when sizing the *body*
+#: a branch or data-dependent loop must hold at least this much work before dynamic scheduling's per-chunk cost pays
+HEAVY_BRANCH = 1_000
 #: an outer loop with fewer iterations than this (known) shares badly among threads: collapse the nest anyway
 COLLAPSE_BELOW = 128
 
@@ -122,6 +124,74 @@ def collapse_depth(nest: list[LoopS], res) -> int:
         "would keep the compiler from vectorizing it"
     )
     return 1
+
+
+def uneven_schedule(ls: LoopS, res) -> str | None:
+    """``dynamic`` when iterations may cost very different amounts, and how much is known only at run time: a
+    ``while``/``do`` loop in the body (an escape-time count like Mandelbrot's) or a branch that holds a heavy inner
+    loop the other path skips. Equal static blocks would leave one thread the expensive iterations; handing
+    chunks out as threads free up costs a little per chunk, which the heavy work pays for. None otherwise (and a
+    triangular nest gets ``static, 1`` before this is asked). Not for a collapsed nest: its iterations are single
+    points, the finest grain, where the per-chunk cost weighs most (Mandelbrot with collapse(2) ran no faster with
+    dynamic than static here, 2 loaded cores)."""
+    if res.collapse > 1:
+        return None
+    for inner in ls.inner:
+        if inner.kind in ("while", "do") and _inside_for_of(ls, inner):
+            res.reasons.append(
+                f"the {inner.kind} loop at line {inner.pos[0]} runs a data-dependent number of times: uneven "
+                "iterations, handed out as threads free up (schedule(dynamic))"
+            )
+            return "dynamic"
+    heavy = _heavy_branch(ls.body)
+    if heavy is not None:
+        res.reasons.append(
+            f"the loop at line {heavy.pos[0]} sits in a branch that other iterations may skip: uneven iterations, "
+            "handed out as threads free up (schedule(dynamic))"
+        )
+        return "dynamic"
+    return None
+
+
+def _inside_for_of(ls: LoopS, inner: LoopS) -> bool:
+    """Is ``inner`` nested in ``ls`` through ``for`` loops only (its run count is then the same every iteration)?"""
+    up = inner.parent
+    while up is not None and up is not ls:
+        if up.kind != "for":
+            return False
+        up = up.parent
+    return up is ls
+
+
+def _heavy_branch(node) -> LoopS | None:
+    """The first loop of enough work that sits in one arm of an ``if``/``switch`` of ``node`` (not in a loop)."""
+    if isinstance(node, Seq):
+        return next((found for item in node.items if (found := _heavy_branch(item)) is not None), None)
+    if isinstance(node, (If, Switch)):
+        arms = [node.then, node.other] if isinstance(node, If) else list(node.cases)
+        for arm in arms:
+            for loop in _loops_in(arm):
+                if _work(loop) >= HEAVY_BRANCH:
+                    return loop
+    return None
+
+
+def _work(loop: LoopS) -> int:
+    """Events of a whole loop on its own (an unknown trip count taken as ``_UNKNOWN_INNER``)."""
+    trip = trip_at(loop.header, {}) if loop.kind == "for" else None
+    return (trip if trip is not None else _UNKNOWN_INNER) * ops_per_iteration(loop, {})
+
+
+def _loops_in(node) -> list[LoopS]:
+    if isinstance(node, LoopS):
+        return [node]
+    if isinstance(node, Seq):
+        return [loop for item in node.items for loop in _loops_in(item)]
+    if isinstance(node, If):
+        return _loops_in(node.then) + _loops_in(node.other)
+    if isinstance(node, Switch):
+        return [loop for case in node.cases for loop in _loops_in(case)]
+    return []
 
 
 def check_nested_regions(ctx, file_scan, results) -> None:
