@@ -147,6 +147,7 @@ def _hoist(ctx, file_scan, i: int, inner: list[int], results) -> None:
     res = results[i]
     res.action, res.pragma, res.source, res.confidence = "insert", pragma, "analysis", 0.9
     res.fix = "proven"
+    res.candidate = None  # a model pragma for the serial loop itself is superseded by the region
     res.reasons.append(
         f"one parallel region around this serial loop: the loops at lines {lines} share its threads "
         f"(omp for, implicit barrier after each), {var} runs on every thread (one fork/join instead of one per "
