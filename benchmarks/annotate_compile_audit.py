@@ -1,10 +1,11 @@
 """Do the pragmas `ompgpt annotate` suggests compile? An audit on real files from repositories we did not train on.
 
-For corpus files of the validation and held-out repositories (``out/data/files-{validation,test}.jsonl`` name them;
-``--splits train`` for the others),
-every OpenMP pragma is stripped (the serial version); files whose serial version compiles on its own
-(``gcc``/``g++ -fsyntax-only -fopenmp``, system headers only) are annotated by ``ompgpt annotate --in-place`` and
-compiled again. A suggestion that breaks the build is a bug the user would meet first, whatever its speed-up.
+For corpus files of the validation and held-out repositories (``out/data/files-{validation,test}.jsonl`` name
+them, else the same split is computed from the repository names; ``--splits train`` for the others), every OpenMP
+pragma is stripped (the serial version); files whose serial version compiles on its own (``gcc``/``g++`` and
+``clang``/``clang++ -fsyntax-only -fopenmp``, system headers only) are annotated by ``ompgpt annotate --in-place``
+and compiled again with both. A suggestion that breaks the build is a bug the user would meet first, whatever its
+speed-up.
 
     python benchmarks/annotate_compile_audit.py --files 400 --mode suggest --json runs/compile-audit.json
 
@@ -28,15 +29,32 @@ from ompgpt.source.edit import strip_omp_pragmas
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CORPUS = REPO_ROOT.parent / "shared" / "corpus"
-COMPILERS = {"c": ["gcc", "-std=gnu11", "-x", "c"], "cpp": ["g++", "-std=gnu++17", "-x", "c++"]}
+COMPILERS = {
+    "c": [["gcc", "-std=gnu11", "-x", "c"], ["clang", "-std=gnu11", "-x", "c"]],
+    "cpp": [["g++", "-std=gnu++17", "-x", "c++"], ["clang++", "-std=gnu++17", "-x", "c++"]],
+}
 
 
 def split_repos(data_dir: Path, splits: list[str]) -> set[str]:
     """Repositories of the given splits (validation and test: never trained on)."""
+    if not all((data_dir / f"files-{split}.jsonl").exists() for split in splits):
+        return _repos_by_hash(splits)  # no `ompgpt data build` output here: the same split, computed
     repos = set()
     for split in splits:
         with open(data_dir / f"files-{split}.jsonl", encoding="utf-8") as f:
             repos.update(json.loads(line)["repo"] for line in f)
+    return repos
+
+
+def _repos_by_hash(splits: list[str]) -> set[str]:
+    """The corpus repositories whose split (``ompgpt.data.splits.split_of``, what the dataset build uses) is one of
+    ``splits``."""
+    from ompgpt.data.splits import split_of
+
+    repos = set()
+    for shard in sorted(CORPUS.glob("openmp-c-files-*.jsonl.gz")):
+        with gzip.open(shard, "rt", encoding="utf-8") as f:
+            repos.update(r["repo"] for r in map(json.loads, f) if split_of(r["repo"]) in splits)
     return repos
 
 
@@ -49,12 +67,16 @@ def corpus_files(repos: set[str]) -> list[dict]:
 
 
 def compiles(path: Path, lang: str) -> tuple[bool, str]:
-    cmd = [*COMPILERS[lang], "-fsyntax-only", "-fopenmp", "-w", str(path)]
-    try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
-    except subprocess.TimeoutExpired:
-        return False, "timeout"
-    return done.returncode == 0, done.stderr
+    """Whether gcc and clang both accept the file (OpenMP on); the first one's errors otherwise."""
+    for compiler in COMPILERS[lang]:
+        cmd = [*compiler, "-fsyntax-only", "-fopenmp", "-w", str(path)]
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        except subprocess.TimeoutExpired:
+            return False, f"{compiler[0]}: timeout"
+        if done.returncode != 0:
+            return False, f"{compiler[0]}: {done.stderr}"
+    return True, ""
 
 
 def audit_one(record: dict, work: Path, mode: str) -> dict | None:

@@ -9,12 +9,12 @@ from ompgpt.analysis import AnalysisOptions, analyze_file, analyze_loop, analyze
 from ompgpt.cli import main
 from ompgpt.source import SourceFile, scan
 
-NEST = """double m[512][512];
+NEST = """double m[512][8192];
 void f(void) {
   for (int i = 1; i < 512; i++)
-    for (int j = 0; j < 512; j++)
+    for (int j = 0; j < 8192; j++)
       m[i][j] = m[i - 1][j] + 1;
-  for (int i = 0; i < 512; i++)
+  for (int i = 0; i < 64; i++)
     for (int j = 0; j < 512; j++)
       m[i][j] = 0;
 }
@@ -26,7 +26,7 @@ def test_nest_level_choice():
     outer, inner, outer2, inner2 = res
     assert outer.verdict == "serial" and outer.pragma is None
     assert inner.verdict == "parallel" and inner.pragma == "#pragma omp parallel for"
-    assert outer2.pragma == "#pragma omp parallel for collapse(2)"
+    assert outer2.pragma == "#pragma omp parallel for collapse(2)"  # 64 rows: too few to share, so collapsed
     assert inner2.verdict == "parallel" and inner2.pragma is None
     assert any("parallelized instead" in r for r in inner2.reasons)
 

@@ -29,7 +29,8 @@ def test_examples_get_the_pragmas_an_hpc_developer_would_write(work: Path, capsy
     assert inserted[("nbody.c", 31)] == "parallel for private(dx, dy, dz, inv, j, r2)"
     assert inserted[("nbody.c", 62)] == "parallel for reduction(+:e)"
     assert inserted[("histogram.c", 22)] == "parallel for reduction(+:hist)"
-    assert inserted[("heat.c", 30)] == "parallel for reduction(max:diff) collapse(2)"
+    # NX rows are plenty to share: j stays the whole (vectorizable) inner loop, private as declared outside
+    assert inserted[("heat.c", 30)] == "parallel for private(j) reduction(max:diff)"
     serial = {(Path(r["path"]).name, r["line"]) for r in rows if r["action"] == "none"}
     assert ("heat.c", 44) in serial  # the time loop carries the grid from step to step
     assert ("histogram.c", 27) in serial  # prefix sum
@@ -133,7 +134,8 @@ int main(void) {
 def test_verify_keeps_only_pragmas_that_pass(tmp_path: Path, capsys):
     path = tmp_path / "prog.c"
     path.write_text(RACY_BY_MODEL)
-    code = main(["annotate", "--json", "--no-model", "--verify", str(path)])
+    # a program of ~1 ms runs no faster on 2 threads: --keep-slower, since this test is about the correctness checks
+    code = main(["annotate", "--json", "--no-model", "--verify", "--keep-slower", str(path)])
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert code == 1
     inserted = [r for r in rows if r["action"] == "insert"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from ompgpt.analysis import alias_advice, bounds, callsites, certain, ir, privatize, sync
+from ompgpt.analysis import alias_advice, bounds, callsites, certain, cost, ir, privatize, sync
 from ompgpt.analysis import dependence as D
 from ompgpt.analysis import poly as P
 from ompgpt.analysis.context import FileContext, FunctionInfo
@@ -168,6 +168,7 @@ def analyze_file(
             if chosen_above is not None:
                 res.parallelize, res.pragma = False, None
                 res.reasons.append(f"the enclosing loop at line {results[chosen_above].line} is parallelized instead")
+    cost.check_nested_regions(ctx, file_scan, results)  # a region per iteration of a serial loop must pay off
     return results
 
 
@@ -1200,6 +1201,7 @@ def _finish(ctx: FileContext, loop: Loop, res: LoopAnalysis, options, analysis_o
     fn = ctx.function_of(loop.node)
     ls = fn.loops[loop.node.start_byte]
     ivs = [ls.header.var]
+    nest = [ls]
     cur = _sole_inner(ls)
     while cur is not None:
         inner = analysis_of(cur.start_byte)
@@ -1208,7 +1210,9 @@ def _finish(ctx: FileContext, loop: Loop, res: LoopAnalysis, options, analysis_o
         if inner is None or inner.verdict != "parallel" or iv is None or h.op == "!=" or _header_names(cur) & set(ivs):
             break
         ivs.append(iv)
+        nest.append(cur)
         cur = _sole_inner(cur)
+    ivs = ivs[: cost.collapse_depth(nest, res)]
     res.collapse = len(ivs)
     res.collapse_vars = [v for v in ivs[1:] if v in res.private or v in res.lastprivate]
     if res.collapse > 1:
@@ -1217,7 +1221,7 @@ def _finish(ctx: FileContext, loop: Loop, res: LoopAnalysis, options, analysis_o
     if not res.profitability.get("profitable", True):
         res.reasons.append(f"not worth parallelizing: about {res.profitability['estimated_work']} units of work")
         return
-    res.schedule = _triangular_schedule(ls, res)
+    res.schedule = _triangular_schedule(ls, res) or cost.uneven_schedule(ls, res)
     schedule = [f"schedule({res.schedule})"] if res.schedule else []
     text = " ".join(["#pragma omp parallel for", *res.clauses(), *schedule])
     try:

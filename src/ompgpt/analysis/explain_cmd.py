@@ -113,4 +113,7 @@ def format_analysis(r) -> str:
         trip = p["trip_count"] if p["trip_count"] is not None else "unknown"
         verdict = "worth it" if p["profitable"] else "too little work"
         lines.append(f"  profitability: trip count {trip}, ~{p['body_work']} units/iteration: {verdict}")
+        if p.get("region_estimate"):
+            small = "too little work" if p.get("region_small") else "worth it"
+            lines.append(f"  {p['region_estimate']} (a region per iteration of the enclosing loop): {small}")
     return "\n".join(lines)

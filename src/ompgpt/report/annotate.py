@@ -26,6 +26,8 @@ class AnnotateOptions:
     build: str | None = None
     run: str | None = None
     lang: str | None = None
+    #: with --verify: keep pragmas that pass every check but run slower than serial (rejected by default)
+    keep_slower: bool = False
     #: every file given and under ``--project``: functions defined there are summarised for calls elsewhere
     project: ProjectIndex | None = None
     #: write (or show in the diff) unsafe changes too: model-only or unproven pragmas that no check passed
@@ -64,6 +66,7 @@ class AnnotateOptions:
             unsafe_fixes=bool(getattr(args, "unsafe_fixes", False)),
             verify_budget=config.verify_budget if budget is None else budget,
             includes=includes,
+            keep_slower=bool(getattr(args, "keep_slower", False)),
         )
 
 

@@ -54,6 +54,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="suggest mode: seconds per file for verifying unsafe candidates by execution (default 120; 0: none)",
     )
+    parser.add_argument("--keep-slower", action="store_true", help="with --verify: keep pragmas slower than serial")
     parser.add_argument("--jobs", "-j", type=int, default=1, help="files analysed in parallel (default 1)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (it is off when not a TTY)")
     parser.add_argument("--lang", choices=["c", "cpp"], help="force the language (default: from extension/content)")

@@ -205,4 +205,10 @@ def decide_file(
                 **base,
             )
         )
+    from ompgpt.report.nesting import drop_nested
+    from ompgpt.report.regions import hoist_regions
+
+    project = getattr(options, "project", None)
+    drop_nested(file_scan, results, project)  # no parallel region in a function called from one
+    hoist_regions(file_scan, results, project)  # one region around serial time loops
     return results, warnings

@@ -26,6 +26,8 @@ class LoopResult:
     #: differential runs and TSan+Archer on this program), "unsafe" (model-only or unproven: written only with
     #: ``--unsafe-fixes``); None when nothing is inserted
     fix: str | None = None
+    #: line of the serial loop whose hoisted ``parallel`` region this loop's worksharing ``for`` runs in
+    region_line: int | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
