@@ -354,12 +354,31 @@ def _check_header(fn: FunctionInfo, loop: Loop, ls: LoopS, facts: _LoopFacts) ->
     info = fn.lookup(h.var, loop.node.start_byte + 1)
     if info is not None and not info.pointer and any(t in info.type_text.split() for t in _FLOAT_TYPES):
         facts.no_directive(f"the induction variable {h.var} has floating-point type")
+    float_bound = _float_names(fn, loop, P.symbols(h.upper or {}))
+    if float_bound:
+        facts.no_directive(
+            f"the loop bound uses {', '.join(float_bound)} of floating-point type (gcc rejects it: invalid "
+            "controlling predicate)"
+        )
     container = _iterated_container(fn, loop)
     if container is not None and not _random_access(fn, loop, container):
         facts.blockers.append(
             f"non-canonical loop header: an iterator over {container}, not known to be a random-access container "
             "(OpenMP needs one; std::map, std::set and std::list iterators do not compile under 'omp for')"
         )
+
+
+def _float_names(fn: FunctionInfo, loop: Loop, names) -> list[str]:
+    """The scalar variables among ``names`` declared with a floating-point type: OpenMP's canonical loop form
+    compares the induction variable with an integer expression (``i < n`` with ``double n`` fails under gcc)."""
+    found = []
+    for name in sorted(names):
+        info = fn.lookup(name, loop.node.start_byte + 1) if isinstance(name, str) else None
+        if info is None or info.pointer or getattr(info, "array", False):
+            continue
+        if any(t in info.type_text.split() for t in _FLOAT_TYPES):
+            found.append(name)
+    return found
 
 
 #: containers whose iterators are random-access, as OpenMP's canonical loop form needs
