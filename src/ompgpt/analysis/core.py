@@ -9,6 +9,7 @@ shown independent across iterations. A proven loop-carried dependence gives ``se
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 from ompgpt.analysis import alias_advice, bounds, callsites, certain, cost, ir, privatize, sync
@@ -26,7 +27,7 @@ from ompgpt.source.pragma import PragmaError, parse_pragma
 from ompgpt.source.text import SourceFile, read_source
 
 DEFAULT_TRIP = 64  # assumed iterations of a loop whose trip count is not a constant
-_FLOAT_TYPES = ("float", "double")
+_FLOAT_TYPES = frozenset({"float", "double"})
 
 
 @dataclass
@@ -351,8 +352,7 @@ def _check_header(fn: FunctionInfo, loop: Loop, ls: LoopS, facts: _LoopFacts) ->
             facts.no_directive(f"the loop {what} depends on {', '.join(changed)}, which the body modifies")
     if h.op == "!=" and h.step not in (1, -1):
         facts.no_directive("'!=' loop condition with a step other than 1")
-    info = fn.lookup(h.var, loop.node.start_byte + 1)
-    if info is not None and not info.pointer and any(t in info.type_text.split() for t in _FLOAT_TYPES):
+    if _float_names(fn, loop, [h.var]):
         facts.no_directive(f"the induction variable {h.var} has floating-point type")
     float_bound = _float_names(fn, loop, P.symbols(h.upper or {}))
     if float_bound:
@@ -368,15 +368,14 @@ def _check_header(fn: FunctionInfo, loop: Loop, ls: LoopS, facts: _LoopFacts) ->
         )
 
 
-def _float_names(fn: FunctionInfo, loop: Loop, names) -> list[str]:
+def _float_names(fn: FunctionInfo, loop: Loop, names: Iterable[str]) -> list[str]:
     """The scalar variables among ``names`` declared with a floating-point type: OpenMP's canonical loop form
     compares the induction variable with an integer expression (``i < n`` with ``double n`` fails under gcc)."""
     found = []
     for name in sorted(names):
-        info = fn.lookup(name, loop.node.start_byte + 1) if isinstance(name, str) else None
-        if info is None or info.pointer or getattr(info, "array", False):
-            continue
-        if any(t in info.type_text.split() for t in _FLOAT_TYPES):
+        info = fn.lookup(name, loop.node.start_byte + 1)
+        scalar = info is not None and not info.pointer and not info.array
+        if scalar and not _FLOAT_TYPES.isdisjoint(info.type_text.split()):
             found.append(name)
     return found
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ompgpt.analysis.ir import DeclInfo, declarator_info
+from ompgpt.analysis.macros import SCALAR_TYPE_WORDS
 from ompgpt.source import compile_db
 from ompgpt.source.parse import parse
 from ompgpt.source.preprocess import Header, Macro, Search, expand_calls, walk
@@ -28,25 +29,8 @@ if TYPE_CHECKING:
 
 #: the scope given to declarations from headers: visible in the whole file
 _WHOLE_FILE = (0, 1 << 62)
-_TYPE_WORDS = frozenset(
-    [
-        "double",
-        "float",
-        "int",
-        "long",
-        "short",
-        "char",
-        "unsigned",
-        "signed",
-        "const",
-        "volatile",
-        "_Bool",
-        "bool",
-        "size_t",
-        "int64_t",
-        "int32_t",
-    ]
-)
+#: a type macro's expansion (``#define DATA_TYPE volatile int64_t``) is made of these words
+_TYPE_WORDS = SCALAR_TYPE_WORDS | {"volatile", "int64_t", "int32_t"}
 
 
 @dataclass(frozen=True)

@@ -18,23 +18,12 @@ _TOKEN = re.compile(
 )
 #: operators that write, open a block or reach memory; ``*`` and ``&`` are checked for their unary use
 _FORBIDDEN = frozenset({"=", "++", "--", "{", "}", ";", "[", "]", "->", ".", "#", '"', "'", "+=", "-="})
-_TYPE_WORDS = frozenset(
-    [
-        "double",
-        "float",
-        "int",
-        "long",
-        "short",
-        "char",
-        "unsigned",
-        "signed",
-        "const",
-        "_Bool",
-        "bool",
-        "size_t",
-        "sizeof",
-    ]
+#: words that spell a scalar C type (casts and declarations in macro bodies); headers.py adds its own few
+SCALAR_TYPE_WORDS = frozenset(
+    ["double", "float", "int", "long", "short", "char", "unsigned", "signed", "const", "_Bool", "bool", "size_t"]
 )
+#: in a pure macro body, ``sizeof`` reads no memory either
+_TYPE_WORDS = SCALAR_TYPE_WORDS | {"sizeof"}
 
 
 def pure_body(text: str, params: tuple[str, ...], int_macros: dict[str, int]) -> bool:
